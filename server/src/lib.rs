@@ -1,0 +1,3 @@
+//! weco-lsp: a language server that finds code worth optimizing and drives Weco's measured optimization.
+
+pub mod analysis;
