@@ -1,3 +1,6 @@
 //! weco-lsp: a language server that finds code worth optimizing and drives Weco's measured optimization.
 
 pub mod analysis;
+pub mod engine;
+pub mod rules;
+pub mod task;

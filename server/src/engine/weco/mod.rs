@@ -1,0 +1,1 @@
+//! The `weco` CLI backend: spawning `weco run`, parsing its plain output, stopping and resuming runs.

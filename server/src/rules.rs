@@ -1,0 +1,1 @@
+//! The guidance documents and harness templates in `rules/`, embedded in the binary.
