@@ -262,8 +262,35 @@ def _fresh_inputs(target, calls, count, round_index):
     return [target.prepare(copy.deepcopy(calls[i % len(calls)])) for i in range(count)]
 
 
+PER_CALL_TIMING_ABOVE = 20e-6  # seconds; above this each call is timed on its own, interleaved call by call
+
+
+def _time_each_interleaved(base, cand, base_inputs, cand_inputs, flip):
+    """Times every call on its own, baseline and candidate alternating on the same input, so a pause of the
+    machine hits one call instead of a whole batch. Returns per-call times of each side."""
+    b_times, c_times = [], []
+    for i in range(len(base_inputs)):
+        if (i + flip) % 2 == 0:
+            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
+            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
+        else:
+            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
+            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
+    return b_times, c_times
+
+
+def _robust_cv(values):
+    """Dispersion relative to the median (1.4826 x median absolute deviation / median): like the coefficient
+    of variation for well-behaved timings, but not blown up by one interrupted round."""
+    middle = statistics.median(values)
+    if middle <= 0:
+        return 0.0
+    mad = statistics.median(abs(v - middle) for v in values)
+    return 1.4826 * mad / middle
+
+
 def measure_pair(base, cand, calls):
-    """Interleaved timing of baseline and candidate. Returns a dict of timing details."""
+    """Interleaved timing of baseline and candidate in rounds. Returns a dict of timing details."""
     budget = float(CONFIG.get("target_seconds", 2.0))
     for target in (base, cand):
         for _ in range(3):
@@ -271,32 +298,38 @@ def measure_pair(base, cand, calls):
     probe = _time_batch(base, _fresh_inputs(base, calls, len(calls), 0)) / len(calls)
     probe = max(probe, 1e-7)
     rounds = 9 if probe < budget / 20 else max(3, min(9, int(budget / (2 * probe))))
-    per_batch = max(1, min(5000, int(budget / (2 * rounds * probe))))
+    per_round = max(1, min(5000, int(budget / (2 * rounds * probe))))
+    per_call_mode = probe >= PER_CALL_TIMING_ABOVE
     base_times, cand_times, ratios = [], [], []
     for r in range(rounds):
-        base_inputs = _fresh_inputs(base, calls, per_batch, r)
-        cand_inputs = _fresh_inputs(cand, calls, per_batch, r)
-        # warm both sides on this round's inputs, then alternate who goes first
+        base_inputs = _fresh_inputs(base, calls, per_round, r)
+        cand_inputs = _fresh_inputs(cand, calls, per_round, r)
         _time_batch(base, [base.prepare(copy.deepcopy(calls[0]))])
         _time_batch(cand, [cand.prepare(copy.deepcopy(calls[0]))])
-        if r % 2 == 0:
-            b = _time_batch(base, base_inputs)
-            c = _time_batch(cand, cand_inputs)
+        if per_call_mode:
+            b_each, c_each = _time_each_interleaved(base, cand, base_inputs, cand_inputs, r % 2)
+            base_times.append(statistics.median(b_each))
+            cand_times.append(statistics.median(c_each))
+            ratios.append(statistics.median(b / max(c, 1e-12) for b, c in zip(b_each, c_each)))
         else:
-            c = _time_batch(cand, cand_inputs)
-            b = _time_batch(base, base_inputs)
-        base_times.append(b / per_batch)
-        cand_times.append(c / per_batch)
-        ratios.append(b / max(c, 1e-12))
-    mean_ratio = statistics.fmean(ratios)
-    cv = statistics.pstdev(ratios) / mean_ratio if mean_ratio > 0 else 0.0
+            if r % 2 == 0:
+                b = _time_batch(base, base_inputs)
+                c = _time_batch(cand, cand_inputs)
+            else:
+                c = _time_batch(cand, cand_inputs)
+                b = _time_batch(base, base_inputs)
+            base_times.append(b / per_round)
+            cand_times.append(c / per_round)
+            ratios.append(b / max(c, 1e-12))
     return {
         "rounds": rounds,
-        "calls_per_round": per_batch,
+        "calls_per_round": per_round,
+        "timing": "per_call_interleaved" if per_call_mode else "batched",
         "baseline_seconds_per_call": statistics.median(base_times),
         "candidate_seconds_per_call": statistics.median(cand_times),
         "ratio_median": statistics.median(ratios),
-        "cv": cv,
+        "round_ratios": ratios,
+        "cv": _robust_cv(ratios),
         "gpu": "torch" in sys.modules,
     }
 
