@@ -208,11 +208,9 @@ pub fn memoize_recursion(source: &str, function: Option<&str>) -> Option<String>
             continue;
         }
         let indent = indent_at(source, target.node.start_byte());
-        let mut edits = vec![Edit::insert(
-            target.node.start_byte(),
-            format!("@functools.lru_cache(maxsize=None)\n{indent}"),
-        )];
-        edits.extend(ensure_import(tree.root_node(), source, "functools"));
+        // The import goes first: at offset 0 it must precede a decorator inserted at the same place.
+        let mut edits: Vec<Edit> = ensure_import(tree.root_node(), source, "functools").into_iter().collect();
+        edits.push(Edit::insert(target.node.start_byte(), format!("@functools.lru_cache(maxsize=None)\n{indent}")));
         if let Some(result) = finish(Language::Python, source, &edits) {
             return Some(result);
         }

@@ -12,6 +12,9 @@ fn memoize_adds_cache_decorator_and_import() {
     let before = "\"\"\"Doc.\"\"\"\nimport sys\n\n\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
     let after = "\"\"\"Doc.\"\"\"\nimport sys\nimport functools\n\n\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
     assert_rewrites(memoize_recursion, Some("fib"), before, after);
+    let bare = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n";
+    let expected = "import functools\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n";
+    assert_rewrites(memoize_recursion, None, bare, expected);
 }
 
 #[test]
