@@ -406,6 +406,9 @@ fn render(language: Language, function: &str, target_display: &str, first: &[Str
     out.push_str(&format!(
         "{prefix} Each piece sits between weco:begin / weco:end markers recording where it came from: keep the\n{prefix} markers so the result can be mapped back. Pieces marked readonly=true are context: do not edit them.\n"
     ));
+    if !first.is_empty() || !imports.is_empty() {
+        out.push('\n');
+    }
     for line in first.iter().chain(imports) {
         out.push_str(line);
         out.push('\n');

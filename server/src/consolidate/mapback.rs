@@ -147,7 +147,9 @@ fn same_code(a: &str, b: &str) -> bool {
 }
 
 fn unified(piece: &Piece, new_text: &str) -> String {
-    TextDiff::from_lines(piece.original_text.as_str(), new_text)
+    let old = format!("{}\n", piece.original_text);
+    let new = format!("{new_text}\n");
+    TextDiff::from_lines(old.as_str(), new.as_str())
         .unified_diff()
         .header(&format!("a/{}", piece.display_path), &format!("b/{}", piece.display_path))
         .to_string()
