@@ -103,8 +103,11 @@ pub(super) fn consolidate(
             notes.push(format!("Could not read {} for `{}`; it is not included.", dependency.file.display(), dependency.symbol));
         }
     }
+    let resolver = Resolver::new(index);
+    close_over_references(index, &resolver, &mut drafts, &mut files, options.max_depth);
     if language == Language::Rust {
         add_rust_impls(index, &mut drafts, &mut files);
+        close_over_references(index, &resolver, &mut drafts, &mut files, options.max_depth);
     }
 
     drafts.sort_by_key(|d| {
@@ -125,7 +128,6 @@ pub(super) fn consolidate(
     };
 
     let (final_names, renames) = choose_names(&drafts, file);
-    let resolver = Resolver::new(index);
 
     // External imports of every file contributing a piece, deduplicated, `__future__` first.
     let mut first_imports: Vec<String> = Vec::new();
@@ -267,6 +269,36 @@ fn add_draft(drafts: &mut Vec<Draft>, files: &mut Files, file: &Path, range: &Ra
         via_method: role == Role::Method,
     });
     true
+}
+
+/// Adds what the pieces reference but the index does not report as a dependency: base classes,
+/// decorators and class-level names in Python, the type of a Rust impl. Bounded by `max_depth`.
+fn close_over_references(index: &ProjectIndex, resolver: &Resolver, drafts: &mut Vec<Draft>, files: &mut Files, max_depth: usize) {
+    let mut next = 0;
+    while next < drafts.len() {
+        let draft = drafts[next].clone();
+        next += 1;
+        if draft.depth >= max_depth {
+            continue;
+        }
+        let definitions: Vec<(PathBuf, String)> = match files.get(&draft.file) {
+            Some(parsed) => reference_sites(parsed.language, parsed.tree.root_node(), draft.unit.range.clone(), &parsed.source)
+                .iter()
+                .filter_map(|site| resolver.resolve_chain(&draft.file, &site.segments).map(|(definition, _)| definition))
+                .collect(),
+            None => continue,
+        };
+        for (file, name) in definitions {
+            let Some(symbol) = index.analysis(&file).and_then(|a| a.symbols.iter().find(|s| s.qualified_name == name)) else {
+                continue;
+            };
+            let range = symbol.range.clone();
+            let covered = drafts.iter().any(|d| d.file == file && d.unit.range.start <= range.start && range.start < d.unit.range.end);
+            if !covered {
+                add_draft(drafts, files, &file, &range, &name, draft.depth + 1, Role::Direct);
+            }
+        }
+    }
 }
 
 /// A Rust type is only usable with its impls: bring in the `impl` blocks for each included type

@@ -265,3 +265,61 @@ fn python_headless_writer_stores_the_file_and_the_piece_table() {
     let missing = write_consolidated(project.dir.path(), &project.path("shop/orders.py"), "nope");
     assert!(matches!(missing, Err(ConsolidateError::FunctionNotFound { .. })), "{missing:?}");
 }
+
+const ZOO: &[(&str, &str)] = &[
+    ("zoo/__init__.py", ""),
+    ("zoo/base.py", "class Animal:\n    legs = 4\n\n    def describe(self):\n        return str(self.legs) + \" legs\"\n"),
+    (
+        "zoo/kinds.py",
+        "from .base import Animal\n\n\nclass Dog(Animal):\n    @classmethod\n    def make(cls, name):\n        dog = cls()\n        dog.name = name\n        return dog\n\n    def speak(self):\n        return self.name + \" says woof on \" + self.describe()\n",
+    ),
+    (
+        "zoo/main.py",
+        "from zoo.kinds import Dog\n\n\ndef chorus(names):\n    out = []\n    for n in names:\n        out.append(Dog.make(n).speak())\n    return \" / \".join(out)\n",
+    ),
+];
+
+#[test]
+fn python_class_used_through_its_methods_is_editable_and_brings_its_base_class() {
+    let project = Project::new(ZOO);
+    let consolidated = project.consolidate("zoo/main.py", "chorus");
+    let dog = consolidated.pieces.iter().find(|p| p.consolidated_text.starts_with("class Dog(Animal):")).expect("Dog");
+    let animal = consolidated.pieces.iter().find(|p| p.consolidated_text.starts_with("class Animal:")).expect("base class");
+    assert!(!dog.readonly, "methods of Dog are used, so Dog is working code");
+    assert!(animal.readonly);
+    assert!(animal.id < dog.id, "base class first: {}", consolidated.text);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let file = elsewhere.path().join("consolidated.py");
+    fs::write(&file, &consolidated.text).unwrap();
+    let script = |import: &str| {
+        format!("{import}\nprint(chorus(['rex', 'fido']))\n")
+    };
+    let alone = python(
+        &script(&format!("import runpy\nchorus = runpy.run_path({file:?})['chorus']")),
+        elsewhere.path(),
+    );
+    let original = python(&script("import sys\nsys.path.insert(0, '.')\nfrom zoo.main import chorus"), project.dir.path());
+    assert_eq!(alone, original);
+    assert_eq!(alone.trim(), "rex says woof on 4 legs / fido says woof on 4 legs");
+}
+
+#[test]
+fn python_bad_input_gives_errors_or_reports_never_panics() {
+    let project = Project::new(&[("m.py", "def ok(x):\n    return x +\n\ndef other(:\n")]);
+    let sources = |p: &Path| fs::read_to_string(p).ok();
+    let missing = consolidate(&project.index, &sources, &project.path("m.py"), "absent", 3);
+    assert!(matches!(missing, Err(ConsolidateError::FunctionNotFound { .. })), "{missing:?}");
+    let unknown = consolidate(&project.index, &sources, &project.path("nope.py"), "ok", 3);
+    assert!(matches!(unknown, Err(ConsolidateError::UnknownFile(_))), "{unknown:?}");
+
+    let shop = shop();
+    let consolidated = shop.consolidate("shop/orders.py", "order_total");
+    for garbage in ["", "\u{0}\u{1}# weco:begin piece=99\n# weco:end piece=x", "# weco:end piece=1\n"] {
+        let mapped = map_back(&consolidated, garbage);
+        assert_eq!(mapped.edit_count(), 0, "{garbage:?}: {mapped:?}");
+        assert!(!mapped.unmapped.is_empty(), "{garbage:?}");
+    }
+    let everything_gone = map_back(&consolidated, "");
+    assert_eq!(everything_gone.unmapped.len(), consolidated.pieces.len());
+    assert!(everything_gone.unmapped.iter().all(|u| u.reason == UnmappedReason::MarkersMissing));
+}

@@ -98,3 +98,22 @@ fn rust_impl_changes_keep_their_visibility_and_land_in_the_impl_file() {
     let ops = project.edited(&mapped, "src/geometry/ops.rs");
     assert!(ops.contains("    pub(super) fn len2(&self) -> f64 {\n        self.x.mul_add(self.x, self.y * self.y)\n"), "{ops}");
 }
+
+#[test]
+fn rust_method_target_brings_its_impl_and_its_struct_and_compiles() {
+    let project = crate_project();
+    let consolidated = project.consolidate("src/geometry/ops.rs", "Point::len2");
+    let target = consolidated.pieces.last().unwrap();
+    assert!(target.target && target.kind == PieceKind::Impl, "{:?}", consolidated.pieces);
+    assert!(consolidated.text.contains("pub struct Point {"), "{}", consolidated.text);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("consolidated.rs");
+    fs::write(&file, &consolidated.text).unwrap();
+    let output = Command::new("rustc")
+        .args(["--edition", "2021", "--crate-type", "lib", "--emit", "metadata", "-o"])
+        .arg(dir.path().join("out.rmeta"))
+        .arg(&file)
+        .output()
+        .expect("rustc runs");
+    assert!(output.status.success(), "{}\n{}", String::from_utf8_lossy(&output.stderr), consolidated.text);
+}
