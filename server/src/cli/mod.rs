@@ -23,6 +23,9 @@ pub fn main(args: Vec<String>) -> ExitCode {
             match runtime {
                 Ok(rt) => {
                     rt.block_on(crate::lsp::run_stdio());
+                    // The stdin reader is a blocking thread that never returns on its own;
+                    // waiting for it would keep the process alive after `exit`.
+                    rt.shutdown_background();
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&format!("cannot start the async runtime: {e}")),
