@@ -239,8 +239,6 @@ pub(crate) struct Unit {
 /// A top-level import statement and the modules it imports from.
 #[derive(Debug, Clone)]
 pub(crate) struct ImportStatement {
-    #[allow(dead_code)]
-    pub range: Range<usize>,
     /// The text to write into the consolidated file.
     pub text: String,
     pub modules: Vec<ModuleRef>,

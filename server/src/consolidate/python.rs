@@ -45,7 +45,6 @@ pub(super) fn imports(root: Node, source: &str) -> Vec<ImportStatement> {
     for node in root.named_children(&mut cursor) {
         match node.kind() {
             "future_import_statement" => out.push(ImportStatement {
-                range: node.byte_range(),
                 text: source[node.byte_range()].to_string(),
                 modules: Vec::new(),
                 first: true,
@@ -57,7 +56,6 @@ pub(super) fn imports(root: Node, source: &str) -> Vec<ImportStatement> {
                     let Some(dotted) = dotted else { continue };
                     let path = source[dotted.byte_range()].split('.').map(|s| s.trim().to_string()).collect();
                     out.push(ImportStatement {
-                        range: node.byte_range(),
                         text: format!("import {}", &source[name.byte_range()]),
                         modules: vec![ModuleRef::Python { level: 0, path }],
                         first: false,
@@ -70,7 +68,6 @@ pub(super) fn imports(root: Node, source: &str) -> Vec<ImportStatement> {
                 let level = text.chars().take_while(|c| *c == '.').count();
                 let path = text[level..].split('.').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
                 out.push(ImportStatement {
-                    range: node.byte_range(),
                     text: source[node.byte_range()].to_string(),
                     modules: vec![ModuleRef::Python { level, path }],
                     first: false,

@@ -59,14 +59,12 @@ pub(super) fn imports(root: Node, source: &str) -> Vec<ImportStatement> {
                 let text = &source[argument.byte_range()];
                 let first: String = text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                 out.push(ImportStatement {
-                    range: node.byte_range(),
                     text: source[node.byte_range()].to_string(),
                     modules: vec![ModuleRef::Rust { path: vec![first] }],
                     first: false,
                 });
             }
             "extern_crate_declaration" => out.push(ImportStatement {
-                range: node.byte_range(),
                 text: source[node.byte_range()].to_string(),
                 modules: Vec::new(),
                 first: true,

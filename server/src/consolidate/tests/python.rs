@@ -323,3 +323,19 @@ fn python_bad_input_gives_errors_or_reports_never_panics() {
     assert_eq!(everything_gone.unmapped.len(), consolidated.pieces.len());
     assert!(everything_gone.unmapped.iter().all(|u| u.reason == UnmappedReason::MarkersMissing));
 }
+
+#[test]
+fn python_new_import_goes_to_the_import_block_of_the_file_whose_piece_uses_it() {
+    let project = shop();
+    let consolidated = project.consolidate("shop/orders.py", "order_total");
+    let optimized = consolidated
+        .text
+        .replacen("import math\n", "import math\nfrom decimal import Decimal\n", 1)
+        .replace("return round(x * (1 + TAX_RATE), 2)", "return float(round(Decimal(str(x)) * Decimal(str(1 + TAX_RATE)), 2))");
+    let mapped = map_back(&consolidated, &optimized);
+    assert!(mapped.unmapped.is_empty(), "{mapped:?}");
+    let pricing = project.edited(&mapped, "shop/pricing.py");
+    assert!(pricing.starts_with("from .constants import TAX_RATE\nfrom . import text as t\nfrom decimal import Decimal\n\n\ndef helper(x):\n"), "{pricing}");
+    assert!(pricing.contains("return float(round(Decimal(str(x)) * Decimal(str(1 + TAX_RATE)), 2))"), "{pricing}");
+    assert_eq!(mapped.files.len(), 1, "{mapped:?}");
+}
