@@ -91,12 +91,14 @@ local function check_optimizer()
     health.warn('weco CLI not found: the local backend is used', 'Install it with `pipx install weco`.')
   else
     health.ok(('weco CLI: %s %s'):format(weco, version_of({ weco, '--version' }) or ''))
-    local login = weco_login()
-    if login then
-      health.ok('logged in (' .. login .. ')')
-    else
-      health.warn('not logged in: the local backend is used', 'Run `weco login` or set WECO_API_KEY.')
-    end
+  end
+  local login = weco_login()
+  if login then
+    health.ok('logged in to Weco (' .. login .. ')')
+  elseif weco ~= '' then
+    health.warn('not logged in to Weco: the local backend is used', 'Run `weco login` or set WECO_API_KEY.')
+  else
+    health.info('not logged in to Weco')
   end
   local python = vim.fn.exepath('python3')
   if python == '' then
