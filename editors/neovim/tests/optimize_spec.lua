@@ -57,14 +57,38 @@ local bufnr, result
 H.test('a local-backend optimization runs to the end and opens the review', function()
   local client
   bufnr, client = H.open_with_server(slow_py)
+  -- Notes when the server answered weco.optimize, to fail fast when nothing follows.
+  local answered_at
+  local original_request = client.request
+  client.request = function(self, method, params, handler, ...)
+    if method == 'workspace/executeCommand' and params.command == 'weco.optimize' then
+      local inner = handler
+      handler = function(...)
+        answered_at = vim.uv.now()
+        if inner then
+          return inner(...)
+        end
+      end
+    end
+    return original_request(self, method, params, handler, ...)
+  end
+  local function session_log()
+    return table.concat(require('weco.status').history, '\n')
+  end
   vim.api.nvim_win_set_cursor(0, { COUNT_COMMON_BODY, 8 })
   vim.cmd('Weco optimize')
   H.wait_for(RUN_DEADLINE_MS, function()
     if failure then
-      error('the run failed: ' .. failure .. '\nquestions: ' .. vim.inspect(questions), 0)
+      error('the run failed: ' .. failure .. '\nweco log:\n' .. session_log(), 0)
+    end
+    if H.notified('put the cursor inside a function') then
+      error('no "Optimize with Weco" code action at count_common\nweco log:\n' .. session_log(), 0)
+    end
+    if answered_at and #questions == 0 and vim.tbl_isempty(states) and vim.uv.now() - answered_at > 30000 then
+      error('weco.optimize was answered but no question or run status followed in 30 s\nweco log:\n' .. session_log(), 0)
     end
     return review.current()
-  end, 'weco/showResult (questions so far: ' .. vim.inspect(questions) .. ')')
+  end, 'weco/showResult')
   result = review.current()
   H.truthy(client, 'client')
   H.truthy(answered('Vibe Mode'), 'the mode question was asked: ' .. vim.inspect(questions))

@@ -181,4 +181,18 @@ H.test('a result opens a diff tab; keys mark hunks; a changed buffer is refused'
   H.eq(false, vim.api.nvim_buf_is_valid(current.proposed_buf), 'scratch buffers are wiped')
 end)
 
+H.test('the help file builds tags for the commands, settings and API', function()
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  vim.fn.writefile(vim.fn.readfile(vim.fs.joinpath(H.plugin_dir, 'doc', 'weco.txt')), vim.fs.joinpath(dir, 'weco.txt'))
+  vim.cmd.helptags(vim.fn.fnameescape(dir))
+  local tags = {}
+  for _, line in ipairs(vim.fn.readfile(vim.fs.joinpath(dir, 'tags'))) do
+    tags[vim.split(line, '\t')[1]] = true
+  end
+  for _, tag in ipairs({ 'weco', ':Weco', ':Weco-optimize', ':Weco-log', 'weco-configuration', 'weco-review', 'weco.statusline()', 'weco-health' }) do
+    H.truthy(tags[tag], 'tag ' .. tag)
+  end
+end)
+
 H.finish()

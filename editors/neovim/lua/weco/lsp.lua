@@ -75,8 +75,15 @@ local function run_status(_, params)
   require('weco.status').on_run_status(params)
 end
 
+--- Keeps the server's messages in `:Weco log`, then shows them as Neovim does.
+local function show_message(err, params, ctx)
+  require('weco.status').log('message: ' .. tostring(params and params.message))
+  return vim.lsp.handlers['window/showMessage'](err, params, ctx)
+end
+
 --- Handlers for this client only (`vim.lsp.Config.handlers`).
 M.handlers = {
+  ['window/showMessage'] = show_message,
   ['window/showMessageRequest'] = show_message_request,
   [protocol.methods.show_result] = show_result,
   [protocol.methods.run_status] = run_status,
