@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod lsp;
+pub mod results;
 pub mod engine;
 pub mod rules;
 pub mod task;
