@@ -146,7 +146,7 @@ H.test('accepting one hunk applies exactly that hunk to the buffer, not to disk 
   H.eq(expected, vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), 'buffer text')
   H.eq(original_disk_text, H.read_file(slow_py), 'disk before :write')
   vim.api.nvim_buf_call(bufnr, function()
-    vim.cmd.write()
+    vim.cmd("silent write")
   end)
   H.eq(table.concat(expected, '\n') .. '\n', H.read_file(slow_py), 'disk after :write')
 end)
