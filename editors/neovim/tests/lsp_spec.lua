@@ -85,7 +85,7 @@ H.test(':Weco optimize outside any function says so instead of guessing', functi
 end)
 
 H.test(':checkhealth weco reports the server version and never prints the API key', function()
-  vim.cmd('checkhealth weco')
+  vim.cmd('silent checkhealth weco')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   vim.cmd('bwipeout!')
   H.truthy(text:find('weco-lsp 0.1', 1, true), 'server version in:\n' .. text)
