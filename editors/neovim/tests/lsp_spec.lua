@@ -67,10 +67,16 @@ H.test(':Weco optimize executes the code action command for the function under t
   end
   -- Whatever the server asks next is declined, so nothing starts.
   local original_select = vim.ui.select
-  vim.ui.select = function(_, _, on_choice) on_choice(nil) end
+  local asked = false
+  vim.ui.select = function(_, _, on_choice)
+    asked = true
+    on_choice(nil)
+  end
   vim.api.nvim_win_set_cursor(0, { COUNT_COMMON.body, 8 })
   vim.cmd('Weco optimize')
   local params = H.wait_for(10000, function() return sent[1] end, 'workspace/executeCommand')
+  -- The server's first question (the mode) arrives after the command's reply; decline it.
+  H.wait_for(10000, function() return asked end, 'the mode question')
   client.request = original_request
   vim.ui.select = original_select
   H.eq('weco.optimize', params.command, 'command')
