@@ -1,6 +1,9 @@
 //! weco-lsp: a language server that finds code worth optimizing and drives Weco's measured optimization.
 
 pub mod analysis;
+pub mod cli;
+pub mod lsp;
 pub mod engine;
 pub mod rules;
 pub mod task;
+pub mod workspace;

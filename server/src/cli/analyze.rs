@@ -1,0 +1,129 @@
+//! `weco-lsp analyze PATH... [--json]`: the analysis for scripts and CI.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ropey::Rope;
+use serde_json::json;
+
+use super::fail;
+use crate::analysis::index::DEFAULT_DEPTH;
+use crate::analysis::{self, Language};
+use crate::workspace::{self, ProjectLayout};
+
+struct Row {
+    file: PathBuf,
+    function: analysis::FunctionInfo,
+    language: Language,
+    range: serde_json::Value,
+    dependencies: Vec<(PathBuf, String)>,
+}
+
+pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
+    let json_output = args.iter().any(|a| a == "--json");
+    let paths: Vec<PathBuf> = args.iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
+    if paths.is_empty() {
+        return fail("analyze needs at least one file or folder");
+    }
+    let mut rows = Vec::new();
+    let mut indexes = std::collections::HashMap::new();
+    for path in &paths {
+        let Ok(path) = std::path::absolute(path) else { return fail(&format!("bad path {}", path.display())) };
+        if !path.exists() {
+            return fail(&format!("{} does not exist", path.display()));
+        }
+        let root = workspace::project_root_for(&path);
+        let index = indexes
+            .entry(root.clone())
+            .or_insert_with(|| workspace::build_index(&[ProjectLayout::new(&root)], available_threads()));
+        let files = if path.is_dir() { workspace::source_files(&path) } else { vec![path.clone()] };
+        for file in files {
+            let Some(language) = Language::from_path(&file) else {
+                return fail(&format!("{} is not a Python or Rust file", file.display()));
+            };
+            let text = match workspace::read_source(&file, workspace::MAX_FILE_BYTES) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::warn!("skipping {}: {e}", file.display());
+                    continue;
+                }
+            };
+            let rope = Rope::from_str(&text);
+            let analysis = analysis::analyze_source(language, &text);
+            for function in analysis.functions {
+                let dependencies = index
+                    .dependencies(&file, &function.qualified_name, DEFAULT_DEPTH)
+                    .into_iter()
+                    .map(|d| (d.file, d.symbol))
+                    .collect();
+                rows.push(Row {
+                    range: json!({"start": line_column(&rope, function.range.start), "end": line_column(&rope, function.range.end)}),
+                    file: file.clone(),
+                    function,
+                    language,
+                    dependencies,
+                });
+            }
+        }
+    }
+    rows.sort_by(|a, b| b.function.is_flagged().cmp(&a.function.is_flagged()).then(b.function.score.cmp(&a.function.score)));
+    let result = if json_output { write_json(&rows, out) } else { write_table(&rows, out) };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn available_threads() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+/// 1-based line and column (in characters), as compilers print them.
+fn line_column(rope: &Rope, offset: usize) -> serde_json::Value {
+    let char_index = rope.byte_to_char(offset.min(rope.len_bytes()));
+    let line = rope.char_to_line(char_index);
+    json!({"line": line + 1, "column": char_index - rope.line_to_char(line) + 1})
+}
+
+fn display(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd).unwrap_or(path).to_string_lossy().into_owned()
+}
+
+fn write_json(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
+    for row in rows {
+        let f = &row.function;
+        let object = json!({
+            "file": display(&row.file),
+            "function": f.qualified_name,
+            "language": row.language.name(),
+            "range": row.range,
+            "score": f.score,
+            "flagged": f.is_flagged(),
+            "reasons": f.reasons.iter().map(|r| json!({"kind": r.kind.id(), "message": r.message})).collect::<Vec<_>>(),
+            "dependencies": row.dependencies.iter().map(|(file, function)| json!({"file": display(file), "function": function})).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{object}")?;
+    }
+    Ok(())
+}
+
+fn write_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
+    let flagged = rows.iter().filter(|r| r.function.is_flagged()).count();
+    writeln!(out, "{} functions, {} worth optimizing\n", rows.len(), flagged)?;
+    writeln!(out, "{:>5}  {:<40}  {:<32}  reasons", "score", "function", "location")?;
+    for row in rows {
+        let f = &row.function;
+        let location = format!("{}:{}", display(&row.file), row.range["start"]["line"]);
+        let reasons: Vec<&str> = f.reasons.iter().map(|r| r.kind.id()).collect();
+        let reasons = if f.is_flagged() { reasons.join(", ") } else { "-".into() };
+        writeln!(out, "{:>5}  {:<40}  {:<32}  {}", f.score, f.qualified_name, location, reasons)?;
+        if !row.dependencies.is_empty() && f.is_flagged() {
+            let deps: Vec<String> = row.dependencies.iter().map(|(file, s)| format!("{s} ({})", display(file))).collect();
+            writeln!(out, "{:>5}  depends on: {}", "", deps.join(", "))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! Command-line entry points: argument parsing and dispatch to the server or a headless mode.
+
+pub mod analyze;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+weco-lsp: find code worth optimizing and optimize it with measured runs
+
+Usage:
+  weco-lsp [--stdio]                 serve the Language Server Protocol over stdio (default)
+  weco-lsp --version                 print the version
+  weco-lsp analyze PATH... [--json]  list functions worth optimizing (JSON: one object per line)
+";
+
+pub fn main(args: Vec<String>) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match args.first().map(String::as_str) {
+        None | Some("--stdio") => {
+            drop(stdout);
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
+            match runtime {
+                Ok(rt) => {
+                    rt.block_on(crate::lsp::run_stdio());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&format!("cannot start the async runtime: {e}")),
+            }
+        }
+        Some("--version" | "-V") => {
+            let _ = writeln!(stdout, "weco-lsp {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some("--help" | "-h" | "help") => {
+            let _ = write!(stdout, "{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some("analyze") => analyze::run(&args[1..], &mut stdout),
+        Some(other) => fail(&format!("unknown command `{other}`\n\n{USAGE}")),
+    }
+}
+
+/// Prints an error for a person on stderr and returns the failure exit code.
+pub fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "weco-lsp: {message}");
+    ExitCode::FAILURE
+}

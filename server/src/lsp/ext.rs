@@ -1,0 +1,115 @@
+//! Custom protocol: the `weco/...` methods and `weco.*` command arguments, typed as `docs/lsp-extensions.md` specifies.
+//!
+//! Mirrored by `editors/vscode/src/lsp_ext.ts` and `editors/neovim/lua/weco/protocol.lua`.
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types::{Range, Uri};
+
+pub const CMD_OPTIMIZE: &str = "weco.optimize";
+pub const CMD_CONSOLIDATE: &str = "weco.consolidate";
+pub const CMD_CANCEL: &str = "weco.cancel";
+pub const CMD_SHOW_RESULT: &str = "weco.showResult";
+pub const CMD_APPLY_RESULT: &str = "weco.applyResult";
+pub const CMD_DISCARD_RESULT: &str = "weco.discardResult";
+pub const CMD_SHOW_REPORT: &str = "weco.showReport";
+
+pub const ALL_COMMANDS: &[&str] =
+    &[CMD_OPTIMIZE, CMD_CONSOLIDATE, CMD_CANCEL, CMD_SHOW_RESULT, CMD_APPLY_RESULT, CMD_DISCARD_RESULT, CMD_SHOW_REPORT];
+
+/// Code action titles, exact: editors and tests look them up by title.
+pub const TITLE_OPTIMIZE: &str = "Optimize with Weco";
+pub const TITLE_CONSOLIDATE: &str = "Consolidate for optimization";
+pub const LENS_OPTIMIZE: &str = "⚡ Optimize with Weco";
+
+/// Arguments of `weco.optimize` and `weco.consolidate`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FunctionTarget {
+    pub uri: Uri,
+    pub function: String,
+}
+
+/// Arguments of the result and cancel commands.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskTarget {
+    #[serde(default)]
+    pub task_id: Option<String>,
+    #[serde(default)]
+    pub hunks: Option<Vec<usize>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultHunk {
+    pub id: usize,
+    pub range: Range,
+    pub old_text: String,
+    pub new_text: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricSummary {
+    pub name: String,
+    pub goal: String,
+    pub baseline: Option<f64>,
+    pub best: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ShowResultParams {
+    pub task_id: String,
+    pub uri: Uri,
+    pub version: Option<i32>,
+    pub function: String,
+    pub original: String,
+    pub proposed: String,
+    pub hunks: Vec<ResultHunk>,
+    pub metric: MetricSummary,
+    pub summary: String,
+    pub report_uri: Option<Uri>,
+}
+
+/// `weco/showResult`: the server asks the editor to present a result for review.
+pub enum ShowResult {}
+
+impl tower_lsp_server::ls_types::request::Request for ShowResult {
+    type Params = ShowResultParams;
+    type Result = Option<serde_json::Value>;
+    const METHOD: &'static str = "weco/showResult";
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RunState {
+    Preparing,
+    Running,
+    Finished,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStatusParams {
+    pub task_id: String,
+    pub uri: Uri,
+    pub function: String,
+    pub state: RunState,
+    pub step: u32,
+    pub total_steps: u32,
+    pub metric_name: String,
+    pub best: Option<f64>,
+    pub backend: String,
+    pub message: String,
+}
+
+/// `weco/runStatus`: the state of one task changed.
+pub enum RunStatus {}
+
+impl tower_lsp_server::ls_types::notification::Notification for RunStatus {
+    type Params = RunStatusParams;
+    const METHOD: &'static str = "weco/runStatus";
+}

@@ -1,0 +1,36 @@
+//! Code lenses, hovers and code actions, answered from document snapshots and the project index.
+
+use tower_lsp_server::ls_types::*;
+
+use super::uri_path;
+use crate::lsp::position::offset_of;
+use crate::lsp::proto;
+use crate::lsp::session::Session;
+
+pub fn code_lens(session: &Session, params: CodeLensParams) -> Option<Vec<CodeLens>> {
+    let doc = session.snapshot(&params.text_document.uri)?;
+    Some(proto::code_lenses(&doc, session.encoding()))
+}
+
+pub fn hover(session: &Session, params: HoverParams) -> Option<Hover> {
+    let position = params.text_document_position_params;
+    let doc = session.snapshot(&position.text_document.uri)?;
+    let offset = offset_of(&doc.rope, position.position, session.encoding());
+    let function = proto::function_header_at(&doc, offset)?;
+    let path = uri_path(&doc.uri);
+    let dependencies = path.as_deref().map(|p| session.dependencies(p, &function.qualified_name)).unwrap_or_default();
+    let root = path.as_deref().map(|p| session.root_for(p));
+    Some(proto::hover(function, &dependencies, root.as_deref()))
+}
+
+pub fn code_action(session: &Session, params: CodeActionParams) -> Option<CodeActionResponse> {
+    let doc = session.snapshot(&params.text_document.uri)?;
+    let offset = offset_of(&doc.rope, params.range.start, session.encoding());
+    let Some(function) = proto::function_at(&doc, offset) else { return Some(Vec::new()) };
+    let path = uri_path(&doc.uri);
+    let depends_on_other_files = path
+        .as_deref()
+        .is_some_and(|p| session.dependencies(p, &function.qualified_name).iter().any(|d| d.file != p));
+    let actions = proto::code_actions(&doc.uri, function, depends_on_other_files);
+    Some(actions.into_iter().map(CodeActionOrCommand::CodeAction).collect())
+}

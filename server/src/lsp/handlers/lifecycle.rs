@@ -1,0 +1,137 @@
+//! `initialize`, `initialized` (workspace indexing, file watching) and configuration changes.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tower_lsp_server::ls_types::*;
+
+use super::uri_path;
+use crate::lsp::config::Settings;
+use crate::lsp::ext::ALL_COMMANDS;
+use crate::lsp::position::PositionEncoding;
+use crate::lsp::session::{ClientSupport, Session};
+use crate::workspace::{self, ProjectLayout};
+
+pub fn initialize(session: &Session, params: InitializeParams) -> InitializeResult {
+    let caps = &params.capabilities;
+    let offered = caps.general.as_ref().and_then(|g| g.position_encodings.as_deref());
+    let encoding = PositionEncoding::negotiate(offered);
+    let _ = session.encoding.set(encoding);
+    let workspace = caps.workspace.as_ref();
+    let _ = session.support.set(ClientSupport {
+        code_lens_refresh: workspace.and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false),
+        work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+        show_document: caps.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
+        watched_files_dynamic: workspace
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+        change_annotations: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.change_annotation_support.as_ref())
+            .is_some(),
+    });
+
+    #[allow(deprecated)] // root_uri is the fallback for clients without workspace folders.
+    let roots: Vec<_> = match &params.workspace_folders {
+        Some(folders) if !folders.is_empty() => folders.iter().filter_map(|f| uri_path(&f.uri)).collect(),
+        _ => params.root_uri.as_ref().and_then(uri_path).into_iter().collect(),
+    };
+    if let Ok(mut layouts) = session.layouts.write() {
+        *layouts = roots.iter().map(|r| ProjectLayout::new(r)).collect();
+    }
+    if let Some(options) = &params.initialization_options {
+        match Settings::from_json(options) {
+            Ok(settings) => {
+                if let Ok(mut s) = session.settings.write() {
+                    *s = settings;
+                }
+            }
+            Err(e) => tracing::warn!("{e}; using defaults"),
+        }
+    }
+
+    InitializeResult {
+        capabilities: ServerCapabilities {
+            position_encoding: Some(encoding.kind()),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            })),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::REFACTOR_REWRITE]),
+                ..Default::default()
+            })),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: ALL_COMMANDS.iter().map(|c| c.to_string()).collect(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        server_info: Some(ServerInfo { name: "weco-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+        offset_encoding: None,
+    }
+}
+
+/// Indexes the workspace in the background and asks to be told about file changes.
+pub async fn initialized(session: Arc<Session>) {
+    if session.support().watched_files_dynamic {
+        let watchers = ["**/*.py", "**/*.rs"]
+            .iter()
+            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
+            .collect();
+        let registration = Registration {
+            id: "weco-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions { watchers }).ok(),
+        };
+        let client = session.client.clone();
+        // Registration is a round trip to the client: never wait for it in the handler.
+        tokio::spawn(async move {
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                tracing::warn!("could not register file watchers: {e}");
+            }
+        });
+    }
+    tokio::spawn(async move {
+        let layouts = session.layouts.read().map(|l| l.clone()).unwrap_or_default();
+        if layouts.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let Ok(built) = tokio::task::spawn_blocking(move || workspace::build_index(&layouts, threads)).await else {
+            tracing::error!("workspace indexing panicked");
+            return;
+        };
+        let files = built.len();
+        let open = session.documents.lock().map(|d| d.snapshots()).unwrap_or_default();
+        if let Ok(mut index) = session.index.write() {
+            *index = built;
+        }
+        // Open documents are newer than the disk.
+        for doc in open {
+            if let Some(path) = uri_path(&doc.uri) {
+                session.index_file(path, doc.analysis.clone());
+            }
+        }
+        tracing::info!("indexed {files} files in {:?}", started.elapsed());
+        if session.support().code_lens_refresh {
+            let _ = session.client.code_lens_refresh().await;
+        }
+    });
+}
+
+pub async fn did_change_configuration(session: &Session, params: DidChangeConfigurationParams) {
+    match Settings::from_json(&params.settings) {
+        Ok(settings) => {
+            if let Ok(mut s) = session.settings.write() {
+                *s = settings;
+            }
+        }
+        Err(e) => session.client.show_message(MessageType::WARNING, format!("weco: {e}; keeping the previous settings")).await,
+    }
+}

@@ -1,0 +1,85 @@
+//! Document synchronisation: state changes happen synchronously, before any `.await`.
+
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::*;
+
+use super::uri_path;
+use crate::lsp::documents::{ChangeError, DocumentSnapshot};
+use crate::lsp::proto;
+use crate::lsp::session::Session;
+use crate::workspace;
+
+pub async fn did_open(session: &Session, params: DidOpenTextDocumentParams) {
+    let doc = params.text_document;
+    let snapshot = session.documents.lock().ok().and_then(|mut d| d.open(doc.uri, &doc.language_id, doc.version, doc.text));
+    if let Some(snapshot) = snapshot {
+        after_update(session, snapshot).await;
+    }
+}
+
+pub async fn did_change(session: &Session, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let result = match session.documents.lock() {
+        Ok(mut docs) => docs.change(&uri, params.text_document.version, params.content_changes, session.encoding()),
+        Err(_) => return,
+    };
+    match result {
+        Ok((snapshot, warning)) => {
+            if let Some(w) = warning {
+                tracing::warn!("{}: {w:?}", uri.as_str());
+            }
+            after_update(session, snapshot).await;
+        }
+        Err(ChangeError::NotOpen) => tracing::debug!("change for a document we do not track: {}", uri.as_str()),
+        Err(e) => tracing::warn!("{e:?}"),
+    }
+}
+
+async fn after_update(session: &Session, snapshot: DocumentSnapshot) {
+    if let Some(path) = uri_path(&snapshot.uri) {
+        session.index_file(path, snapshot.analysis.clone());
+    }
+    let diagnostics = proto::diagnostics(&snapshot, session.encoding());
+    session.client.publish_diagnostics(snapshot.uri.clone(), diagnostics, Some(snapshot.version)).await;
+}
+
+pub async fn did_close(session: &Session, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let closed = session.documents.lock().map(|mut d| d.close(&uri)).unwrap_or(false);
+    if !closed {
+        return;
+    }
+    // The disk is the truth again for the index.
+    if let Some(path) = uri_path(&uri) {
+        reindex_from_disk(session, path);
+    }
+    session.client.publish_diagnostics(uri, Vec::new(), None).await;
+}
+
+pub async fn did_change_watched_files(session: &Session, params: DidChangeWatchedFilesParams) {
+    for change in params.changes {
+        let Some(path) = uri_path(&change.uri) else { continue };
+        if session.snapshot(&change.uri).is_some() {
+            continue; // Open documents belong to the client.
+        }
+        if change.typ == FileChangeType::DELETED {
+            if let Ok(mut index) = session.index.write() {
+                index.remove(&path);
+            }
+        } else {
+            reindex_from_disk(session, path);
+        }
+    }
+}
+
+fn reindex_from_disk(session: &Session, path: std::path::PathBuf) {
+    match workspace::analyze_file(&path) {
+        Some(analysis) => session.index_file(path, Arc::new(analysis)),
+        None => {
+            if let Ok(mut index) = session.index.write() {
+                index.remove(&path);
+            }
+        }
+    }
+}

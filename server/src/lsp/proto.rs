@@ -1,0 +1,131 @@
+//! Conversions from analysis results to LSP values: diagnostics, code lenses, hovers and code actions.
+//!
+//! The only module besides `server.rs` that builds LSP types from domain data.
+
+use std::path::Path;
+
+use serde_json::json;
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeLens, Command, Diagnostic, DiagnosticSeverity, Hover, HoverContents, MarkupContent,
+    MarkupKind, NumberOrString, Uri,
+};
+
+use super::documents::DocumentSnapshot;
+use super::ext::{CMD_CONSOLIDATE, CMD_OPTIMIZE, FunctionTarget, LENS_OPTIMIZE, TITLE_CONSOLIDATE, TITLE_OPTIMIZE};
+use super::position::{PositionEncoding, range_of};
+use crate::analysis::FunctionInfo;
+use crate::analysis::index::Dependency;
+
+pub const SOURCE: &str = "weco";
+
+/// One Hint diagnostic per reason of every flagged function.
+pub fn diagnostics(doc: &DocumentSnapshot, encoding: PositionEncoding) -> Vec<Diagnostic> {
+    doc.analysis
+        .functions
+        .iter()
+        .filter(|f| f.is_flagged())
+        .flat_map(|f| {
+            f.reasons.iter().map(move |reason| Diagnostic {
+                range: range_of(&doc.rope, &reason.range, encoding),
+                severity: Some(DiagnosticSeverity::HINT),
+                code: Some(NumberOrString::String(reason.kind.id().to_string())),
+                source: Some(SOURCE.to_string()),
+                message: format!("{} (in `{}`, score {}/100)", reason.message, f.qualified_name, f.score),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+pub fn optimize_command(uri: &Uri, function: &str, title: &str) -> Command {
+    let target = FunctionTarget { uri: uri.clone(), function: function.to_string() };
+    Command::new(title.to_string(), CMD_OPTIMIZE.to_string(), Some(vec![json!(target)]))
+}
+
+/// A "⚡ Optimize with Weco" lens on the name of every flagged function.
+pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding) -> Vec<CodeLens> {
+    doc.analysis
+        .functions
+        .iter()
+        .filter(|f| f.is_flagged())
+        .map(|f| CodeLens {
+            range: range_of(&doc.rope, &f.name_range, encoding),
+            command: Some(optimize_command(&doc.uri, &f.qualified_name, &format!("{LENS_OPTIMIZE} ({}: {})", f.score, short_reasons(f)))),
+            data: None,
+        })
+        .collect()
+}
+
+fn short_reasons(function: &FunctionInfo) -> String {
+    let mut kinds: Vec<&str> = function.reasons.iter().map(|r| r.kind.id()).collect();
+    kinds.dedup();
+    kinds.join(", ")
+}
+
+/// The innermost function whose range contains `offset`.
+pub fn function_at(doc: &DocumentSnapshot, offset: usize) -> Option<&FunctionInfo> {
+    doc.analysis
+        .functions
+        .iter()
+        .filter(|f| f.range.start <= offset && offset <= f.range.end)
+        .min_by_key(|f| f.range.end - f.range.start)
+}
+
+/// The function whose header line (the line of its name) holds `offset`.
+pub fn function_header_at(doc: &DocumentSnapshot, offset: usize) -> Option<&FunctionInfo> {
+    let line = doc.rope.byte_to_line(offset.min(doc.rope.len_bytes()));
+    function_at(doc, offset).filter(|f| doc.rope.byte_to_line(f.name_range.start) == line)
+}
+
+fn display_path(path: &Path, root: Option<&Path>) -> String {
+    root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path).to_string_lossy().into_owned()
+}
+
+pub fn hover(function: &FunctionInfo, dependencies: &[Dependency], root: Option<&Path>) -> Hover {
+    let mut text = format!("**weco** · `{}`", function.qualified_name);
+    if function.is_flagged() {
+        text.push_str(&format!(" · optimization score **{}/100**\n\n", function.score));
+        for reason in &function.reasons {
+            text.push_str(&format!("- {} (`{}`)\n", reason.message, reason.kind.id()));
+        }
+    } else if function.trivial {
+        text.push_str(" · trivial: nothing worth optimizing here\n");
+    } else {
+        text.push_str(" · no known slow pattern found (it can still be optimized with a measured run)\n");
+    }
+    if dependencies.is_empty() {
+        text.push_str("\nNo project-local dependencies.\n");
+    } else {
+        text.push_str("\n**Depends on**\n");
+        for dep in dependencies.iter().take(20) {
+            let indent = "  ".repeat(dep.depth.saturating_sub(1));
+            text.push_str(&format!("{indent}- `{}` in `{}`\n", dep.symbol, display_path(&dep.file, root)));
+        }
+        if dependencies.len() > 20 {
+            text.push_str(&format!("- … and {} more\n", dependencies.len() - 20));
+        }
+    }
+    text.push_str("\nHow weco measures: correctness against the baseline first, then interleaved timing (see `rules/benchmarking.md`).");
+    Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }), range: None }
+}
+
+/// "Optimize with Weco" for the function under the cursor, and "Consolidate for optimization"
+/// when it depends on code in other files.
+pub fn code_actions(uri: &Uri, function: &FunctionInfo, depends_on_other_files: bool) -> Vec<CodeAction> {
+    let mut actions = vec![CodeAction {
+        title: TITLE_OPTIMIZE.to_string(),
+        kind: Some(CodeActionKind::new("refactor.rewrite.weco.optimize")),
+        command: Some(optimize_command(uri, &function.qualified_name, TITLE_OPTIMIZE)),
+        ..Default::default()
+    }];
+    if depends_on_other_files {
+        let target = FunctionTarget { uri: uri.clone(), function: function.qualified_name.clone() };
+        actions.push(CodeAction {
+            title: TITLE_CONSOLIDATE.to_string(),
+            kind: Some(CodeActionKind::new("refactor.rewrite.weco.consolidate")),
+            command: Some(Command::new(TITLE_CONSOLIDATE.to_string(), CMD_CONSOLIDATE.to_string(), Some(vec![json!(target)]))),
+            ..Default::default()
+        });
+    }
+    actions
+}

@@ -1,0 +1,92 @@
+//! The server's shared state: documents, the project index, settings, negotiated capabilities.
+//!
+//! Locks are std locks held only for short, synchronous sections and never across `.await`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::Uri;
+
+use super::config::Settings;
+use super::documents::{DocumentSnapshot, DocumentStore};
+use super::position::PositionEncoding;
+use crate::analysis::FileAnalysis;
+use crate::analysis::index::{DEFAULT_DEPTH, Dependency, ProjectIndex};
+use crate::workspace::ProjectLayout;
+
+/// What the client said it supports, resolved once at `initialize`.
+#[derive(Debug, Clone, Default)]
+pub struct ClientSupport {
+    pub code_lens_refresh: bool,
+    pub work_done_progress: bool,
+    pub show_document: bool,
+    pub watched_files_dynamic: bool,
+    pub change_annotations: bool,
+}
+
+pub struct Session {
+    pub client: Client,
+    pub documents: Mutex<DocumentStore>,
+    pub index: RwLock<ProjectIndex>,
+    pub layouts: RwLock<Vec<ProjectLayout>>,
+    pub settings: RwLock<Settings>,
+    pub encoding: OnceLock<PositionEncoding>,
+    pub support: OnceLock<ClientSupport>,
+}
+
+impl Session {
+    pub fn new(client: Client) -> Arc<Session> {
+        Arc::new(Session {
+            client,
+            documents: Mutex::new(DocumentStore::default()),
+            index: RwLock::new(ProjectIndex::default()),
+            layouts: RwLock::new(Vec::new()),
+            settings: RwLock::new(Settings::default()),
+            encoding: OnceLock::new(),
+            support: OnceLock::new(),
+        })
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding.get().copied().unwrap_or_default()
+    }
+
+    pub fn support(&self) -> ClientSupport {
+        self.support.get().cloned().unwrap_or_default()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn snapshot(&self, uri: &Uri) -> Option<DocumentSnapshot> {
+        self.documents.lock().ok()?.get(uri)
+    }
+
+    /// The workspace layout that holds `path`, or a layout rooted at the file's project root.
+    pub fn layout_for(&self, path: &Path) -> ProjectLayout {
+        let layouts = self.layouts.read().map(|l| l.clone()).unwrap_or_default();
+        layouts
+            .into_iter()
+            .filter(|l| path.starts_with(&l.root))
+            .max_by_key(|l| l.root.components().count())
+            .unwrap_or_else(|| ProjectLayout::new(&crate::workspace::project_root_for(path)))
+    }
+
+    pub fn root_for(&self, path: &Path) -> PathBuf {
+        self.layout_for(path).root
+    }
+
+    /// Puts a file's latest analysis into the project index.
+    pub fn index_file(&self, path: PathBuf, analysis: Arc<FileAnalysis>) {
+        let module = self.layout_for(&path).module_key(&path);
+        if let Ok(mut index) = self.index.write() {
+            index.insert(path, analysis, module);
+        }
+    }
+
+    pub fn dependencies(&self, path: &Path, function: &str) -> Vec<Dependency> {
+        self.index.read().map(|i| i.dependencies(path, function, DEFAULT_DEPTH)).unwrap_or_default()
+    }
+}

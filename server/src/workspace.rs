@@ -1,0 +1,168 @@
+//! Reading a project from disk: finding its source files, their module identity, and building the project index.
+//!
+//! This is the IO side of `analysis::index`. Directories that never hold project code
+//! (virtual environments, build output, VCS data, our own `.weco/` task folders) are skipped,
+//! and so are unreadable or oversized files: one bad file never stops the scan.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analysis::index::{ModuleKey, ProjectIndex};
+use crate::analysis::{self, FileAnalysis, Language};
+
+/// Files larger than this are not indexed (generated code, data dumps).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+const SKIPPED_DIRS: &[&str] = &[
+    ".git", ".hg", ".svn", ".weco", ".runs", "target", "node_modules", "__pycache__", ".venv", "venv", "env",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", "dist", "build", ".eggs",
+];
+
+/// Where imports are resolved from, for one workspace root.
+#[derive(Debug, Clone)]
+pub struct ProjectLayout {
+    pub root: PathBuf,
+    /// The root itself and `src/` when it exists (the "src layout").
+    pub python_roots: Vec<PathBuf>,
+}
+
+impl ProjectLayout {
+    pub fn new(root: &Path) -> ProjectLayout {
+        let root = root.to_path_buf();
+        let mut python_roots = vec![root.clone()];
+        if root.join("src").is_dir() {
+            python_roots.push(root.join("src"));
+        }
+        ProjectLayout { root, python_roots }
+    }
+
+    /// The module identity of `path` (Rust crates are found through the nearest `Cargo.toml`).
+    pub fn module_key(&self, path: &Path) -> Option<ModuleKey> {
+        let crate_root = match Language::from_path(path)? {
+            Language::Rust => nearest_crate_root(path, &self.root),
+            Language::Python => None,
+        };
+        ModuleKey::for_path(path, &self.python_roots, crate_root.as_deref())
+    }
+}
+
+/// The nearest ancestor of `path` (not above `stop`) holding a `Cargo.toml`.
+fn nearest_crate_root(path: &Path, stop: &Path) -> Option<PathBuf> {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d.join("Cargo.toml").is_file() {
+            return Some(d.to_path_buf());
+        }
+        if d == stop {
+            break;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// All Python and Rust files under `root`, sorted, skipping the directories above and symlinked dirs.
+pub fn source_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let Ok(file_type) = entry.file_type() else { continue };
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if file_type.is_dir() {
+                if !SKIPPED_DIRS.contains(&name.as_ref()) && !name.ends_with(".egg-info") {
+                    stack.push(path);
+                }
+            } else if file_type.is_file() && Language::from_path(&path).is_some() {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Why a file could not be analysed.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    TooLarge(u64),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::TooLarge(n) => write!(f, "file is {n} bytes, over the {MAX_FILE_BYTES}-byte limit"),
+        }
+    }
+}
+
+/// Reads a source file as text; invalid UTF-8 is replaced rather than refused, so that one bad
+/// byte does not hide a whole file.
+pub fn read_source(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
+    let size = fs::metadata(path).map_err(ReadError::Io)?.len();
+    if size > max_bytes {
+        return Err(ReadError::TooLarge(size));
+    }
+    let bytes = fs::read(path).map_err(ReadError::Io)?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// Parses and analyses one file from disk.
+pub fn analyze_file(path: &Path) -> Option<FileAnalysis> {
+    let language = Language::from_path(path)?;
+    let text = read_source(path, MAX_FILE_BYTES).ok()?;
+    Some(analysis::analyze_source(language, &text))
+}
+
+/// Builds the index of every source file under the layouts' roots, on `threads` threads.
+pub fn build_index(layouts: &[ProjectLayout], threads: usize) -> ProjectIndex {
+    let jobs: Vec<(PathBuf, &ProjectLayout)> =
+        layouts.iter().flat_map(|l| source_files(&l.root).into_iter().map(move |p| (p, l))).collect();
+    let threads = threads.clamp(1, 16);
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let analysed: Vec<(PathBuf, Arc<FileAnalysis>, Option<ModuleKey>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .filter_map(|(path, layout)| {
+                            let analysis = analyze_file(path)?;
+                            Some((path.clone(), Arc::new(analysis), layout.module_key(path)))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    let mut index = ProjectIndex::default();
+    for (path, analysis, module) in analysed {
+        index.insert(path, analysis, module);
+    }
+    index
+}
+
+/// The project root for a file given on the command line: the nearest ancestor with a project
+/// marker, else the file's folder.
+pub fn project_root_for(path: &Path) -> PathBuf {
+    const MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg", "Cargo.toml", ".git"];
+    let start = if path.is_dir() { Some(path) } else { path.parent() };
+    let mut dir = start;
+    while let Some(d) = dir {
+        if MARKERS.iter().any(|m| d.join(m).exists()) {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    start.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
