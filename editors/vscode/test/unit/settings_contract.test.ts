@@ -1,5 +1,5 @@
-// package.json's contributed settings must match editors/settings.json (the machine-readable list) and the
-// table in docs/lsp-extensions.md, so the three never drift apart.
+// package.json's contributed settings must match editors/settings.json (generated from server/src/lsp/config.rs)
+// and the table in docs/lsp-extensions.md, so the three never drift apart.
 
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -9,29 +9,34 @@ import { SETTINGS_PREFIX, settingKeysFromPackageJson } from "../../src/config";
 import { EXTENSION_ROOT, REPO_ROOT } from "./paths";
 
 interface SettingSpec {
+  /** Full key, `weco.` included. */
   key: string;
   type: string | string[];
   default: unknown;
   enum?: unknown[];
+  minimum?: number;
   description: string;
+  editorOnly: boolean;
 }
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(EXTENSION_ROOT, "package.json"), "utf8"));
-const settingsList: SettingSpec[] = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "editors/settings.json"), "utf8")).settings;
+const settingsList: SettingSpec[] = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "editors/settings.json"), "utf8"));
+const shortKey = (spec: SettingSpec) => spec.key.slice(SETTINGS_PREFIX.length);
 const properties: Record<string, Record<string, unknown>> = packageJson.contributes.configuration.properties;
 
 test("package.json contributes exactly the settings of editors/settings.json, in the same order", () => {
   assert.deepEqual(
     settingKeysFromPackageJson(packageJson),
-    settingsList.map((spec) => spec.key),
+    settingsList.map(shortKey),
   );
   assert.ok(Object.keys(properties).every((key) => key.startsWith(SETTINGS_PREFIX)), "every setting is under weco.");
 });
 
 for (const spec of settingsList) {
-  test(`setting weco.${spec.key} has the listed type, default, enum and description`, () => {
-    const property = properties[SETTINGS_PREFIX + spec.key];
-    assert.ok(property, `package.json lacks weco.${spec.key}`);
+  test(`setting ${spec.key} has the listed type, default, enum, minimum and description`, () => {
+    const property = properties[spec.key];
+    assert.ok(property, `package.json lacks ${spec.key}`);
+    assert.deepEqual(property.minimum, spec.minimum);
     assert.deepEqual(property.type, spec.type);
     assert.deepEqual(property.default, spec.default);
     assert.deepEqual(property.enum, spec.enum);
@@ -60,10 +65,10 @@ test("the settings table in docs/lsp-extensions.md lists the same keys and defau
   const documented = rows.map((cells) => ({ key: cells[1].replace(/`/g, ""), default: cells[3].replace(/`/g, "") }));
   assert.deepEqual(
     documented.map((row) => row.key),
-    settingsList.map((spec) => spec.key),
+    settingsList.map(shortKey),
   );
   for (const row of documented) {
-    const spec = settingsList.find((candidate) => candidate.key === row.key)!;
+    const spec = settingsList.find((candidate) => shortKey(candidate) === row.key)!;
     const expected = typeof spec.default === "string" ? `"${spec.default}"` : String(spec.default);
     assert.equal(row.default, expected, `default of ${row.key}`);
   }
