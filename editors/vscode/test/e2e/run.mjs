@@ -76,6 +76,7 @@ function prepareProfile(root) {
     "editor.hover.delay": 150,
     "editor.codeLens": true,
     "files.autoSave": "off",
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
     "weco.server.path": SERVER,
   };
   fs.mkdirSync(path.join(root, "user/User"), { recursive: true });
@@ -90,7 +91,7 @@ function buildAndInstallExtension(root, env) {
   const vsix = path.join(EXTENSION_ROOT, "weco.vsix");
   execFileSync(
     CODE_SERVER,
-    ["--user-data-dir", path.join(root, "user"), "--extensions-dir", path.join(root, "ext"), "--install-extension", vsix],
+    ["--config", path.join(root, "config.yaml"), "--user-data-dir", path.join(root, "user"), "--extensions-dir", path.join(root, "ext"), "--install-extension", vsix],
     { env, stdio: "inherit" },
   );
 }
@@ -172,6 +173,28 @@ function editorLine(page, text) {
   return page.locator(".editor-instance .view-line", { hasText: text }).first();
 }
 
+/** The syntax token `token` on the editor line containing `lineText`. */
+function editorToken(page, lineText, token) {
+  return editorLine(page, lineText).locator("span > span", { hasText: new RegExp(`^\\s*${escapeRegExp(token)}\\s*$`) }).first();
+}
+
+/** Hovers `target` until a hover containing `text` shows (a hover can be lost while the editor settles). */
+async function hoverUntil(page, target, text, timeoutMs) {
+  const hover = page.locator(".monaco-hover", { hasText: text }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await hoverOver(target);
+    try {
+      await hover.waitFor({ state: "visible", timeout: Math.min(3_000, Math.max(1, deadline - Date.now())) });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+    }
+  }
+}
+
 async function hoverOver(locator) {
   const box = await locator.boundingBox();
   if (!box) {
@@ -189,19 +212,12 @@ async function analysisStages(page, stages) {
   await editorLine(page, `def ${FUNCTION}`).waitFor({ timeout: 20_000 });
 
   log("waiting for the server's diagnostic (a hint squiggle) and its message on hover");
-  const hint = page.locator(".editor-instance .squiggly-hint").first();
-  await hint.waitFor({ state: "attached", timeout: 30_000 });
-  await hoverOver(hint);
-  await page.locator(".monaco-hover", { hasText: `in \`${FUNCTION}\`` }).first().waitFor({ state: "visible", timeout: 10_000 }).catch(async () => {
-    // The hint may be a zero-width marker; its message is also in the hover of the line's text.
-    await hoverOver(editorLine(page, "if item in known"));
-    await page.locator(".monaco-hover", { hasText: `in \`${FUNCTION}\`` }).first().waitFor({ state: "visible", timeout: 10_000 });
-  });
+  await page.locator(".editor-instance .squiggly-hint").first().waitFor({ state: "attached", timeout: 30_000 });
+  await hoverUntil(page, editorToken(page, "if item in known", "item"), `in \`${FUNCTION}\``, 20_000);
   await stages.shot("diagnostic");
 
   log("waiting for the server's hover on the function name");
-  await hoverOver(editorLine(page, `def ${FUNCTION}`).locator("span", { hasText: FUNCTION }).last());
-  await page.locator(".monaco-hover", { hasText: "optimization score" }).first().waitFor({ state: "visible", timeout: 15_000 });
+  await hoverUntil(page, editorToken(page, `def ${FUNCTION}`, FUNCTION), "optimization score", 20_000);
   await stages.shot("hover");
   await page.keyboard.press("Escape");
 
@@ -289,6 +305,21 @@ async function optimizeStages(page, stages, fixtureFile) {
   log(`file changed (${originalText.length} -> ${changedText.length} chars) and still prints ${originalOutput.trim()}`);
 }
 
+/** Every notification, toasts and the notification center, for failure reports. */
+async function notificationTexts(page) {
+  if (!page) {
+    return [];
+  }
+  try {
+    await runPaletteCommand(page, "Notifications: Show Notifications");
+    await page.locator(".notifications-center").waitFor({ state: "visible", timeout: 5_000 });
+  } catch {
+    // Report what the toasts show.
+  }
+  const texts = await page.locator(".notification-list-item").allInnerTexts().catch(() => []);
+  return [...new Set(texts.map((text) => text.replace(/\s+/g, " ").trim()))];
+}
+
 async function main() {
   requireFile(CODE_SERVER, "run editors/vscode/test/e2e/setup.sh");
   requireFile(path.join(NODE24_BIN, "node"), "run editors/vscode/test/e2e/setup.sh");
@@ -337,6 +368,9 @@ async function main() {
     failed = true;
     console.error(`[e2e] FAIL: ${error instanceof Error ? error.stack : String(error)}`);
     await page?.screenshot({ path: path.join(ARTIFACTS, "failure.png") }).catch(() => undefined);
+    for (const text of await notificationTexts(page)) {
+      console.error(`[e2e] notification: ${text}`);
+    }
   } finally {
     await browser?.close().catch(() => undefined);
     stopProcessGroup(codeServer);
