@@ -2,7 +2,10 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod lsp;
+pub mod optimize;
+pub mod results;
 pub mod engine;
 pub mod rules;
 pub mod task;

@@ -51,6 +51,9 @@ pub struct EngineTask {
     pub additional_instructions: Option<String>,
     /// Model name for backends that use one (weco's `--model`, the local `llm` proposer).
     pub model: Option<String>,
+    /// Qualified name of the function being optimized inside `source_file` (`Class.method`, `Type::method`),
+    /// when the task targets one; the local engine's rewrites then touch only that function.
+    pub function: Option<String>,
 }
 
 /// The best candidate a run produced.

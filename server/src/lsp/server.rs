@@ -68,3 +68,12 @@ impl LanguageServer for Backend {
         handlers::commands::execute(&self.session, params).await
     }
 }
+
+impl Backend {
+    /// `window/workDoneProgress/cancel`: the editor's Cancel button on a run's progress.
+    pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        if let ProgressToken::String(token) = params.token {
+            self.session.jobs.cancel_progress(&token);
+        }
+    }
+}

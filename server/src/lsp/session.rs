@@ -2,14 +2,16 @@
 //!
 //! Locks are std locks held only for short, synchronous sections and never across `.await`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tower_lsp_server::Client;
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
-use super::config::Settings;
+use crate::config::Settings;
 use super::documents::{DocumentSnapshot, DocumentStore};
+use super::jobs::JobManager;
 use super::position::PositionEncoding;
 use crate::analysis::FileAnalysis;
 use crate::analysis::index::{DEFAULT_DEPTH, Dependency, ProjectIndex};
@@ -33,6 +35,9 @@ pub struct Session {
     pub settings: RwLock<Settings>,
     pub encoding: OnceLock<PositionEncoding>,
     pub support: OnceLock<ClientSupport>,
+    pub jobs: JobManager,
+    /// Diagnostics from optimization runs (missing modules...), shown next to the analysis ones.
+    run_diagnostics: Mutex<HashMap<Uri, Vec<Diagnostic>>>,
 }
 
 impl Session {
@@ -45,6 +50,8 @@ impl Session {
             settings: RwLock::new(Settings::default()),
             encoding: OnceLock::new(),
             support: OnceLock::new(),
+            jobs: JobManager::default(),
+            run_diagnostics: Mutex::new(HashMap::new()),
         })
     }
 
@@ -84,6 +91,21 @@ impl Session {
         if let Ok(mut index) = self.index.write() {
             index.insert(path, analysis, module);
         }
+    }
+
+    pub fn set_run_diagnostics(&self, uri: &Uri, diagnostics: Vec<Diagnostic>) {
+        if let Ok(mut all) = self.run_diagnostics.lock() {
+            all.insert(uri.clone(), diagnostics);
+        }
+    }
+
+    pub fn run_diagnostics(&self, uri: &Uri) -> Vec<Diagnostic> {
+        self.run_diagnostics.lock().ok().and_then(|all| all.get(uri).cloned()).unwrap_or_default()
+    }
+
+    /// The workspace roots (folders the client opened).
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.layouts.read().map(|l| l.iter().map(|l| l.root.clone()).collect()).unwrap_or_default()
     }
 
     pub fn dependencies(&self, path: &Path, function: &str) -> Vec<Dependency> {

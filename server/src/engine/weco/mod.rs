@@ -1,1 +1,111 @@
-//! The `weco` CLI backend: spawning `weco run`, parsing its plain output, stopping and resuming runs.
+//! The `weco` CLI backend: preflight, spawning `weco run`, parsing its plain output, stopping and resuming runs.
+//!
+//! Split: `preflight` (checks before a run), `spawn` (the runner), `parser` (the `--output plain` state
+//! machine), `stop` (stop/signal ladder and `weco run status`), `diagnose` (eval-output problem scanning).
+
+pub mod diagnose;
+pub mod parser;
+pub mod preflight;
+pub mod spawn;
+pub mod stop;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use diagnose::{EvalProblem, RepeatedFailureDetector, SourceLocation, scan_eval_output};
+pub use preflight::{PreflightEnv, WecoPreflightError, preflight, preflight_in};
+pub use spawn::{run_weco, run_weco_with, resume_weco};
+pub use stop::{RunStatus, query_status, request_stop};
+
+/// A usable weco installation, as found by preflight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WecoInfo {
+    pub path: PathBuf,
+    /// The installed package version (`pip show weco`), when it could be determined.
+    pub version: Option<String>,
+}
+
+/// Timing and environment knobs of the runner; `Default` is what the editor uses.
+#[derive(Debug, Clone)]
+pub struct WecoRunOptions {
+    /// How long stdout may stay silent before the watchdog asks `weco run status`.
+    pub watchdog_after: Duration,
+    /// Silence beyond the eval timeout after which weco is considered hung and stopped.
+    pub hang_margin: Duration,
+    /// After `weco run stop`, how long weco may take to finish its current eval and exit before SIGINT.
+    pub stop_grace: Duration,
+    /// After each SIGINT, how long weco may take to exit before the next rung.
+    pub interrupt_grace: Duration,
+    /// `--auto-resume-max-attempts` (weco's default, 5, can retry for over two minutes).
+    pub auto_resume_attempts: Option<u32>,
+    /// Extra environment for weco and its subcommands (WECO_BASE_URL, HOME in tests).
+    pub env: Vec<(String, String)>,
+    /// Variables removed from weco's environment.
+    pub env_remove: Vec<String>,
+}
+
+impl Default for WecoRunOptions {
+    fn default() -> Self {
+        Self {
+            watchdog_after: Duration::from_secs(60),
+            hang_margin: Duration::from_secs(300),
+            stop_grace: Duration::from_secs(30),
+            interrupt_grace: Duration::from_secs(15),
+            auto_resume_attempts: None,
+            env: Vec::new(),
+            env_remove: Vec::new(),
+        }
+    }
+}
+
+/// `weco-run.json` in the task folder: what `resume_or_status` needs after the editor restarts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WecoRunRecord {
+    pub run_id: String,
+    pub source_file: String,
+    pub started_unix_s: u64,
+}
+
+pub const RUN_RECORD_FILE: &str = "weco-run.json";
+
+/// Writes the record next to the task (temp + rename so it is never half-written).
+pub fn save_run_record(task_dir: &Path, record: &WecoRunRecord) -> std::io::Result<()> {
+    let json = serde_json::to_string_pretty(record).map_err(std::io::Error::other)?;
+    write_atomically(&task_dir.join(RUN_RECORD_FILE), json.as_bytes())
+}
+
+pub fn load_run_record(task_dir: &Path) -> Option<WecoRunRecord> {
+    serde_json::from_slice(&std::fs::read(task_dir.join(RUN_RECORD_FILE)).ok()?).ok()
+}
+
+/// The saved run's server-side status (`weco run status <id>`), for a watchdog or a reattaching editor.
+pub async fn resume_or_status(
+    task_dir: &Path,
+    weco: &WecoInfo,
+    options: &WecoRunOptions,
+) -> Result<(WecoRunRecord, RunStatus), String> {
+    let record = load_run_record(task_dir).ok_or_else(|| format!("no {RUN_RECORD_FILE} in {}", task_dir.display()))?;
+    let status = query_status(weco, task_dir, &record.run_id, &options.env).await?;
+    Ok((record, status))
+}
+
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
+    std::fs::write(&temp, bytes)?;
+    std::fs::rename(&temp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_record_round_trips_through_the_task_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = WecoRunRecord { run_id: "abc".into(), source_file: "optimize.py".into(), started_unix_s: 7 };
+        save_run_record(dir.path(), &record).unwrap();
+        assert_eq!(load_run_record(dir.path()), Some(record));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left behind");
+    }
+}

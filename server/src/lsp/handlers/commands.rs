@@ -1,28 +1,76 @@
-//! `workspace/executeCommand`: the `weco.*` commands.
+//! `workspace/executeCommand`: the `weco.*` commands. Long work is spawned; the request answers at once.
+
+use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::ext::{self, FunctionTarget};
+use super::optimize::say;
+use crate::lsp::ext::{self, FunctionTarget, TaskTarget};
+use crate::lsp::jobs::PendingResult;
 use crate::lsp::session::Session;
 
-pub async fn execute(session: &Session, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+fn parse<T: serde::de::DeserializeOwned + Default>(argument: LSPAny) -> Result<T> {
+    if argument.is_null() {
+        return Ok(T::default());
+    }
+    serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("bad command arguments: {e}")))
+}
+
+fn pending(session: &Session, target: &TaskTarget) -> Option<PendingResult> {
+    match &target.task_id {
+        Some(id) => session.jobs.result(id, &session.roots()),
+        None => session.jobs.latest_result(),
+    }
+}
+
+pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
     let argument = params.arguments.into_iter().next().unwrap_or(LSPAny::Null);
     match params.command.as_str() {
-        ext::CMD_OPTIMIZE | ext::CMD_CONSOLIDATE => {
+        ext::CMD_OPTIMIZE => {
             let target: FunctionTarget = serde_json::from_value(argument)
                 .map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
-            session
-                .client
-                .show_message(
-                    MessageType::INFO,
-                    format!("weco: `{}` cannot run yet: optimization is not available in this build.", target.function),
-                )
-                .await;
+            tokio::spawn(super::optimize::start(session.clone(), target));
             Ok(None)
         }
-        other if ext::ALL_COMMANDS.contains(&other) => {
-            session.client.show_message(MessageType::INFO, "weco: there is no optimization task to act on.").await;
+        ext::CMD_CONSOLIDATE => {
+            let target: FunctionTarget = serde_json::from_value(argument)
+                .map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
+            say(session, MessageType::INFO, format!("weco: consolidating `{}` is not available in this build yet.", target.function)).await;
+            Ok(None)
+        }
+        ext::CMD_CANCEL => {
+            let target: TaskTarget = parse(argument)?;
+            let count = session.jobs.cancel(target.task_id.as_deref());
+            let text = if count == 0 { "weco: no optimization is running.".to_string() } else { format!("weco: stopping {count} optimization(s); the best result so far will be offered.") };
+            say(session, MessageType::INFO, text).await;
+            Ok(Some(serde_json::json!({"cancelled": count})))
+        }
+        ext::CMD_APPLY_RESULT | ext::CMD_SHOW_RESULT | ext::CMD_DISCARD_RESULT | ext::CMD_SHOW_REPORT => {
+            let target: TaskTarget = parse(argument)?;
+            let Some(result) = pending(session, &target) else {
+                say(session, MessageType::INFO, "weco: there is no optimization result waiting for a decision.").await;
+                return Ok(None);
+            };
+            let session = session.clone();
+            let command = params.command.clone();
+            tokio::spawn(async move {
+                match command.as_str() {
+                    ext::CMD_APPLY_RESULT => super::results::apply(&session, &result, target.hunks, false).await,
+                    ext::CMD_SHOW_RESULT => super::results::show(&session, &result).await,
+                    ext::CMD_SHOW_REPORT => super::results::show_report(&session, result.report_path.clone()).await,
+                    _ => {
+                        session.jobs.forget_result(&result.task_id);
+                        say(&session, MessageType::INFO, format!("weco: discarded the result for `{}`; your file is unchanged. The report stays in {}.", result.function, result.report_path.display())).await;
+                    }
+                }
+            });
+            Ok(None)
+        }
+        ext::CMD_INSTALL_PACKAGE => {
+            let task_id = argument["taskId"].as_str().unwrap_or_default().to_string();
+            let package = argument["package"].as_str().unwrap_or_default().to_string();
+            tokio::spawn(super::run_problems::install(session.clone(), task_id, package));
             Ok(None)
         }
         other => Err(Error::invalid_params(format!("unknown command {other}"))),

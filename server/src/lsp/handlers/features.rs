@@ -9,7 +9,20 @@ use crate::lsp::session::Session;
 
 pub fn code_lens(session: &Session, params: CodeLensParams) -> Option<Vec<CodeLens>> {
     let doc = session.snapshot(&params.text_document.uri)?;
-    Some(proto::code_lenses(&doc, session.encoding()))
+    let mut lenses = proto::code_lenses(&doc, session.encoding());
+    // While a function is being optimized its lens shows the run instead of the offer.
+    for job in session.jobs.running_in(&doc.uri) {
+        let Some(function) = doc.analysis.functions.iter().find(|f| f.qualified_name == job.function) else { continue };
+        let range = crate::lsp::position::range_of(&doc.rope, &function.name_range, session.encoding());
+        lenses.retain(|l| l.range != range);
+        let args = serde_json::json!({"taskId": job.task_id});
+        lenses.push(CodeLens {
+            range,
+            command: Some(Command::new(format!("⏳ weco: {} (cancel)", job.status), crate::lsp::ext::CMD_CANCEL.into(), Some(vec![args]))),
+            data: None,
+        });
+    }
+    Some(lenses)
 }
 
 pub fn hover(session: &Session, params: HoverParams) -> Option<Hover> {
@@ -26,11 +39,13 @@ pub fn hover(session: &Session, params: HoverParams) -> Option<Hover> {
 pub fn code_action(session: &Session, params: CodeActionParams) -> Option<CodeActionResponse> {
     let doc = session.snapshot(&params.text_document.uri)?;
     let offset = offset_of(&doc.rope, params.range.start, session.encoding());
-    let Some(function) = proto::function_at(&doc, offset) else { return Some(Vec::new()) };
+    let mut fixes = super::run_problems::actions(&params.context);
+    let Some(function) = proto::function_at(&doc, offset) else { return Some(fixes) };
     let path = uri_path(&doc.uri);
     let depends_on_other_files = path
         .as_deref()
         .is_some_and(|p| session.dependencies(p, &function.qualified_name).iter().any(|d| d.file != p));
     let actions = proto::code_actions(&doc.uri, function, depends_on_other_files);
-    Some(actions.into_iter().map(CodeActionOrCommand::CodeAction).collect())
+    fixes.extend(actions.into_iter().map(CodeActionOrCommand::CodeAction));
+    Some(fixes)
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use tower_lsp_server::ls_types::*;
 
 use super::uri_path;
-use crate::lsp::config::Settings;
+use crate::config::Settings;
 use crate::lsp::ext::ALL_COMMANDS;
 use crate::lsp::position::PositionEncoding;
 use crate::lsp::session::{ClientSupport, Session};

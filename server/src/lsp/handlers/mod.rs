@@ -3,6 +3,9 @@
 pub mod commands;
 pub mod features;
 pub mod lifecycle;
+pub mod optimize;
+pub mod results;
+pub mod run_problems;
 pub mod text_document;
 
 use std::path::PathBuf;

@@ -40,8 +40,20 @@ async fn after_update(session: &Session, snapshot: DocumentSnapshot) {
     if let Some(path) = uri_path(&snapshot.uri) {
         session.index_file(path, snapshot.analysis.clone());
     }
-    let diagnostics = proto::diagnostics(&snapshot, session.encoding());
+    publish(session, &snapshot).await;
+}
+
+async fn publish(session: &Session, snapshot: &DocumentSnapshot) {
+    let mut diagnostics = proto::diagnostics(snapshot, session.encoding());
+    diagnostics.extend(session.run_diagnostics(&snapshot.uri));
     session.client.publish_diagnostics(snapshot.uri.clone(), diagnostics, Some(snapshot.version)).await;
+}
+
+/// Publishes the document's diagnostics again (after run diagnostics changed).
+pub async fn republish(session: &Session, uri: &Uri) {
+    if let Some(snapshot) = session.snapshot(uri) {
+        publish(session, &snapshot).await;
+    }
 }
 
 pub async fn did_close(session: &Session, params: DidCloseTextDocumentParams) {

@@ -1,0 +1,388 @@
+# ---------------------------------------------------------------------------
+# Harness core (weco-lsp template `harness_core`). Everything below is harness
+# code: the candidate in optimize.py never runs the timer or the comparison.
+# ---------------------------------------------------------------------------
+import collections.abc
+import copy
+import importlib.util
+import json
+import math
+import numbers
+import os
+import statistics
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_REAL_OUT = None
+_CAPTURE_FD = None
+
+
+def _out(line):
+    """Writes one line of harness output to the real stdout (the candidate's output goes elsewhere)."""
+    _REAL_OUT.write(line + "\n")
+    _REAL_OUT.flush()
+
+
+def _finish(code):
+    """Ends the process at once: no atexit handler or thread of the candidate can print after the metric."""
+    try:
+        _REAL_OUT.flush()
+    finally:
+        os._exit(code)
+
+
+def _silence_candidate_output():
+    """Points fds 1 and 2 at a capture file so nothing printed by the code under test can pass for a metric."""
+    global _REAL_OUT, _CAPTURE_FD
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _REAL_OUT = os.fdopen(os.dup(1), "w")
+    real_err = os.fdopen(os.dup(2), "w")
+    _CAPTURE_FD = os.open(os.path.join(HERE, "candidate_output.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(_CAPTURE_FD, 1)
+    os.dup2(_CAPTURE_FD, 2)
+    sys.stdout = open(os.devnull, "w")
+    sys.stderr = real_err
+
+
+# ----------------------------------------------------------------- loading
+
+def _load_copy(path, label):
+    """Loads a copy of the target module under the original module's package, so relative imports still work."""
+    for root in (CONFIG["import_root"], CONFIG["project_root"]):
+        if root and root not in sys.path:
+            sys.path.insert(0, root)
+    package = CONFIG["package"]
+    name = (package + "." if package else "") + "_weco_" + label
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = package
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _resolve(module, qualified):
+    """Finds `f` or `Class.method` in a loaded module. Returns (owner class or None, function)."""
+    parts = qualified.split(".")
+    obj = module
+    owner = None
+    for part in parts:
+        owner = obj if obj is not module else None
+        obj = getattr(obj, part)
+    if owner is not None and not isinstance(owner, type):
+        owner = None
+    return owner, obj
+
+
+class Target:
+    """The stable interface both modules are called through."""
+
+    def __init__(self, module):
+        self.module = module
+        self.owner, self.function = _resolve(module, CONFIG["function"])
+        raw = None
+        if self.owner is not None:
+            raw = self.owner.__dict__.get(CONFIG["function"].split(".")[-1])
+        self.is_method = self.owner is not None and not isinstance(raw, (staticmethod, classmethod))
+        self.unbound = raw.__get__(None, self.owner) if isinstance(raw, (staticmethod, classmethod)) else raw
+        if not self.is_method and self.owner is not None:
+            self.unbound = getattr(self.owner, CONFIG["function"].split(".")[-1])
+        if self.owner is None:
+            self.unbound = self.function
+
+    def prepare(self, call):
+        """Turns an input (args, kwargs) into a ready call. Methods get their instance from the inputs
+        (recorded calls carry `self`) or from make_instance()."""
+        args, kwargs = call
+        if self.is_method and not CONFIG.get("inputs_include_self"):
+            args = (make_instance(self.module),) + tuple(args)
+        return tuple(args), dict(kwargs)
+
+
+def _materialize(value):
+    """Lazy results (generators, map objects) are consumed so both sides do their real work."""
+    if isinstance(value, collections.abc.Iterator):
+        return list(value)
+    return value
+
+
+# ------------------------------------------------------------- comparison
+
+REL_TOL = 1e-6
+ABS_TOL = 1e-9
+
+
+def _numpy():
+    return sys.modules.get("numpy")
+
+
+def difference(expected, actual, path="result"):
+    """Prose describing the first difference between two values, or None when they match."""
+    np = _numpy()
+    if np is not None and (isinstance(expected, np.ndarray) or isinstance(actual, np.ndarray)):
+        if not (isinstance(expected, np.ndarray) and isinstance(actual, np.ndarray)):
+            return f"{path} should be a {type(expected).__name__} but is a {type(actual).__name__}"
+        if expected.shape != actual.shape:
+            return f"{path} has shape {actual.shape} instead of {expected.shape}"
+        if expected.dtype.kind in "fc" or actual.dtype.kind in "fc":
+            if not np.allclose(expected, actual, rtol=REL_TOL, atol=ABS_TOL, equal_nan=True):
+                return f"{path} differs by up to {float(np.nanmax(np.abs(expected - actual))):.3g}"
+            return None
+        if not np.array_equal(expected, actual):
+            return f"{path} has different elements"
+        return None
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        if type(expected) is not type(actual) or expected != actual:
+            return f"{path} should be {expected!r} but is {actual!r}"
+        return None
+    if isinstance(expected, numbers.Real) and isinstance(actual, numbers.Real):
+        if isinstance(expected, numbers.Integral) and isinstance(actual, numbers.Integral):
+            return None if expected == actual else f"{path} should be {expected!r} but is {actual!r}"
+        e, a = float(expected), float(actual)
+        if math.isnan(e) and math.isnan(a):
+            return None
+        if math.isclose(e, a, rel_tol=REL_TOL, abs_tol=ABS_TOL):
+            return None
+        return f"{path} should be {expected!r} but is {actual!r} (beyond relative tolerance {REL_TOL})"
+    if isinstance(expected, numbers.Complex) and isinstance(actual, numbers.Complex):
+        ok = abs(expected - actual) <= max(REL_TOL * max(abs(expected), abs(actual)), ABS_TOL)
+        return None if ok else f"{path} should be {expected!r} but is {actual!r}"
+    if type(expected) is not type(actual):
+        return f"{path} should be a {type(expected).__name__} but is a {type(actual).__name__}"
+    if isinstance(expected, (list, tuple)):
+        if len(expected) != len(actual):
+            return f"{path} has {len(actual)} items instead of {len(expected)}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            found = difference(e, a, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, dict):
+        if set(expected) != set(actual):
+            missing = [k for k in expected if k not in actual][:3]
+            extra = [k for k in actual if k not in expected][:3]
+            return f"{path} has different keys (missing {missing}, unexpected {extra})"
+        for key in expected:
+            found = difference(expected[key], actual[key], f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, (str, bytes, set, frozenset)):
+        return None if expected == actual else f"{path} should be {_short(expected)} but is {_short(actual)}"
+    try:
+        if expected == actual:
+            return None
+    except Exception:
+        pass
+    if hasattr(expected, "__dict__") and hasattr(actual, "__dict__"):
+        return difference(vars(expected), vars(actual), path + ".__dict__")
+    return f"{path} should be {_short(expected)} but is {_short(actual)}"
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def run_call(target, call):
+    """Calls the target on a fresh deep copy of the input. Returns (outcome, mutated args, kwargs) where
+    outcome is ("ok", value) or ("raised", exception type name)."""
+    args, kwargs = target.prepare(copy.deepcopy(call))
+    try:
+        value = _materialize(target.unbound(*args, **kwargs))
+        return ("ok", value), args, kwargs
+    except Exception as error:  # the type is compared, the message is not
+        return ("raised", type(error).__name__), args, kwargs
+
+
+def check_correctness(base, cand, calls):
+    """Compares results, raised exception types and argument mutation on every input.
+    Returns (prose of the first violation or None, the inputs on which the baseline returns normally)."""
+    usable = []
+    for index, call in enumerate(calls):
+        expected, e_args, e_kwargs = run_call(base, call)
+        try:
+            actual, a_args, a_kwargs = run_call(cand, call)
+        except BaseException as error:
+            return f"input #{index}: the candidate aborted with {type(error).__name__}", usable
+        if expected[0] != actual[0]:
+            if expected[0] == "raised":
+                return f"input #{index}: the baseline raises {expected[1]} but the candidate returned a value", usable
+            return f"input #{index}: the candidate raised {actual[1]} but the baseline returns a value", usable
+        if expected[0] == "raised":
+            if expected[1] != actual[1]:
+                return f"input #{index}: the baseline raises {expected[1]} but the candidate raised {actual[1]}", usable
+            continue
+        found = difference(expected[1], actual[1])
+        if found:
+            return f"input #{index}: {found}", usable
+        skip = 1 if (base.is_method and not CONFIG.get("inputs_include_self")) else 0
+        found = difference(list(e_args[skip:]), list(a_args[skip:]), "arguments after the call")
+        if not found:
+            found = difference(e_kwargs, a_kwargs, "keyword arguments after the call")
+        if found:
+            return f"input #{index}: the candidate changes its inputs differently ({found})", usable
+        usable.append(call)
+    return None, usable
+
+
+# ----------------------------------------------------------------- timing
+
+def _gpu_sync():
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        try:
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+        except Exception:
+            pass
+
+
+def _time_batch(target, prepared):
+    """Seconds for calling the target once on each prepared input. GPU work is synchronized when torch is loaded."""
+    function = target.unbound
+    _gpu_sync()
+    start = time.perf_counter()
+    for args, kwargs in prepared:
+        result = function(*args, **kwargs)
+        if isinstance(result, collections.abc.Iterator):
+            list(result)
+    _gpu_sync()
+    return time.perf_counter() - start
+
+
+def _fresh_inputs(target, calls, count, round_index):
+    """`count` freshly deep-copied inputs for one batch; synthesized inputs are regenerated with a new seed
+    each round so caching results across calls does not pay off."""
+    if CONFIG["inputs"] == "type_hints":
+        calls = make_inputs(seed=1000 + round_index, count=max(1, min(count, 256)))
+    return [target.prepare(copy.deepcopy(calls[i % len(calls)])) for i in range(count)]
+
+
+PER_CALL_TIMING_ABOVE = 20e-6  # seconds; above this each call is timed on its own, interleaved call by call
+
+
+def _time_each_interleaved(base, cand, base_inputs, cand_inputs, flip):
+    """Times every call on its own, baseline and candidate alternating on the same input, so a pause of the
+    machine hits one call instead of a whole batch. Returns per-call times of each side."""
+    b_times, c_times = [], []
+    for i in range(len(base_inputs)):
+        if (i + flip) % 2 == 0:
+            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
+            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
+        else:
+            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
+            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
+    return b_times, c_times
+
+
+def _robust_cv(values):
+    """Dispersion relative to the median (1.4826 x median absolute deviation / median): like the coefficient
+    of variation for well-behaved timings, but not blown up by one interrupted round."""
+    middle = statistics.median(values)
+    if middle <= 0:
+        return 0.0
+    mad = statistics.median(abs(v - middle) for v in values)
+    return 1.4826 * mad / middle
+
+
+def measure_pair(base, cand, calls):
+    """Interleaved timing of baseline and candidate in rounds. Returns a dict of timing details."""
+    budget = float(CONFIG.get("target_seconds", 2.0))
+    for target in (base, cand):
+        for _ in range(3):
+            _time_batch(target, _fresh_inputs(target, calls, 1, 0))
+    probe = _time_batch(base, _fresh_inputs(base, calls, len(calls), 0)) / len(calls)
+    probe = max(probe, 1e-7)
+    rounds = 9 if probe < budget / 20 else max(3, min(9, int(budget / (2 * probe))))
+    per_round = max(1, min(5000, int(budget / (2 * rounds * probe))))
+    per_call_mode = probe >= PER_CALL_TIMING_ABOVE
+    base_times, cand_times, ratios = [], [], []
+    for r in range(rounds):
+        base_inputs = _fresh_inputs(base, calls, per_round, r)
+        cand_inputs = _fresh_inputs(cand, calls, per_round, r)
+        _time_batch(base, [base.prepare(copy.deepcopy(calls[0]))])
+        _time_batch(cand, [cand.prepare(copy.deepcopy(calls[0]))])
+        if per_call_mode:
+            b_each, c_each = _time_each_interleaved(base, cand, base_inputs, cand_inputs, r % 2)
+            base_times.append(statistics.median(b_each))
+            cand_times.append(statistics.median(c_each))
+            ratios.append(statistics.median(b / max(c, 1e-12) for b, c in zip(b_each, c_each)))
+        else:
+            if r % 2 == 0:
+                b = _time_batch(base, base_inputs)
+                c = _time_batch(cand, cand_inputs)
+            else:
+                c = _time_batch(cand, cand_inputs)
+                b = _time_batch(base, base_inputs)
+            base_times.append(b / per_round)
+            cand_times.append(c / per_round)
+            ratios.append(b / max(c, 1e-12))
+    return {
+        "rounds": rounds,
+        "calls_per_round": per_round,
+        "timing": "per_call_interleaved" if per_call_mode else "batched",
+        "baseline_seconds_per_call": statistics.median(base_times),
+        "candidate_seconds_per_call": statistics.median(cand_times),
+        "ratio_median": statistics.median(ratios),
+        "round_ratios": ratios,
+        "cv": _robust_cv(ratios),
+        "gpu": "torch" in sys.modules,
+    }
+
+
+def write_details(details):
+    details = dict(details)
+    details["metric"] = CONFIG["metric"]
+    details["inputs"] = CONFIG["inputs"]
+    path = os.path.join(HERE, "last_eval.json")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as handle:
+        json.dump(details, handle, indent=2, default=str)
+    os.replace(tmp, path)
+
+
+def violated(prose):
+    _out("Constraint violated: " + prose)
+
+
+# ------------------------------------------------------------------- main
+
+def _candidate_path():
+    path = CONFIG["candidate_path"]
+    return path if os.path.isabs(path) else os.path.join(HERE, path)
+
+
+def main():
+    _silence_candidate_output()
+    try:
+        base = Target(_load_copy(os.path.join(HERE, "baseline.py"), "baseline"))
+    except Exception:
+        _out("The baseline (baseline.py) could not be loaded:")
+        _out(traceback.format_exc().rstrip())
+        _finish(2)
+    try:
+        cand = Target(_load_copy(_candidate_path(), "candidate"))
+    except Exception:
+        _out("The candidate (" + os.path.basename(_candidate_path()) + ") could not be loaded:")
+        _out(traceback.format_exc().rstrip())
+        _finish(1)
+    try:
+        calls = make_inputs() if CONFIG["needs_inputs"] else [((), {})]
+    except Exception:
+        _out("make_inputs() in evaluate.py failed:")
+        _out(traceback.format_exc().rstrip())
+        _finish(2)
+    if not calls:
+        _out("make_inputs() in evaluate.py returned no inputs; fill it in with representative calls.")
+        _finish(2)
+    try:
+        code = evaluate_metric(base, cand, calls)
+    except Exception:
+        _out("The evaluation failed:")
+        _out(traceback.format_exc().rstrip())
+        code = 1
+    _finish(code)

@@ -1,0 +1,27 @@
+# ---------------------------------------------------------------------------
+# Metric (weco-lsp template `metric_speedup`): speedup of the candidate over the
+# baseline, maximize. Reported only when it clears the measured noise.
+# ---------------------------------------------------------------------------
+
+def evaluate_metric(base, cand, calls):
+    problem, usable = check_correctness(base, cand, calls)
+    if problem:
+        violated(problem)
+        _out("speedup: 0")
+        return 0
+    if not usable:
+        _out("Every input makes the baseline raise an exception; make_inputs() needs inputs it accepts.")
+        return 2
+    details = measure_pair(base, cand, usable)
+    ratio = details["ratio_median"]
+    noise = 2 * details["cv"]
+    reported = ratio if ratio > 1 + noise else 1.0
+    details["speedup"] = reported
+    details["noise_threshold"] = 1 + noise
+    write_details(details)
+    _out(
+        "baseline {:.6g} s/call, candidate {:.6g} s/call, ratio {:.4f}, cv {:.2%}, {} rounds x {} calls".format(
+            details["baseline_seconds_per_call"], details["candidate_seconds_per_call"], ratio, details["cv"],
+            details["rounds"], details["calls_per_round"]))
+    _out("speedup: {:.4f}".format(reported))
+    return 0

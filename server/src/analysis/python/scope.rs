@@ -1,0 +1,783 @@
+//! The single pass over a Python tree: scopes (module, classes, functions), bindings, name uses and
+//! loop nesting. Pattern detection lives in `heuristics`, which this walk calls node by node.
+//!
+//! The walk is iterative (a `TreeCursor` plus an explicit stack), so arbitrarily deep code cannot
+//! overflow the thread's stack, and it visits every node once.
+
+use super::grammar::{Grammar, Tag};
+use super::{heuristics, imports};
+use crate::analysis::{
+    score, ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind,
+};
+use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU16;
+use tree_sitter::Node;
+
+/// How an identifier in a subtree is used, inherited from the parent down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Load,
+    /// Assignment / `with ... as` / `except ... as` / walrus target.
+    Bind,
+    /// `for` and comprehension targets: rebound on every iteration.
+    LoopBind,
+    Param,
+    /// `global` / `nonlocal` names.
+    Declare,
+    /// Inside a `case` pattern: bare names capture, dotted names are values.
+    CasePattern,
+    Ignore,
+}
+
+/// What a name is known to hold, as far as a cheap local look can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ValueKind {
+    List,
+    Dict,
+    Set,
+    Str,
+    Other,
+}
+
+/// The latest binding of a name in a scope: its kind and the loop depth it was bound at.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Value {
+    pub kind: ValueKind,
+    pub loop_depth: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FrameKind {
+    Module,
+    Class,
+    Function,
+}
+
+/// One scope being walked.
+pub(super) struct Frame<'s> {
+    pub kind: FrameKind,
+    pub name: &'s str,
+    pub qualified_name: String,
+    /// Reachable from outside as `Class.attr` chains from the module (module, classes in classes).
+    exported: bool,
+    function_index: usize,
+    pub is_method: bool,
+    pub cached: bool,
+    params: HashSet<&'s str>,
+    locals: HashSet<&'s str>,
+    declared_outer: HashSet<&'s str>,
+    raw_uses: Vec<Vec<&'s str>>,
+    pub values: HashMap<&'s str, Value>,
+    /// Ranges of the loops enclosing the node being visited, outermost first.
+    pub loops: Vec<ByteRange>,
+    any_loop: bool,
+    max_depth: usize,
+    deepest_nest: ByteRange,
+    statements: usize,
+    pub recursive_calls: Vec<ByteRange>,
+    pub memo_seen: bool,
+    pub reasons: Vec<Reason>,
+}
+
+impl<'s> Frame<'s> {
+    fn new(kind: FrameKind, name: &'s str, qualified_name: String, exported: bool) -> Self {
+        Frame {
+            kind,
+            name,
+            qualified_name,
+            exported,
+            function_index: usize::MAX,
+            is_method: false,
+            cached: false,
+            params: HashSet::new(),
+            locals: HashSet::new(),
+            declared_outer: HashSet::new(),
+            raw_uses: Vec::new(),
+            values: HashMap::new(),
+            loops: Vec::new(),
+            any_loop: false,
+            max_depth: 0,
+            deepest_nest: 0..0,
+            statements: 0,
+            recursive_calls: Vec::new(),
+            memo_seen: false,
+            reasons: Vec::new(),
+        }
+    }
+
+    pub fn loop_depth(&self) -> usize {
+        self.loops.len()
+    }
+
+    pub fn is_param(&self, name: &str) -> bool {
+        self.params.contains(name)
+    }
+
+    /// Records a reason, keeping at most a handful per kind so one hot spot cannot flood the list.
+    pub fn add_reason(&mut self, kind: ReasonKind, message: String, range: ByteRange) {
+        const MAX_PER_KIND: usize = 8;
+        if self.reasons.iter().filter(|r| r.kind == kind).count() < MAX_PER_KIND {
+            self.reasons.push(Reason { kind, message, range });
+        }
+    }
+
+    fn bind(&mut self, name: &'s str, value: Value) {
+        self.locals.insert(name);
+        self.values.insert(name, value);
+    }
+}
+
+/// A node on the walk's stack.
+struct Entry<'t> {
+    node: Node<'t>,
+    tag: Tag,
+    mode: Mode,
+    pushed_frame: bool,
+    pushed_loops: usize,
+    /// For comprehensions: how many `for` clauses it has, and how many were entered so far.
+    comprehension_clauses: usize,
+    clauses_seen: usize,
+}
+
+/// The result of a walk.
+pub(super) struct Walk {
+    pub functions: Vec<FunctionInfo>,
+    pub symbols: Vec<Symbol>,
+    pub imports: Vec<ImportBinding>,
+}
+
+pub(super) struct Walker<'s, 't> {
+    pub source: &'s str,
+    pub grammar: &'static Grammar,
+    entries: Vec<Entry<'t>>,
+    pub frames: Vec<Frame<'s>>,
+    functions: Vec<FunctionInfo>,
+    symbols: Vec<Symbol>,
+    imports: Vec<ImportBinding>,
+    constant_names: HashSet<&'s str>,
+}
+
+/// Walks the whole tree once and collects functions, symbols and imports.
+pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
+    let mut walker = Walker {
+        source,
+        grammar: Grammar::get(),
+        entries: Vec::new(),
+        frames: vec![Frame::new(FrameKind::Module, "", String::new(), true)],
+        functions: Vec::new(),
+        symbols: Vec::new(),
+        imports: Vec::new(),
+        constant_names: HashSet::new(),
+    };
+    let mut cursor = tree.root_node().walk();
+    'walk: loop {
+        let node = cursor.node();
+        let descend = node.is_named() && walker.enter(node, cursor.field_id().map_or(0, NonZeroU16::get));
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node().is_named() {
+                walker.exit();
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    // A broken tree can leave nothing open; close whatever is (only the module frame normally).
+    while walker.frames.len() > 1 {
+        walker.close_frame();
+    }
+    Walk { functions: walker.functions, symbols: walker.symbols, imports: walker.imports }
+}
+
+impl<'s, 't> Walker<'s, 't> {
+    pub fn text(&self, node: Node) -> &'s str {
+        self.source.get(node.byte_range()).unwrap_or("")
+    }
+
+    pub fn tag(&self, node: Node) -> Tag {
+        self.grammar.tag(node)
+    }
+
+    /// The innermost scope, when it is a function (patterns are only reported inside functions).
+    pub fn function_frame(&mut self) -> Option<&mut Frame<'s>> {
+        self.frames.last_mut().filter(|f| f.kind == FrameKind::Function)
+    }
+
+    fn frame(&mut self) -> &mut Frame<'s> {
+        // The module frame is never popped, so there always is one.
+        let last = self.frames.len() - 1;
+        &mut self.frames[last]
+    }
+
+    /// What `name` holds, looking in the current function first, then at module level.
+    pub fn value_of(&self, name: &str) -> Option<Value> {
+        let frame = self.frames.last()?;
+        if let Some(value) = frame.values.get(name) {
+            return Some(*value);
+        }
+        if frame.locals.contains(name) || frame.params.contains(name) {
+            return None;
+        }
+        self.frames.first()?.values.get(name).copied()
+    }
+
+    /// Handles entering a named node; returns whether to walk its children.
+    fn enter(&mut self, node: Node<'t>, field: u16) -> bool {
+        let tag = self.tag(node);
+        let fields = &self.grammar.fields;
+        let (parent_tag, parent_mode) = self.entries.last().map_or((Tag::Other, Mode::Load), |e| (e.tag, e.mode));
+        let mode = child_mode(parent_tag, parent_mode, field, fields);
+
+        if parent_tag == Tag::Block && tag != Tag::Comment && !self.is_docstring(node) {
+            self.frame().statements += 1;
+        }
+
+        let pushed_loops = self.push_loops(tag, field);
+        let mut entry = Entry {
+            node,
+            tag,
+            mode,
+            pushed_frame: false,
+            pushed_loops,
+            comprehension_clauses: 0,
+            clauses_seen: 0,
+        };
+        let mut descend = true;
+        match tag {
+            Tag::Identifier => self.identifier(node, field, mode),
+            Tag::Attribute => {
+                if !(parent_tag == Tag::Attribute && field == fields.object) {
+                    self.attribute_chain(node);
+                }
+            }
+            Tag::FunctionDefinition => {
+                self.open_function(node);
+                entry.pushed_frame = true;
+            }
+            Tag::ClassDefinition => {
+                self.open_class(node);
+                entry.pushed_frame = true;
+            }
+            Tag::ImportStatement | Tag::ImportFromStatement => {
+                self.import(node);
+                descend = false;
+            }
+            Tag::FutureImportStatement | Tag::Comment => descend = false,
+            Tag::ListComprehension | Tag::SetComprehension | Tag::DictionaryComprehension | Tag::GeneratorExpression => {
+                let mut cursor = node.walk();
+                entry.comprehension_clauses =
+                    node.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::ForInClause).count();
+            }
+            Tag::Call => heuristics::call(self, node),
+            Tag::ComparisonOperator => heuristics::comparison(self, node),
+            Tag::Assignment => self.assignment(node),
+            Tag::AugmentedAssignment => heuristics::augmented_assignment(self, node),
+            Tag::Subscript => heuristics::subscript(self, node),
+            Tag::ForStatement => heuristics::for_statement(self, node),
+            _ => {}
+        }
+        self.entries.push(entry);
+        descend
+    }
+
+    fn exit(&mut self) {
+        let Some(entry) = self.entries.pop() else { return };
+        if entry.pushed_frame && self.frames.len() > 1 {
+            self.close_frame();
+        }
+        let frame = self.frame();
+        let keep = frame.loops.len().saturating_sub(entry.pushed_loops);
+        frame.loops.truncate(keep);
+    }
+
+    /// Loop levels that start at this child of its parent: the body of a `for`, the condition
+    /// and body of a `while`, and the parts of a comprehension after its first iterable.
+    fn push_loops(&mut self, tag: Tag, field: u16) -> usize {
+        let fields = &self.grammar.fields;
+        let Some(parent) = self.entries.last_mut() else { return 0 };
+        let levels = match parent.tag {
+            Tag::ForStatement if field == fields.body => 1,
+            Tag::WhileStatement if field == fields.body || field == fields.condition => 1,
+            Tag::ListComprehension | Tag::SetComprehension | Tag::DictionaryComprehension | Tag::GeneratorExpression => {
+                if tag == Tag::ForInClause {
+                    parent.clauses_seen += 1;
+                    parent.clauses_seen - 1
+                } else if tag == Tag::IfClause {
+                    parent.clauses_seen
+                } else if field == fields.body {
+                    parent.comprehension_clauses
+                } else {
+                    0
+                }
+            }
+            _ => 0,
+        };
+        if levels == 0 {
+            return 0;
+        }
+        let range = parent.node.byte_range();
+        let frame = self.frame();
+        for _ in 0..levels {
+            frame.loops.push(range.clone());
+        }
+        frame.any_loop = true;
+        if frame.loops.len() > frame.max_depth {
+            frame.max_depth = frame.loops.len();
+            frame.deepest_nest = frame.loops[0].clone();
+        }
+        levels
+    }
+
+    fn is_docstring(&self, node: Node) -> bool {
+        self.tag(node) == Tag::ExpressionStatement
+            && node.named_child_count() == 1
+            && node
+                .named_child(0)
+                .is_some_and(|c| matches!(self.tag(c), Tag::String | Tag::ConcatenatedString))
+    }
+
+    fn identifier(&mut self, node: Node, field: u16, mode: Mode) {
+        let name = self.text(node);
+        if name.is_empty() {
+            return;
+        }
+        let fields = &self.grammar.fields;
+        let Some(parent) = self.entries.last() else { return };
+        let (parent_tag, parent_node) = (parent.tag, parent.node);
+        match mode {
+            Mode::Bind => {
+                let value = self.bound_value(name, parent_tag, parent_node, field);
+                self.frame().bind(name, value);
+            }
+            Mode::LoopBind => {
+                let depth = self.frame().loop_depth() + 1;
+                self.frame().bind(name, Value { kind: ValueKind::Other, loop_depth: depth });
+            }
+            Mode::Param => {
+                let kind = match parent_tag {
+                    Tag::TypedParameter | Tag::TypedDefaultParameter => self
+                        .grammar
+                        .child(parent_node, fields.type_)
+                        .map_or(ValueKind::Other, |t| annotation_kind(self.text(t))),
+                    _ => ValueKind::Other,
+                };
+                let frame = self.frame();
+                frame.params.insert(name);
+                if kind != ValueKind::Other {
+                    frame.values.insert(name, Value { kind, loop_depth: 0 });
+                }
+            }
+            Mode::Declare => {
+                self.frame().declared_outer.insert(name);
+            }
+            Mode::CasePattern => {
+                let captures = parent_tag != Tag::DottedName || parent_node.named_child_count() == 1;
+                if captures {
+                    let depth = self.frame().loop_depth();
+                    self.frame().bind(name, Value { kind: ValueKind::Other, loop_depth: depth });
+                }
+            }
+            Mode::Ignore => {}
+            Mode::Load => match parent_tag {
+                // Attribute chains are recorded whole at their outermost node.
+                Tag::Attribute => {}
+                // Definition names are bound when their scope opens.
+                Tag::FunctionDefinition | Tag::ClassDefinition if field == fields.name => {}
+                Tag::DottedName => {
+                    if node.start_byte() == parent_node.start_byte() {
+                        let path = self.text(parent_node).split('.').map(str::trim).collect();
+                        self.record_use(path);
+                    }
+                }
+                _ => self.record_use(vec![name]),
+            },
+        }
+    }
+
+    /// The value an assignment target gets: the assigned expression's kind (keeping the old one
+    /// for `s = s + ...`), or `Other` for targets of unpacking, `with`, `except`, walrus.
+    fn bound_value(&self, name: &str, parent_tag: Tag, parent: Node, field: u16) -> Value {
+        let depth = self.frames.last().map_or(0, Frame::loop_depth);
+        let fields = &self.grammar.fields;
+        if parent_tag == Tag::AugmentedAssignment {
+            if let Some(previous) = self.frames.last().and_then(|f| f.values.get(name)) {
+                return *previous;
+            }
+        }
+        if parent_tag == Tag::Assignment && field == fields.left {
+            if let Some(right) = self.grammar.child(parent, fields.right) {
+                if heuristics::accumulates_into(self, right, name) {
+                    if let Some(previous) = self.frames.last().and_then(|f| f.values.get(name)) {
+                        return *previous;
+                    }
+                }
+            }
+            let mut kind = self.grammar.child(parent, fields.right).map_or(ValueKind::Other, |r| heuristics::value_kind(self, r));
+            if kind == ValueKind::Other {
+                if let Some(annotation) = self.grammar.child(parent, fields.type_) {
+                    kind = annotation_kind(self.text(annotation));
+                }
+            }
+            return Value { kind, loop_depth: depth };
+        }
+        Value { kind: ValueKind::Other, loop_depth: depth }
+    }
+
+    /// Records `a.b.c` as one use `["a", "b", "c"]` when the chain starts at a plain name.
+    fn attribute_chain(&mut self, node: Node) {
+        if self.frames.last().is_none_or(|f| f.kind != FrameKind::Function) {
+            return;
+        }
+        let fields = &self.grammar.fields;
+        let mut segments = Vec::new();
+        let mut current = node;
+        while self.tag(current) == Tag::Attribute {
+            let Some(attribute) = self.grammar.child(current, fields.attribute) else { return };
+            segments.push(self.text(attribute));
+            let Some(object) = self.grammar.child(current, fields.object) else { return };
+            current = object;
+        }
+        if self.tag(current) != Tag::Identifier {
+            return;
+        }
+        segments.push(self.text(current));
+        segments.reverse();
+        self.record_use(segments);
+    }
+
+    fn record_use(&mut self, path: Vec<&'s str>) {
+        let Some(frame) = self.function_frame() else { return };
+        let Some(first) = path.first() else { return };
+        // Cheap early filter; the exact one runs when the scope closes.
+        let local = frame.locals.contains(first) && !frame.declared_outer.contains(first);
+        if local || frame.params.contains(first) || is_builtin(first) {
+            return;
+        }
+        frame.raw_uses.push(path);
+    }
+
+    fn assignment(&mut self, node: Node) {
+        heuristics::assignment(self, node);
+        if self.frame().kind != FrameKind::Module {
+            return;
+        }
+        let fields = &self.grammar.fields;
+        let Some(left) = self.grammar.child(node, fields.left) else { return };
+        if self.tag(left) != Tag::Identifier {
+            return;
+        }
+        let name = self.text(left);
+        let dunder = name.starts_with("__") && name.ends_with("__");
+        if name == "_" || dunder || !self.constant_names.insert(name) {
+            return;
+        }
+        let statement = self.entries.last().filter(|e| e.tag == Tag::ExpressionStatement).map_or(node, |e| e.node);
+        self.symbols.push(Symbol {
+            name: name.to_string(),
+            qualified_name: name.to_string(),
+            kind: SymbolKind::Constant,
+            range: statement.byte_range(),
+        });
+    }
+
+    fn import(&mut self, node: Node) {
+        let bindings = imports::bindings(node, self.source);
+        let statement_text = self.text(node);
+        let depth = self.frame().loop_depth();
+        for binding in &bindings {
+            // The frame keeps names as slices of the source; any slice with the same text will do.
+            let Some(start) = statement_text.find(binding.local_name.as_str()) else { continue };
+            if binding.local_name == "*" {
+                continue;
+            }
+            let local = &statement_text[start..start + binding.local_name.len()];
+            self.frame().bind(local, Value { kind: ValueKind::Other, loop_depth: depth });
+        }
+        self.imports.extend(bindings);
+    }
+
+    /// Range including decorators, and the decorator texts, for a definition.
+    fn definition_extent(&self, node: Node<'t>) -> (ByteRange, Option<Node<'t>>) {
+        match self.entries.last() {
+            Some(parent) if parent.tag == Tag::DecoratedDefinition => (parent.node.byte_range(), Some(parent.node)),
+            _ => (node.byte_range(), None),
+        }
+    }
+
+    fn open_function(&mut self, node: Node<'t>) {
+        let fields = &self.grammar.fields;
+        let name_node = self.grammar.child(node, fields.name);
+        let name = name_node.map_or("", |n| self.text(n));
+        let name_range = name_node.map_or(node.start_byte()..node.start_byte(), |n| n.byte_range());
+        let (range, decorated) = self.definition_extent(node);
+        let cached = decorated.is_some_and(|d| self.has_cache_decorator(d));
+        let depth = self.frame().loop_depth();
+        let outer = self.frame();
+        if !name.is_empty() {
+            outer.bind(name, Value { kind: ValueKind::Other, loop_depth: depth });
+        }
+        let outer_kind = outer.kind;
+        let outer_exported = outer.exported;
+        let qualified_name = qualify(&outer.qualified_name, name);
+        let is_method = outer_kind == FrameKind::Class;
+        let container = is_method.then(|| outer.qualified_name.clone());
+        let symbol_kind = match outer_kind {
+            FrameKind::Module => Some(SymbolKind::Function),
+            FrameKind::Class if outer_exported => Some(SymbolKind::Method),
+            _ => None,
+        };
+        if let (Some(kind), false) = (symbol_kind, name.is_empty()) {
+            self.symbols.push(Symbol {
+                name: name.to_string(),
+                qualified_name: qualified_name.clone(),
+                kind,
+                range: range.clone(),
+            });
+        }
+        let mut frame = Frame::new(FrameKind::Function, name, qualified_name.clone(), false);
+        frame.is_method = is_method;
+        frame.cached = cached;
+        frame.function_index = self.functions.len();
+        self.functions.push(FunctionInfo {
+            name: name.to_string(),
+            qualified_name,
+            container,
+            range,
+            name_range,
+            score: 0,
+            reasons: Vec::new(),
+            uses: Vec::new(),
+            trivial: false,
+        });
+        self.frames.push(frame);
+    }
+
+    fn open_class(&mut self, node: Node<'t>) {
+        let fields = &self.grammar.fields;
+        let name = self.grammar.child(node, fields.name).map_or("", |n| self.text(n));
+        let (range, _) = self.definition_extent(node);
+        let depth = self.frame().loop_depth();
+        let outer = self.frame();
+        if !name.is_empty() {
+            outer.bind(name, Value { kind: ValueKind::Other, loop_depth: depth });
+        }
+        let exported = outer.exported && outer.kind != FrameKind::Function;
+        let qualified_name = qualify(&outer.qualified_name, name);
+        if exported && !name.is_empty() {
+            self.symbols.push(Symbol {
+                name: name.to_string(),
+                qualified_name: qualified_name.clone(),
+                kind: SymbolKind::Class,
+                range,
+            });
+        }
+        self.frames.push(Frame::new(FrameKind::Class, name, qualified_name, exported));
+    }
+
+    fn has_cache_decorator(&self, decorated: Node) -> bool {
+        let mut cursor = decorated.walk();
+        let result = decorated
+            .named_children(&mut cursor)
+            .filter(|c| self.tag(*c) == Tag::Decorator)
+            .any(|decorator| {
+                let text = self.text(decorator).trim_start_matches('@');
+                let callee = text.split('(').next().unwrap_or("").trim();
+                let last = callee.rsplit('.').next().unwrap_or("");
+                matches!(last, "cache" | "lru_cache" | "cached" | "memoize" | "memoized" | "cached_property")
+            });
+        result
+    }
+
+    /// Pops the innermost scope; for a function, fills in its `FunctionInfo` and hands the names
+    /// it uses from outside to the enclosing function.
+    fn close_frame(&mut self) {
+        let Some(frame) = self.frames.pop() else { return };
+        if frame.kind != FrameKind::Function {
+            return;
+        }
+        let is_local = |name: &str| {
+            frame.params.contains(name) || (frame.locals.contains(name) && !frame.declared_outer.contains(name))
+        };
+        let mut seen: HashSet<&[&str]> = HashSet::new();
+        let mut free: Vec<Vec<&'s str>> = Vec::new();
+        for path in &frame.raw_uses {
+            let first = path[0];
+            if is_local(first) || is_builtin(first) || !seen.insert(path.as_slice()) {
+                continue;
+            }
+            free.push(path.clone());
+        }
+        if let Some(enclosing) = self.frames.iter_mut().rev().find(|f| f.kind == FrameKind::Function) {
+            enclosing.raw_uses.extend(free.iter().cloned());
+        }
+
+        let mut reasons = frame.reasons;
+        if frame.max_depth >= 2 {
+            reasons.push(Reason {
+                kind: ReasonKind::NestedLoops,
+                message: nested_loops_message(frame.max_depth),
+                range: frame.deepest_nest.clone(),
+            });
+        }
+        if let Some(first_call) = frame.recursive_calls.first() {
+            if !frame.cached && !frame.memo_seen {
+                reasons.push(Reason {
+                    kind: ReasonKind::UncachedRecursion,
+                    message: recursion_message(frame.name, frame.recursive_calls.len()),
+                    range: first_call.clone(),
+                });
+            }
+        }
+        reasons.sort_by_key(|r| (r.range.start, r.kind));
+        let trivial = !frame.any_loop && frame.recursive_calls.is_empty() && frame.statements <= 2 && reasons.is_empty();
+        if let Some(info) = self.functions.get_mut(frame.function_index) {
+            info.score = score(&reasons);
+            info.reasons = reasons;
+            info.trivial = trivial;
+            info.uses = free
+                .into_iter()
+                .map(|path| NameUse { path: path.into_iter().map(str::to_string).collect() })
+                .collect();
+        }
+    }
+}
+
+fn qualify(outer: &str, name: &str) -> String {
+    if outer.is_empty() {
+        name.to_string()
+    } else {
+        format!("{outer}.{name}")
+    }
+}
+
+/// The mode of a child, from its parent's tag and mode and the field it sits in.
+fn child_mode(parent_tag: Tag, parent_mode: Mode, field: u16, fields: &super::grammar::Fields) -> Mode {
+    match parent_tag {
+        Tag::Assignment | Tag::AugmentedAssignment | Tag::NamedExpression => {
+            if field == fields.left || (parent_tag == Tag::NamedExpression && field == fields.name) {
+                Mode::Bind
+            } else {
+                Mode::Load
+            }
+        }
+        Tag::ForStatement | Tag::ForInClause if field == fields.left => Mode::LoopBind,
+        Tag::AsPatternTarget => Mode::Bind,
+        Tag::Parameters | Tag::LambdaParameters => Mode::Param,
+        Tag::DefaultParameter | Tag::TypedDefaultParameter => {
+            if field == fields.name {
+                Mode::Param
+            } else {
+                Mode::Load
+            }
+        }
+        Tag::TypedParameter => {
+            if field == fields.type_ {
+                Mode::Load
+            } else {
+                Mode::Param
+            }
+        }
+        Tag::GlobalStatement | Tag::NonlocalStatement => Mode::Declare,
+        Tag::KeywordArgument if field == fields.name => Mode::Ignore,
+        Tag::CasePattern => Mode::CasePattern,
+        Tag::KeywordPattern => Mode::Ignore,
+        Tag::ClassPattern => Mode::Load,
+        _ if parent_mode == Mode::CasePattern => Mode::CasePattern,
+        Tag::ListSplatPattern
+        | Tag::DictionarySplatPattern
+        | Tag::TuplePattern
+        | Tag::PatternList
+        | Tag::ListPattern
+        | Tag::Tuple
+        | Tag::List
+        | Tag::ParenthesizedExpression
+            if matches!(parent_mode, Mode::Bind | Mode::LoopBind | Mode::Param) =>
+        {
+            parent_mode
+        }
+        _ => Mode::Load,
+    }
+}
+
+/// `list`, `List[int]`, `typing.List[str]`... as a kind; anything else is `Other`.
+fn annotation_kind(annotation: &str) -> ValueKind {
+    let annotation = annotation.trim();
+    let annotation = annotation.strip_prefix("typing.").unwrap_or(annotation);
+    let head = annotation.split('[').next().unwrap_or("").trim();
+    match head {
+        "list" | "List" => ValueKind::List,
+        "dict" | "Dict" => ValueKind::Dict,
+        "set" | "Set" | "frozenset" | "FrozenSet" => ValueKind::Set,
+        "str" => ValueKind::Str,
+        _ => ValueKind::Other,
+    }
+}
+
+fn nested_loops_message(depth: usize) -> String {
+    let power = match depth {
+        2 => "²".to_string(),
+        3 => "³".to_string(),
+        d => format!("^{d}"),
+    };
+    format!(
+        "Loops are nested {depth} deep: the innermost body runs once for every combination of the outer \
+         iterations (O(n{power}) for inputs of size n); a dict/set lookup or a single pass can often replace the inner loop"
+    )
+}
+
+fn recursion_message(name: &str, calls: usize) -> String {
+    if calls >= 2 {
+        format!(
+            "`{name}` calls itself {calls} times per call without caching: the same arguments are recomputed over and \
+             over (exponential time for branching recursion); `@functools.cache` or a memo dict makes each argument cost once"
+        )
+    } else {
+        format!(
+            "`{name}` calls itself without caching: repeated arguments are recomputed, and deep inputs can hit Python's \
+             recursion limit; `@functools.cache` or an iterative version avoids both"
+        )
+    }
+}
+
+/// Names that need no definition in the project: Python's builtins plus `self`/`cls` and module dunders.
+pub(super) fn is_builtin(name: &str) -> bool {
+    use std::sync::OnceLock;
+    static BUILTINS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    BUILTINS
+        .get_or_init(|| {
+            const NAMES: &[&str] = &[
+                "self", "cls", "__name__", "__file__", "__doc__", "__debug__", "__builtins__", "__spec__",
+                "__package__", "__loader__", "__class__", "__dict__", "__annotations__", "abs", "aiter", "all",
+                "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr",
+                "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir", "divmod",
+                "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr",
+                "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance", "issubclass",
+                "iter", "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next", "object",
+                "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round",
+                "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type",
+                "vars", "zip", "__import__", "NotImplemented", "Ellipsis", "BaseException",
+                "BaseExceptionGroup", "Exception", "ExceptionGroup", "ArithmeticError", "AssertionError",
+                "AttributeError", "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning",
+                "ChildProcessError", "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError",
+                "ConnectionResetError", "DeprecationWarning", "EOFError", "EncodingWarning", "EnvironmentError",
+                "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning", "GeneratorExit",
+                "IOError", "ImportError", "ImportWarning", "IndentationError", "IndexError", "InterruptedError",
+                "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
+                "ModuleNotFoundError", "NameError", "NotADirectoryError", "NotImplementedError", "OSError",
+                "OverflowError", "PendingDeprecationWarning", "PermissionError", "ProcessLookupError",
+                "RecursionError", "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning",
+                "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError",
+                "SystemExit", "TabError", "TimeoutError", "TypeError", "UnboundLocalError",
+                "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError",
+                "UnicodeWarning", "UserWarning", "ValueError", "Warning", "ZeroDivisionError",
+            ];
+            NAMES.iter().copied().collect()
+        })
+        .contains(name)
+}

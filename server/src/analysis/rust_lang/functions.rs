@@ -1,0 +1,491 @@
+//! Per-function body scan: loop nesting, bindings, name uses and the raw findings the heuristics
+//! record, turned into a [`FunctionInfo`] when the function ends.
+//!
+//! The scan is driven node by node by the file walk (one pass over the whole file), so it keeps
+//! explicit stacks (modes, loop frames) instead of recursing.
+
+use super::names::{self, PRELUDE};
+use super::walk::{named_children, text};
+use crate::analysis::{ByteRange, FunctionInfo, NameUse, ReasonKind};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use tree_sitter::Node;
+
+/// Field types of the structs declared in the file: type name -> field name -> type text.
+pub(super) type StructFields = HashMap<String, HashMap<String, String>>;
+
+/// Whether identifiers under a node introduce bindings (patterns) or refer to things (expressions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    Expr,
+    Pattern,
+}
+
+/// How much a growable buffer was reserved when it was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Capacity {
+    /// `Vec::new()`, `String::new()`, `vec![]`: every push may reallocate.
+    None,
+    /// `with_capacity`, `vec![x; n]`, or later `reserve`.
+    Reserved,
+    /// Only the type is known (parameter, annotation).
+    Unknown,
+}
+
+/// What a local is known to hold, from its type annotation or initialiser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Holds {
+    Vec(Capacity),
+    String(Capacity),
+    Str,
+    SetOrMap,
+    Deque,
+    Number,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Local {
+    pub(super) holds: Holds,
+    /// How many loop frames enclosed the declaration.
+    pub(super) loop_depth: usize,
+}
+
+/// A loop, or a closure handed to an iterator adaptor (`iter().map(|x| ..)`), which runs per element.
+struct LoopFrame {
+    /// The node whose `leave` ends the frame (a `for` body, a `while`, a closure).
+    node_id: usize,
+    real: bool,
+}
+
+/// The outermost loop currently open and how deep loops nest inside it.
+struct Nest {
+    range: ByteRange,
+    depth: usize,
+}
+
+pub(super) struct Finding {
+    pub(super) range: ByteRange,
+    pub(super) detail: String,
+}
+
+/// Static facts about the function being scanned.
+pub(super) struct FnHeader {
+    pub(super) name: String,
+    pub(super) qualified_name: String,
+    /// The impl type or trait, for methods.
+    pub(super) container: Option<String>,
+    /// Whole item, attributes included.
+    pub(super) range: ByteRange,
+    pub(super) name_range: ByteRange,
+    /// Generic parameter names of the function and its impl/trait.
+    pub(super) generics: HashSet<String>,
+}
+
+pub(super) struct FnScan<'a> {
+    pub(super) source: &'a str,
+    pub(super) header: FnHeader,
+    pub(super) struct_fields: &'a StructFields,
+    modes: Vec<Mode>,
+    loops: Vec<LoopFrame>,
+    real_loops: usize,
+    nest: Option<Nest>,
+    deepest_nest: Option<Nest>,
+    pub(super) has_loop: bool,
+    /// Every name bound anywhere in the function (parameters, lets, patterns, closure params, local items).
+    pub(super) bound: HashSet<String>,
+    /// What the latest declaration of each simple local holds.
+    pub(super) locals: HashMap<String, Local>,
+    /// Candidate name uses in order of appearance, filtered against `bound` at the end.
+    pub(super) candidates: Vec<Vec<String>>,
+    /// `use` declarations inside the body: local name -> full path.
+    pub(super) body_imports: HashMap<String, Vec<String>>,
+    pub(super) findings: BTreeMap<ReasonKind, Vec<Finding>>,
+    pub(super) self_call: Option<ByteRange>,
+    pub(super) memo_evidence: bool,
+    /// Locals sorted so far, and the `[0]`/`.first()`/`.last()` reads of them.
+    pub(super) sorted: HashSet<String>,
+    pub(super) extreme_reads: Vec<(String, ByteRange)>,
+    pub(super) other_index_reads: HashSet<String>,
+    /// `format!` calls already reported as string concatenation (not again as an allocation).
+    pub(super) consumed_macros: HashSet<usize>,
+    named_nodes: usize,
+    statements: usize,
+    plain_constructor: bool,
+}
+
+impl<'a> FnScan<'a> {
+    /// Starts scanning `function` (a `function_item`): binds its parameters and notes its shape.
+    pub(super) fn new(function: Node<'_>, header: FnHeader, source: &'a str, struct_fields: &'a StructFields) -> Self {
+        let mut scan = FnScan {
+            source,
+            header,
+            struct_fields,
+            modes: Vec::new(),
+            loops: Vec::new(),
+            real_loops: 0,
+            nest: None,
+            deepest_nest: None,
+            has_loop: false,
+            bound: HashSet::new(),
+            locals: HashMap::new(),
+            candidates: Vec::new(),
+            body_imports: HashMap::new(),
+            findings: BTreeMap::new(),
+            self_call: None,
+            memo_evidence: false,
+            sorted: HashSet::new(),
+            extreme_reads: Vec::new(),
+            other_index_reads: HashSet::new(),
+            consumed_macros: HashSet::new(),
+            named_nodes: 0,
+            statements: 0,
+            plain_constructor: false,
+        };
+        let attributes = source.get(scan.header.range.start..function.start_byte()).unwrap_or("");
+        if names::mentions_memo(attributes) {
+            scan.memo_evidence = true;
+        }
+        if let Some(parameters) = function.child_by_field_name("parameters") {
+            scan.bind_parameters(parameters);
+        }
+        if let Some(body) = function.child_by_field_name("body") {
+            let statements: Vec<Node<'_>> =
+                named_children(body).into_iter().filter(|n| !n.kind().ends_with("comment")).collect();
+            scan.statements = statements.len();
+            scan.plain_constructor = statements.len() == 1 && is_struct_construction(statements[0], source);
+        }
+        scan
+    }
+
+    fn bind_parameters(&mut self, parameters: Node<'_>) {
+        for parameter in named_children(parameters) {
+            if parameter.kind() != "parameter" {
+                continue;
+            }
+            let type_text = parameter.child_by_field_name("type").map(|t| text(t, self.source)).unwrap_or("");
+            if names::mentions_memo(type_text) || type_text.contains("HashMap") || type_text.contains("BTreeMap") {
+                self.memo_evidence = true;
+            }
+            let Some(pattern) = parameter.child_by_field_name("pattern") else { continue };
+            let bindings = pattern_bindings(pattern, self.source);
+            if let [single] = bindings.as_slice() {
+                let holds = super::heuristics::holds_from_type(type_text);
+                self.locals.insert(single.clone(), Local { holds, loop_depth: 0 });
+            }
+            for binding in bindings {
+                if names::mentions_memo(&binding) {
+                    self.memo_evidence = true;
+                }
+                self.bound.insert(binding);
+            }
+        }
+    }
+
+    /// Loop frames currently open (real loops and per-element closures).
+    pub(super) fn loop_depth(&self) -> usize {
+        self.loops.len()
+    }
+
+    /// Inside something that runs once per element.
+    pub(super) fn in_loop(&self) -> bool {
+        !self.loops.is_empty()
+    }
+
+    /// Inside a real loop, or a per-element closure inside another one. A lone `iter().map(|x| x.clone())`
+    /// allocates per element by design, so it does not count.
+    pub(super) fn in_allocating_loop(&self) -> bool {
+        self.real_loops > 0 || self.loops.len() > 1
+    }
+
+    pub(super) fn find(&mut self, kind: ReasonKind, range: ByteRange, detail: String) {
+        self.findings.entry(kind).or_default().push(Finding { range, detail });
+    }
+
+    pub(super) fn push_loop(&mut self, node_id: usize, real: bool, range: ByteRange) {
+        self.has_loop = true;
+        let depth = self.loops.len() + 1;
+        match &mut self.nest {
+            Some(nest) => nest.depth = nest.depth.max(depth),
+            None => self.nest = Some(Nest { range, depth }),
+        }
+        self.loops.push(LoopFrame { node_id, real });
+        if real {
+            self.real_loops += 1;
+        }
+    }
+
+    fn pop_loop_if_ends_at(&mut self, node_id: usize) {
+        if self.loops.last().is_none_or(|frame| frame.node_id != node_id) {
+            return;
+        }
+        if let Some(frame) = self.loops.pop()
+            && frame.real
+        {
+            self.real_loops -= 1;
+        }
+        if self.loops.is_empty()
+            && let Some(nest) = self.nest.take()
+            && nest.depth >= 2
+            && self.deepest_nest.as_ref().is_none_or(|d| d.depth < nest.depth)
+        {
+            self.deepest_nest = Some(nest);
+        }
+    }
+
+    pub(super) fn add_candidate(&mut self, path: Vec<String>) {
+        if !path.is_empty() {
+            self.candidates.push(path);
+        }
+    }
+
+    /// Resolves a leading `Self` to the impl type; `None` when there is no container to name.
+    pub(super) fn resolve_self(&self, mut path: Vec<String>) -> Option<Vec<String>> {
+        if path.first().is_some_and(|s| s == "Self") {
+            let container = self.header.container.clone()?;
+            path[0] = container;
+        }
+        Some(path)
+    }
+
+    /// Called by the file walk for every node inside the body; returns whether to visit children.
+    pub(super) fn enter(&mut self, node: Node<'_>, field: Option<&str>, ancestors: &[Node<'_>]) -> bool {
+        let parent_kind = ancestors.last().map(|p| p.kind());
+        let inherited = self.modes.last().copied().unwrap_or(Mode::Expr);
+        let kind = node.kind();
+        let mode = match (parent_kind, field) {
+            _ if kind == "match_pattern" || kind == "closure_parameters" => Mode::Pattern,
+            (Some("match_pattern"), Some("condition")) => Mode::Expr,
+            (Some("parameter"), Some("type")) => Mode::Expr,
+            (
+                Some("let_declaration" | "for_expression" | "let_condition" | "parameter" | "field_pattern"),
+                Some("pattern"),
+            ) => Mode::Pattern,
+            _ => inherited,
+        };
+        self.modes.push(mode);
+        if !node.is_named() {
+            return false;
+        }
+        self.named_nodes += 1;
+        match kind {
+            "line_comment" | "block_comment" | "attribute_item" | "inner_attribute_item" | "label" | "lifetime"
+            | "visibility_modifier" | "token_tree" => false,
+            "identifier" => {
+                self.on_identifier(node, field, mode);
+                false
+            }
+            "shorthand_field_identifier" => {
+                if mode == Mode::Pattern {
+                    self.bound.insert(text(node, self.source).to_string());
+                }
+                false
+            }
+            "field_identifier" => {
+                if names::mentions_memo(text(node, self.source)) {
+                    self.memo_evidence = true;
+                }
+                false
+            }
+            "scoped_identifier" | "scoped_type_identifier" => {
+                if let Some(path) = super::imports::path_segments(node, self.source).and_then(|p| self.resolve_self(p)) {
+                    self.add_candidate(path);
+                }
+                false
+            }
+            "type_identifier" => {
+                let name = text(node, self.source);
+                if name != "Self" {
+                    self.add_candidate(vec![name.to_string()]);
+                }
+                false
+            }
+            "macro_invocation" => {
+                self.on_macro(node);
+                false
+            }
+            "for_expression" => {
+                self.has_loop = true;
+                true
+            }
+            "block" if parent_kind == Some("for_expression") && field == Some("body") => {
+                let range = ancestors.last().map(|p| p.byte_range()).unwrap_or_else(|| node.byte_range());
+                self.push_loop(node.id(), true, range);
+                true
+            }
+            "while_expression" | "loop_expression" => {
+                self.push_loop(node.id(), true, node.byte_range());
+                true
+            }
+            "closure_expression" => {
+                self.on_closure(node, ancestors);
+                true
+            }
+            "call_expression" => {
+                self.on_call(node);
+                true
+            }
+            "compound_assignment_expr" => {
+                self.on_compound_assignment(node);
+                true
+            }
+            "assignment_expression" => {
+                self.on_assignment(node);
+                true
+            }
+            "index_expression" => {
+                self.on_index(node);
+                true
+            }
+            "let_declaration" => {
+                self.on_let(node);
+                true
+            }
+            _ => true,
+        }
+    }
+
+    pub(super) fn leave(&mut self, node: Node<'_>) {
+        self.modes.pop();
+        self.pop_loop_if_ends_at(node.id());
+    }
+
+    fn on_identifier(&mut self, node: Node<'_>, field: Option<&str>, mode: Mode) {
+        let name = text(node, self.source);
+        if names::mentions_memo(name) {
+            self.memo_evidence = true;
+        }
+        let refers = match mode {
+            Mode::Expr => true,
+            // `Some(x)`: the constructor is a use; a capitalised lone identifier is a constant or unit variant.
+            Mode::Pattern => field == Some("type") || name.starts_with(|c: char| c.is_ascii_uppercase()),
+        };
+        if refers {
+            self.add_candidate(vec![name.to_string()]);
+        } else {
+            self.bound.insert(name.to_string());
+        }
+    }
+
+    /// A local item (nested fn, struct, const...) declared in the body: its name is local.
+    pub(super) fn bind_local_item(&mut self, name: &str) {
+        self.bound.insert(name.to_string());
+    }
+
+    /// A `use` inside the body: rewrite uses of its names to the full path.
+    pub(super) fn add_body_import(&mut self, local: String, full_path: Vec<String>) {
+        self.body_imports.insert(local, full_path);
+    }
+
+    /// Ends the scan and produces the function's analysis.
+    pub(super) fn finish(mut self) -> FunctionInfo {
+        if let Some(nest) = self.deepest_nest.take() {
+            let detail = format!("{} levels", nest.depth);
+            self.find(ReasonKind::NestedLoops, nest.range, detail);
+        }
+        let recursive = self.self_call.is_some();
+        if let Some(range) = self.self_call.clone()
+            && !self.memo_evidence
+        {
+            self.find(ReasonKind::UncachedRecursion, range, String::new());
+        }
+        let extreme_reads = std::mem::take(&mut self.extreme_reads);
+        for (name, range) in extreme_reads {
+            if !self.other_index_reads.contains(&name) {
+                self.find(ReasonKind::SortForMinMax, range, name);
+            }
+        }
+        let reasons = super::heuristics::reasons(&self.header.name, std::mem::take(&mut self.findings));
+        let small = self.statements <= 2 && self.named_nodes <= 40;
+        let trivial = !self.has_loop && !recursive && reasons.is_empty() && (small || self.plain_constructor);
+        let uses = self.final_uses();
+        FunctionInfo {
+            name: self.header.name,
+            qualified_name: self.header.qualified_name,
+            container: self.header.container,
+            range: self.header.range,
+            name_range: self.header.name_range,
+            score: crate::analysis::score(&reasons),
+            reasons,
+            uses,
+            trivial,
+        }
+    }
+
+    fn final_uses(&mut self) -> Vec<NameUse> {
+        let own_path: Vec<String> = match &self.header.container {
+            Some(container) => vec![container.clone(), self.header.name.clone()],
+            None => vec![self.header.name.clone()],
+        };
+        let mut seen = HashSet::new();
+        let mut uses = Vec::new();
+        for mut path in std::mem::take(&mut self.candidates) {
+            let first = path[0].as_str();
+            if let Some(full) = self.body_imports.get(first) {
+                let mut rewritten = full.clone();
+                rewritten.extend(path.drain(1..));
+                path = rewritten;
+            } else if self.bound.contains(first)
+                || self.header.generics.contains(first)
+                || PRELUDE.contains(&first)
+                || (path.len() == 1 && matches!(first, "self" | "super" | "crate" | "Self" | "_"))
+            {
+                continue;
+            }
+            if path == own_path {
+                continue;
+            }
+            if seen.insert(path.clone()) {
+                uses.push(NameUse { path });
+            }
+        }
+        uses
+    }
+}
+
+/// The names a pattern binds (`(a, mut b)`, `Point { x, y: ref z }`, `s @ Some(_)`).
+pub(super) fn pattern_bindings(pattern: Node<'_>, source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cursor = pattern.walk();
+    let mut pending = vec![(pattern, None::<String>)];
+    while let Some((node, field)) = pending.pop() {
+        match node.kind() {
+            "identifier" => {
+                let name = text(node, source);
+                let is_constant = name.starts_with(|c: char| c.is_ascii_uppercase());
+                if field.as_deref() != Some("type") && !is_constant {
+                    names.push(name.to_string());
+                }
+            }
+            "shorthand_field_identifier" => names.push(text(node, source).to_string()),
+            "scoped_identifier" | "scoped_type_identifier" | "type_identifier" | "self" => {}
+            _ => {
+                let mut children = Vec::new();
+                cursor.reset(node);
+                if cursor.goto_first_child() {
+                    loop {
+                        let child = cursor.node();
+                        if child.is_named() {
+                            children.push((child, cursor.field_name().map(str::to_string)));
+                        }
+                        if !cursor.goto_next_sibling() {
+                            break;
+                        }
+                    }
+                }
+                pending.extend(children.into_iter().rev());
+            }
+        }
+    }
+    names
+}
+
+/// `Self { .. }`, `Point { .. }`, `Self(..)`: a body that only builds a value.
+fn is_struct_construction(statement: Node<'_>, source: &str) -> bool {
+    match statement.kind() {
+        "struct_expression" => true,
+        "call_expression" => statement
+            .child_by_field_name("function")
+            .is_some_and(|f| f.kind() == "identifier" && text(f, source).starts_with(|c: char| c.is_ascii_uppercase())),
+        _ => false,
+    }
+}

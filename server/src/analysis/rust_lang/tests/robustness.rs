@@ -1,0 +1,103 @@
+//! Bad input never panics: deep nesting, broken code, odd items.
+
+use super::analyze;
+
+/// Runs `f` on a thread with a 2 MB stack, like a small worker thread.
+fn with_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(2 * 1024 * 1024).spawn(f).expect("spawn").join().expect("no overflow")
+}
+
+#[test]
+fn ten_thousand_nested_parentheses_do_not_overflow_the_stack() {
+    let depth = 10_000;
+    let source = format!("fn deep(x: i32) -> i32 {{ {}x{} }}\nfn after() {{}}\n", "(".repeat(depth), ")".repeat(depth));
+    let analysis = with_small_stack(move || analyze(&source));
+    let names: Vec<&str> = analysis.functions.iter().map(|f| f.name.as_str()).collect();
+    assert!(names.contains(&"after"), "{names:?}");
+}
+
+#[test]
+fn ten_thousand_nested_blocks_loops_and_closures_do_not_overflow_the_stack() {
+    let depth = 10_000;
+    let blocks = format!("fn b() {{ {}helper(){} }}\n", "{ ".repeat(depth), " }".repeat(depth));
+    let loops = format!("fn l(v: &[u8]) {{ {}v.to_vec();{} }}\n", "for _ in v { ".repeat(depth), " }".repeat(depth));
+    let closures = format!("fn c(v: &[u8]) {{ {}0{} }}\n", "v.iter().map(|x| ".repeat(depth), ")".repeat(depth));
+    let macros = format!("fn m() {{ {}1{} }}\n", "vec![".repeat(depth), "]".repeat(depth));
+    let uses = format!("use a::{}x{};\n", "{b::".repeat(depth), "}".repeat(depth));
+    let analysis = with_small_stack(move || {
+        [blocks, loops, closures, macros, uses].iter().map(|s| analyze(s)).collect::<Vec<_>>()
+    });
+    assert_eq!(analysis[0].functions[0].uses.len(), 1);
+    assert!(analysis[1].functions[0].reasons.iter().any(|r| r.kind == crate::analysis::ReasonKind::NestedLoops));
+    assert_eq!(analysis[2].functions.len(), 1);
+    assert_eq!(analysis[3].functions.len(), 1);
+    assert!(analysis[4].imports.len() <= 1);
+}
+
+#[test]
+fn broken_code_still_yields_the_functions_that_parse() {
+    let source = "use crate::a::{b, ;\nfn good(v: &[i32]) -> i32 { let mut t = 0; for x in v { for y in v { t += x * y; } } t }\nfn broken( { let x = ; \nimpl Foo { fn m(&self) -> u8 { 1 } }\nfn\n";
+    let analysis = analyze(source);
+    assert!(analysis.has_errors);
+    let good = analysis.functions.iter().find(|f| f.name == "good").expect("good parsed");
+    assert!(good.is_flagged());
+}
+
+#[test]
+fn every_prefix_of_a_real_file_analyses_without_panicking() {
+    let source = "//! doc\nuse std::collections::{HashMap, HashSet as Set};\n/// A\n#[derive(Debug)]\npub struct A<T> { items: Vec<T> }\nimpl<T: Clone + PartialEq> A<T> {\n    pub fn has(&self, x: &T) -> bool { self.items.contains(x) }\n    fn f(&mut self, xs: &[T]) { for x in xs { if !self.items.contains(x) { self.items.insert(0, x.clone()); } } }\n}\nmod m { pub fn g() -> u8 { super::h() } }\nconst MAX: usize = 3;\nfn h() -> u8 { let s = format!(\"{}\", MAX); s.len() as u8 }\n";
+    for end in 0..=source.len() {
+        if source.is_char_boundary(end) {
+            let _ = analyze(&source[..end]);
+        }
+    }
+    let full = analyze(source);
+    assert!(!full.has_errors);
+    assert_eq!(full.functions.len(), 4);
+}
+
+#[test]
+fn a_function_without_a_body_or_name_is_skipped() {
+    let analysis = analyze("trait T { fn sig(&self); fn dflt(&self) -> u8 { 0 } }\nextern \"C\" { fn ext(); }\nfn (x: u8) {}\n");
+    let names: Vec<&str> = analysis.functions.iter().map(|f| f.qualified_name.as_str()).collect();
+    assert!(names.contains(&"T::dflt"), "{names:?}");
+    assert!(!names.contains(&"T::sig"));
+    assert!(!names.contains(&"ext"));
+}
+
+/// Measures analysis against parsing on a large real file (regex-automata's dense DFA).
+/// Ignored by default: timing depends on the build profile and machine load.
+/// Run with `cargo test --release -p weco-lsp --lib rust_lang::tests::robustness::analysis_is_cheaper_than_parsing -- --ignored`.
+#[test]
+#[ignore]
+fn analysis_is_cheaper_than_parsing() {
+    let Some(home) = std::env::var_os("CARGO_HOME").or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo").into_os_string())) else {
+        return;
+    };
+    let registry = std::path::Path::new(&home).join("registry/src");
+    let Some(path) = std::fs::read_dir(&registry)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|index| std::fs::read_dir(index.path()).into_iter().flatten().flatten())
+        .map(|krate| krate.path().join("src/dfa/dense.rs"))
+        .find(|p| p.exists())
+    else {
+        return;
+    };
+    let source = std::fs::read_to_string(path).unwrap();
+    let language = crate::analysis::Language::Rust;
+    let rounds = 10;
+    let mut parse = std::time::Duration::ZERO;
+    let mut analysis = std::time::Duration::ZERO;
+    for _ in 0..rounds {
+        let start = std::time::Instant::now();
+        let tree = language.parse(&source, None).unwrap();
+        parse += start.elapsed();
+        let start = std::time::Instant::now();
+        let result = super::super::analyze(&tree, &source);
+        analysis += start.elapsed();
+        assert!(result.functions.len() > 100);
+    }
+    assert!(analysis * 2 < parse, "analysis {analysis:?} vs parse {parse:?} over {rounds} rounds");
+}

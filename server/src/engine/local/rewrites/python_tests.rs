@@ -1,0 +1,144 @@
+//! Before/after and no-op cases for every Python rewrite.
+
+use super::*;
+
+fn assert_rewrites(apply: fn(&str, Option<&str>) -> Option<String>, function: Option<&str>, before: &str, after: &str) {
+    let result = apply(before, function);
+    assert_eq!(result.as_deref(), Some(after), "rewrite of:\n{before}");
+}
+
+#[test]
+fn memoize_adds_cache_decorator_and_import() {
+    let before = "\"\"\"Doc.\"\"\"\nimport sys\n\n\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
+    let after = "\"\"\"Doc.\"\"\"\nimport sys\nimport functools\n\n\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
+    assert_rewrites(memoize_recursion, Some("fib"), before, after);
+    let bare = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n";
+    let expected = "import functools\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n";
+    assert_rewrites(memoize_recursion, None, bare, expected);
+}
+
+#[test]
+fn memoize_skips_non_recursive_cached_impure_and_other_functions() {
+    assert_eq!(memoize_recursion("def f(n):\n    return n + 1\n", None), None);
+    let cached = "import functools\n@functools.cache\ndef f(n):\n    return f(n - 1) if n else 0\n";
+    assert_eq!(memoize_recursion(cached, None), None);
+    let impure = "def f(n):\n    print(n)\n    return f(n - 1) if n else 0\n";
+    assert_eq!(memoize_recursion(impure, None), None);
+    let recursive = "def f(n):\n    return f(n - 1) if n else 0\n";
+    assert_eq!(memoize_recursion(recursive, Some("g")), None);
+}
+
+#[test]
+fn membership_in_loop_uses_a_hoisted_set() {
+    let before = "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n";
+    let after = "def common(a, b):\n    out = []\n    _b_set = set(b)\n    for x in a:\n        if x in _b_set:\n            out.append(x)\n    return out\n";
+    assert_rewrites(membership_to_set, Some("common"), before, after);
+}
+
+#[test]
+fn membership_in_comprehension_is_hoisted_before_the_statement() {
+    let before = "def common(a, b):\n    return [x for x in a if x not in b]\n";
+    let after = "def common(a, b):\n    _b_set = set(b)\n    return [x for x in a if x not in _b_set]\n";
+    assert_rewrites(membership_to_set, None, before, after);
+}
+
+#[test]
+fn membership_skips_mutated_lists_substrings_and_tests_outside_loops() {
+    let mutated = "def f(a):\n    seen = []\n    for x in a:\n        if x not in seen:\n            seen.append(x)\n    return seen\n";
+    assert_eq!(membership_to_set(mutated, None), None);
+    let substring = "def f(words, text):\n    return [w for w in words if 'ab' in text]\n";
+    assert_eq!(membership_to_set(substring, None), None);
+    assert_eq!(membership_to_set("def f(x, b):\n    return x in b\n", None), None);
+}
+
+#[test]
+fn pop_front_becomes_deque_popleft() {
+    let before = "def bfs(start):\n    queue = [start]\n    order = []\n    while queue:\n        node = queue.pop(0)\n        order.append(node)\n        if node < 50:\n            queue.append(node * 2)\n    return order\n";
+    let after = "import collections\ndef bfs(start):\n    queue = collections.deque([start])\n    order = []\n    while queue:\n        node = queue.popleft()\n        order.append(node)\n        if node < 50:\n            queue.append(node * 2)\n    return order\n";
+    assert_rewrites(pop_front_to_deque, Some("bfs"), before, after);
+}
+
+#[test]
+fn pop_front_skips_returned_sliced_and_parameter_lists() {
+    let returned = "def f(xs):\n    q = list(xs)\n    while len(q) > 1:\n        q.pop(0)\n    return q\n";
+    assert_eq!(pop_front_to_deque(returned, None), None);
+    let sliced = "def f(xs):\n    q = list(xs)\n    while q:\n        q.pop(0)\n        print(q[1:])\n";
+    assert_eq!(pop_front_to_deque(sliced, None), None);
+    let parameter = "def f(q):\n    while q:\n        q.pop(0)\n";
+    assert_eq!(pop_front_to_deque(parameter, None), None);
+}
+
+#[test]
+fn literal_regex_calls_in_loops_use_a_module_level_pattern() {
+    let before = "import re\n\n\ndef words(lines):\n    out = []\n    for line in lines:\n        out.extend(re.findall(r\"\\w+\", line))\n        if re.match(r\"\\w+\", line):\n            pass\n    return out\n";
+    let after = "import re\n_RE_WORDS_1 = re.compile(r\"\\w+\")\n\n\ndef words(lines):\n    out = []\n    for line in lines:\n        out.extend(_RE_WORDS_1.findall(line))\n        if _RE_WORDS_1.match(line):\n            pass\n    return out\n";
+    assert_rewrites(hoist_regex, Some("words"), before, after);
+}
+
+#[test]
+fn regex_hoisting_skips_dynamic_patterns_flags_and_missing_import() {
+    let dynamic = "import re\ndef f(lines, p):\n    return [re.match(p, l) for l in lines]\n";
+    assert_eq!(hoist_regex(dynamic, None), None);
+    let flags = "import re\ndef f(lines):\n    return [re.match('a', l, re.I) for l in lines]\n";
+    assert_eq!(hoist_regex(flags, None), None);
+    let no_import = "from re import match\ndef f(lines):\n    return [re.match('a', l) for l in lines]\n";
+    assert_eq!(hoist_regex(no_import, None), None);
+}
+
+#[test]
+fn string_concat_in_loop_becomes_join() {
+    let before = "def render(items):\n    s = \"\"\n    for item in items:\n        s += str(item)\n        s = s + \",\"\n    return s\n";
+    let after = "def render(items):\n    _s_parts = []\n    for item in items:\n        _s_parts.append(str(item))\n        _s_parts.append(\",\")\n    s = \"\".join(_s_parts)\n    return s\n";
+    assert_rewrites(string_concat_to_join, Some("render"), before, after);
+}
+
+#[test]
+fn string_concat_skips_strings_read_inside_the_loop_or_not_started_empty() {
+    let read = "def f(items):\n    s = \"\"\n    for i in items:\n        if len(s) > 3:\n            break\n        s += i\n    return s\n";
+    assert_eq!(string_concat_to_join(read, None), None);
+    let prefilled = "def f(items, s):\n    for i in items:\n        s += i\n    return s\n";
+    assert_eq!(string_concat_to_join(prefilled, None), None);
+}
+
+#[test]
+fn sorted_first_and_last_become_min_and_max() {
+    let before = "def f(xs, ys):\n    return sorted(xs)[0], sorted(xs)[-1], sorted(ys, key=len)[0], sorted(xs, reverse=True)[0]\n";
+    let after = "def f(xs, ys):\n    return min(xs), max(xs), min(ys, key=len), max(xs)\n";
+    assert_rewrites(sorted_index_to_min_max, None, before, after);
+}
+
+#[test]
+fn sorted_last_with_key_is_left_alone_because_ties_differ() {
+    assert_eq!(sorted_index_to_min_max("def f(ys):\n    return sorted(ys, key=len)[-1]\n", None), None);
+    assert_eq!(sorted_index_to_min_max("def f(ys):\n    return sorted(ys)[1]\n", None), None);
+}
+
+#[test]
+fn append_loops_become_comprehensions() {
+    let before = "def f(xs):\n    out = []\n    for x in xs:\n        if x % 2:\n            out.append(x * x)\n    return out\n";
+    let after = "def f(xs):\n    out = [x * x for x in xs if x % 2]\n    return out\n";
+    assert_rewrites(append_loop_to_comprehension, None, before, after);
+}
+
+#[test]
+fn append_loops_with_more_statements_or_leaking_loop_variables_are_left_alone() {
+    let two = "def f(xs):\n    out = []\n    for x in xs:\n        print(x)\n        out.append(x)\n    return out\n";
+    assert_eq!(append_loop_to_comprehension(two, None), None);
+    let leaks = "def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n    return out, x\n";
+    assert_eq!(append_loop_to_comprehension(leaks, None), None);
+}
+
+#[test]
+fn rewrites_touch_only_the_target_function() {
+    let source = "def a(xs, ys):\n    return [x for x in xs if x in ys]\n\n\ndef b(xs, ys):\n    return [x for x in xs if x in ys]\n";
+    let rewritten = membership_to_set(source, Some("b")).expect("b is rewritten");
+    assert!(rewritten.starts_with("def a(xs, ys):\n    return [x for x in xs if x in ys]\n"));
+    assert!(rewritten.contains("_ys_set = set(ys)\n    return [x for x in xs if x in _ys_set]"));
+}
+
+#[test]
+fn methods_are_found_by_qualified_name() {
+    let source = "class C:\n    def f(self, xs, ys):\n        return [x for x in xs if x in ys]\n";
+    assert!(membership_to_set(source, Some("C.f")).is_some());
+    assert_eq!(membership_to_set(source, Some("D.g")), None);
+}

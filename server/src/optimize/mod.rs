@@ -1,0 +1,344 @@
+//! The optimization pipeline shared by the language server and the headless CLI:
+//! set up the task, measure the baseline, run a backend, verify the winner, write the report.
+//!
+//! Frontends drive it with a channel of [`PipelineEvent`]s and a cancellation token; questions
+//! to the user (mode, workspace, apply) stay in the frontends.
+
+pub mod status;
+pub mod verify;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
+
+use self::status::RunTracker;
+use crate::config::{Backend, Settings};
+use crate::engine::local::{LlmSettings, ProposerKind, run_local};
+use crate::engine::weco::{self as weco_backend, EvalProblem, scan_eval_output};
+use crate::engine::{BestResult, OptimizerEvent, RunOutcome};
+use crate::results::diff;
+use crate::results::report::{self, ImpactAssumptions, RunSummary};
+use crate::task::profile::HistoryEntry;
+use crate::task::{self, Baseline, PreparedTask, Profile, TaskError, TaskRequest};
+
+/// Identical failures in a row after which the frontend is told (the skill's "stop a run that
+/// fails the same way again and again").
+pub const REPEATED_FAILURE_LIMIT: u32 = 3;
+
+/// Calls per day and cost per hour assumed for the impact table until the user gives theirs.
+const ASSUMED_CALLS_PER_DAY: f64 = 10_000.0;
+const ASSUMED_COST_PER_HOUR: f64 = 0.50;
+
+#[derive(Debug, Clone)]
+pub enum PipelineEvent {
+    /// A stage began (prose for progress messages).
+    Stage(String),
+    TaskReady(Box<PreparedTask>),
+    Baseline { baseline: Baseline, presentation: String },
+    BackendChosen { backend: &'static str, reason: String },
+    /// An optimizer event and the status line after it.
+    Optimizer { event: OptimizerEvent, status: String, percentage: u32 },
+    /// Recognised problems in an evaluation's output (missing module, file, permission).
+    Problems { step: u32, problems: Vec<EvalProblem> },
+    /// The same failure `count` times in a row.
+    RepeatedFailure { error: String, count: u32 },
+}
+
+#[derive(Debug)]
+pub enum PipelineError {
+    Task(TaskError),
+    /// The harness needs inputs the user writes in `evaluate_py` (`make_inputs()`).
+    NeedsInputs { evaluate_py: PathBuf, task: Box<PreparedTask> },
+    Backend(String),
+    Cancelled,
+}
+
+impl std::fmt::Display for PipelineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PipelineError::Task(e) => write!(f, "{e}"),
+            PipelineError::NeedsInputs { evaluate_py, .. } => write!(
+                f,
+                "No inputs could be recorded, found in doctests or synthesized from type hints. Fill in `make_inputs()` in {} and run the optimization again.",
+                evaluate_py.display()
+            ),
+            PipelineError::Backend(e) => f.write_str(e),
+            PipelineError::Cancelled => f.write_str("cancelled before the optimizer started"),
+        }
+    }
+}
+
+/// What a finished run offers.
+#[derive(Debug, Clone)]
+pub struct PipelineResult {
+    pub task: PreparedTask,
+    /// The user's file as it was when the run started.
+    pub original_text: String,
+    /// The user's file with the best candidate, when there is a verified improvement.
+    pub proposed_text: Option<String>,
+    pub summary: RunSummary,
+    pub report_path: PathBuf,
+    pub outcome: RunOutcome,
+    pub backend: &'static str,
+}
+
+impl PipelineResult {
+    pub fn hunks(&self) -> Vec<diff::Hunk> {
+        self.proposed_text.as_deref().map(|p| diff::hunks(&self.original_text, p)).unwrap_or_default()
+    }
+}
+
+/// Step 1: the task folder (blocking work on a worker thread).
+pub async fn prepare(request: TaskRequest) -> Result<PreparedTask, PipelineError> {
+    let task = tokio::task::spawn_blocking(move || task::prepare_task(&request))
+        .await
+        .map_err(|e| PipelineError::Backend(format!("task setup panicked: {e}")))?
+        .map_err(PipelineError::Task)?;
+    if task.needs_manual_inputs() {
+        return Err(PipelineError::NeedsInputs { evaluate_py: task.evaluate_py.clone(), task: Box::new(task) });
+    }
+    Ok(task)
+}
+
+/// Step 2: runs the harness on the baseline.
+pub async fn measure_baseline(task: &PreparedTask, settings: &Settings, root: &std::path::Path) -> Result<(Baseline, String), PipelineError> {
+    let timeout = Duration::from_secs(settings.eval_timeout);
+    let for_thread = task.clone();
+    let baseline = tokio::task::spawn_blocking(move || task::preflight(&for_thread, timeout))
+        .await
+        .map_err(|e| PipelineError::Backend(format!("baseline measurement panicked: {e}")))?
+        .map_err(PipelineError::Task)?;
+    let profile = Profile::load_or_create(root);
+    let presentation = task::profile::present_baseline_for_steps(&baseline, &profile, settings.steps);
+    Ok((baseline, presentation))
+}
+
+/// Which backend `auto` means here, and why (said to the user).
+pub fn choose_backend(settings: &Settings, task: &PreparedTask) -> Result<(Option<weco_backend::WecoInfo>, String), String> {
+    let source = task.dir.join(&task.source_file);
+    match settings.backend {
+        Backend::Local => Ok((None, "the local engine (as configured)".into())),
+        Backend::Weco => weco_backend::preflight(&task.dir, &source).map(|info| (Some(info), "weco (as configured)".into())).map_err(|e| e.to_string()),
+        Backend::Auto => match weco_backend::preflight(&task.dir, &source) {
+            Ok(info) => Ok((Some(info), "weco (installed and logged in)".into())),
+            Err(e) => Ok((None, format!("the local engine, because weco is not usable here: {e}"))),
+        },
+    }
+}
+
+fn proposer(settings: &Settings) -> ProposerKind {
+    match (&settings.llm.base_url, &settings.llm.model) {
+        (Some(base_url), Some(model)) => ProposerKind::Llm(LlmSettings {
+            base_url: base_url.clone(),
+            model: model.clone(),
+            api_key_env: Some(settings.llm.api_key_env.clone()),
+        }),
+        _ => ProposerKind::Rules,
+    }
+}
+
+/// Steps 3 to 5: runs the backend, verifies the winner, writes the report and the history.
+pub async fn optimize(
+    task: PreparedTask,
+    baseline: Baseline,
+    settings: Settings,
+    root: PathBuf,
+    events: UnboundedSender<PipelineEvent>,
+    cancel: CancellationToken,
+) -> PipelineResult {
+    let started = Instant::now();
+    let original_text = std::fs::read_to_string(&task.original_path).unwrap_or_default();
+    let mut engine_task = task.engine_task(settings.steps, Duration::from_secs(settings.eval_timeout));
+    engine_task.function = Some(task.function.clone());
+    engine_task.additional_instructions = settings.additional_instructions.clone();
+    engine_task.model = settings.model.clone();
+
+    let (weco, reason) = match choose_backend(&settings, &task) {
+        Ok(choice) => choice,
+        Err(message) => {
+            let finished = OptimizerEvent::Finished { outcome: RunOutcome::Failed, best: None, message: Some(message) };
+            return finish(task, baseline, settings, root, original_text, RunTracker::new("", crate::engine::Goal::Maximize, 0), finished, "weco", started).await;
+        }
+    };
+    let backend_name: &'static str = if weco.is_some() { "weco" } else { "local" };
+    let _ = events.send(PipelineEvent::BackendChosen { backend: backend_name, reason });
+
+    let (tx, mut rx) = unbounded_channel();
+    let run_log = task.harness_dir.join("run.log");
+    let runner = {
+        let engine_task = engine_task.clone();
+        let cancel = cancel.clone();
+        let settings = settings.clone();
+        tokio::spawn(async move {
+            match weco {
+                Some(info) => weco_backend::run_weco(engine_task, &info, tx, cancel, &run_log).await,
+                None => run_local(engine_task, proposer(&settings), tx, cancel).await,
+            }
+        })
+    };
+    let mut tracker = RunTracker::new(&task.metric, task.goal, settings.steps);
+    let mut log = RunLog::open(&task.harness_dir.join("run.log"), backend_name == "local");
+    let mut finished = None;
+    while let Some(event) = rx.recv().await {
+        tracker.apply(&event);
+        log.write(&event);
+        if let OptimizerEvent::EvalOutput { step, output } = &event {
+            let problems = scan_eval_output(output);
+            if !problems.is_empty() {
+                let _ = events.send(PipelineEvent::Problems { step: *step, problems });
+            }
+        }
+        if let OptimizerEvent::StepFailed { error, .. } = &event
+            && tracker.same_failure_streak == REPEATED_FAILURE_LIMIT
+        {
+            let _ = events.send(PipelineEvent::RepeatedFailure { error: error.clone(), count: tracker.same_failure_streak });
+        }
+        let is_finished = matches!(event, OptimizerEvent::Finished { .. });
+        let _ = events.send(PipelineEvent::Optimizer { event: event.clone(), status: tracker.line(), percentage: tracker.percentage() });
+        if is_finished {
+            finished = Some(event);
+            break;
+        }
+    }
+    let _ = runner.await;
+    let finished = finished.unwrap_or(OptimizerEvent::Finished {
+        outcome: RunOutcome::Failed,
+        best: None,
+        message: Some("the optimizer stopped without reporting an end".into()),
+    });
+    let _ = events.send(PipelineEvent::Stage("Verifying the best candidate against the baseline".into()));
+    finish(task, baseline, settings, root, original_text, tracker, finished, backend_name, started).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    task: PreparedTask,
+    baseline: Baseline,
+    settings: Settings,
+    root: PathBuf,
+    original_text: String,
+    tracker: RunTracker,
+    finished: OptimizerEvent,
+    backend: &'static str,
+    started: Instant,
+) -> PipelineResult {
+    let OptimizerEvent::Finished { outcome, best, message } = finished else { unreachable_finished() };
+    let best: Option<BestResult> = best.filter(|b| b.code != original_text || task.placement == task::Placement::InPlace);
+    let verification = match &best {
+        Some(b) => {
+            let task_for_thread = task.clone();
+            let code = b.code.clone();
+            let timeout = Duration::from_secs(settings.eval_timeout);
+            tokio::task::spawn_blocking(move || verify::verify(&task_for_thread, &code, timeout)).await.ok()
+        }
+        None => None,
+    };
+    let verified_better = verification.as_ref().is_some_and(|v| v.passed && v.metric.is_some_and(|m| task.goal.is_better(m, baseline.metric_value)));
+    let proposed_text = best.as_ref().filter(|_| verified_better).map(|b| b.code.clone());
+    let diff_text = proposed_text
+        .as_deref()
+        .map(|p| {
+            let name = task.original_path.strip_prefix(&root).unwrap_or(&task.original_path).display().to_string();
+            diff::unified(&original_text, p, &format!("a/{name}"), &format!("b/{name}"))
+        })
+        .unwrap_or_default();
+    let display_file = task.original_path.strip_prefix(&root).unwrap_or(&task.original_path).display().to_string();
+    let outcome_text = match (outcome, &message) {
+        (RunOutcome::Completed, _) => "completed".to_string(),
+        (RunOutcome::Cancelled, _) => "stopped by the user; best so far shown".to_string(),
+        (RunOutcome::Failed, Some(m)) => format!("failed: {m}"),
+        (RunOutcome::Failed, None) => "failed".to_string(),
+    };
+    let summary = RunSummary {
+        title: format!("Optimization of `{}` ({})", task.function, task.metric),
+        date: report::today(),
+        file: display_file.clone(),
+        function: task.function.clone(),
+        metric: task.metric.clone(),
+        goal: task.goal,
+        backend: if backend == "local" { format!("local engine ({})", proposer_name(&settings)) } else { "weco".into() },
+        outcome: outcome_text,
+        baseline_metric: Some(baseline.metric_value),
+        best_metric: if verified_better { verification.as_ref().and_then(|v| v.metric) } else { Some(baseline.metric_value) },
+        best_step: best.as_ref().filter(|_| verified_better).map(|b| b.step),
+        steps: tracker.steps.clone(),
+        verification: verification.clone(),
+        diff: diff_text,
+        inputs: task.inputs.id().replace('_', " "),
+        duration_seconds: started.elapsed().as_secs_f64(),
+    };
+    let mut profile = Profile::load_or_create(&root);
+    let impact = ImpactAssumptions {
+        calls_per_day: profile.usage.calls_per_day.unwrap_or(ASSUMED_CALLS_PER_DAY),
+        cost_per_hour: profile.usage.compute_cost_per_hour.unwrap_or(ASSUMED_COST_PER_HOUR),
+        inferred: profile.usage.calls_per_day.is_none() || profile.usage.compute_cost_per_hour.is_none(),
+    };
+    let report_path = task.harness_dir.join("report.md");
+    if let Err(e) = task::layout::write_atomic(&report_path, report::render(&summary, &impact).as_bytes()) {
+        tracing::error!("could not write {}: {e}", report_path.display());
+    }
+    let achieved = summary.best_metric.unwrap_or(baseline.metric_value);
+    profile.optimization_history.push(HistoryEntry {
+        task: task.name.clone(),
+        file: display_file,
+        metric: task.metric.clone(),
+        baseline_value: baseline.metric_value,
+        achieved_value: achieved,
+        improvement: task::profile::improvement_phrase(task.goal, baseline.metric_value, achieved),
+        monthly_savings: report::monthly_savings(&summary, &impact).filter(|_| summary.improved()).map(|s| format!("${s:.2}")),
+        date: summary.date.clone(),
+        approach: best
+            .as_ref()
+            .filter(|_| verified_better)
+            .and_then(|b| b.plan.clone())
+            .map(|p| p.lines().next().unwrap_or_default().to_string())
+            .unwrap_or_else(|| "no verified improvement".into()),
+    });
+    if let Err(e) = profile.save(&root) {
+        tracing::warn!("could not update the profile: {e}");
+    }
+    PipelineResult { task, original_text, proposed_text, summary, report_path, outcome, backend }
+}
+
+fn unreachable_finished() -> ! {
+    // `finish` is only ever called with the Finished event; the type system cannot see it.
+    panic!("finish called without a Finished event")
+}
+
+fn proposer_name(settings: &Settings) -> &'static str {
+    match proposer(settings) {
+        ProposerKind::Rules => "rules",
+        ProposerKind::Llm(_) => "llm",
+    }
+}
+
+/// `run.log` for the local engine (weco's runner appends weco's own output itself).
+struct RunLog {
+    file: Option<std::fs::File>,
+}
+
+impl RunLog {
+    fn open(path: &std::path::Path, enabled: bool) -> RunLog {
+        let file = enabled.then(|| std::fs::OpenOptions::new().create(true).append(true).open(path).ok()).flatten();
+        RunLog { file }
+    }
+
+    fn write(&mut self, event: &OptimizerEvent) {
+        use std::io::Write;
+        let Some(file) = self.file.as_mut() else { return };
+        let line = match event {
+            OptimizerEvent::Started { run_id, backend, total_steps } => format!("Run ID: {run_id} ({backend}, {total_steps} steps)\n"),
+            OptimizerEvent::StepStarted { step } => format!("[STEP {step}]\n"),
+            OptimizerEvent::Candidate { plan: Some(plan), .. } => format!("[PLAN] {plan}\n"),
+            OptimizerEvent::Candidate { .. } => String::new(),
+            OptimizerEvent::EvalOutput { output, .. } => format!("[EXECUTION OUTPUT START]\n{output}\n[EXECUTION OUTPUT END]\n"),
+            OptimizerEvent::Metric { step, value, best } => format!("[METRIC] Step {step}: {value} (best so far: {best})\n"),
+            OptimizerEvent::StepFailed { step, error } => format!("[FAILED] Step {step}: {error}\n"),
+            OptimizerEvent::Message { error, text } => format!("[{}] {text}\n", if *error { "ERROR" } else { "WARNING" }),
+            OptimizerEvent::Finished { outcome, message, .. } => format!("[FINISHED] {outcome:?} {}\n", message.as_deref().unwrap_or("")),
+        };
+        let _ = file.write_all(line.as_bytes());
+    }
+}

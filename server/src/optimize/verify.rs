@@ -1,0 +1,67 @@
+//! Re-measures the winner against the baseline in a scratch copy of the task folder, so every
+//! result the user sees was verified the same way whichever backend produced it.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::results::report::Verification;
+use crate::task::PreparedTask;
+use crate::task::preflight::{parse_metric, run_with_timeout};
+
+/// Files of a task folder that are not part of the harness.
+const NOT_COPIED: &[&str] = &[".runs", "run.log", "report.md", "last_eval.json"];
+
+fn copy_harness(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if NOT_COPIED.iter().any(|n| name == *n) {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copy_harness(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates `code` as the task's optimized file in a scratch copy of the harness.
+pub fn verify(task: &PreparedTask, code: &str, timeout: Duration) -> Verification {
+    let failed = |checks: String| Verification { checks, passed: false, ..Default::default() };
+    let Ok(scratch) = tempfile::tempdir() else { return failed("no scratch folder could be created".into()) };
+    if let Err(e) = copy_harness(&task.harness_dir, scratch.path()) {
+        return failed(format!("the harness could not be copied: {e}"));
+    }
+    let optimized_name = format!("optimize.{}", task.original_path.extension().and_then(|e| e.to_str()).unwrap_or("py"));
+    if let Err(e) = std::fs::write(scratch.path().join(&optimized_name), code) {
+        return failed(format!("the candidate could not be written: {e}"));
+    }
+    let mut command = Command::new("bash");
+    command.arg("-c").arg("bash evaluate.sh 2>&1").current_dir(scratch.path());
+    let output = match run_with_timeout(command, timeout) {
+        Ok(o) => o,
+        Err(e) => return failed(format!("the verification run failed: {e}")),
+    };
+    let metric = parse_metric(&output.text, &task.metric);
+    let violated = output.text.lines().find(|l| l.trim_start().starts_with("Constraint violated")).map(str::to_string);
+    let details: Option<serde_json::Value> =
+        std::fs::read_to_string(scratch.path().join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
+    let field = |name: &str| details.as_ref().and_then(|d| d.get(name)).and_then(|v| v.as_f64());
+    let passed = violated.is_none() && metric.is_some();
+    Verification {
+        baseline_seconds_per_call: field("baseline_seconds_per_call"),
+        best_seconds_per_call: field("candidate_seconds_per_call"),
+        cv: field("cv"),
+        metric,
+        checks: match violated {
+            Some(v) => v.trim().to_string(),
+            None => "outputs, argument mutation and raised exceptions equal to the baseline's on every input, with type-aware float tolerance".into(),
+        },
+        passed,
+    }
+}

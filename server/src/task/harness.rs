@@ -1,0 +1,53 @@
+//! Assembles `evaluate.py` (configuration, inputs, harness core, metric) and `evaluate.sh` from the templates.
+
+use std::path::Path;
+
+use crate::rules;
+
+/// Settings baked into `evaluate.py` as JSON.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HarnessConfig {
+    pub function: String,
+    pub module: String,
+    /// The original module's package (`__package__` of the loaded copies); empty for top-level modules.
+    pub package: String,
+    /// Folder that makes `module` importable.
+    pub import_root: String,
+    pub project_root: String,
+    /// `optimize.py` (next to evaluate.py), or the user's file by absolute path for in-place tasks.
+    pub candidate_path: String,
+    pub metric: String,
+    /// The template name of the metric: speedup, latency_ms, peak_memory_mb, custom.
+    pub metric_kind: String,
+    pub inputs: String,
+    pub inputs_include_self: bool,
+    pub needs_inputs: bool,
+    pub scorer: Option<String>,
+    pub target_seconds: f64,
+}
+
+/// The whole `evaluate.py`.
+pub fn evaluate_py(config: &HarnessConfig, inputs_section: &str) -> String {
+    let json = serde_json::to_string_pretty(config).unwrap_or_else(|_| "{}".into());
+    let metric = rules::template(&config.metric_kind).or_else(|| rules::template("speedup")).unwrap_or_default();
+    format!(
+        "\"\"\"Evaluation of {function} for weco-lsp: correctness against baseline.py, then `{metric_name}`.\n\
+         Generated from weco-lsp's templates; run it with `bash evaluate.sh`. It prints exactly one\n\
+         `{metric_name}: value` line, last. The code under test never runs the timer or the comparison.\n\"\"\"\n\
+         import json\n\n\
+         CONFIG = json.loads(r'''\n{json}\n''')\n\n\
+         {inputs_section}\n\n\
+         {core}\n\n\
+         {metric}\n\n\
+         if __name__ == \"__main__\":\n    main()\n",
+        function = config.function,
+        metric_name = config.metric,
+        core = rules::template("harness_core").unwrap_or_default(),
+    )
+}
+
+/// The whole `evaluate.sh`, running `interpreter` by absolute path.
+pub fn evaluate_sh(interpreter: &Path) -> String {
+    let quoted = interpreter.display().to_string().replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$");
+    rules::template("evaluate_sh").unwrap_or_default().replace("__INTERPRETER__", &quoted)
+}
