@@ -10,6 +10,9 @@ import { formatMetric } from "./run_tracker";
 
 export const RESULT_SCHEME = "weco-result";
 
+/** How long Apply waits for the server's edit to reach the document. */
+const APPLY_DEADLINE_MS = 30_000;
+
 type Side = "original" | "proposed";
 
 interface PendingResult {
@@ -121,15 +124,22 @@ export class ResultReview implements vscode.TextDocumentContentProvider {
 
   async apply(args: ApplyResultArgs): Promise<void> {
     const params = this.results.get(args.taskId)?.params;
-    const document = params && openDocument(params.uri);
-    const wasDirty = document?.isDirty ?? false;
-    const versionBefore = document?.version;
-    const ok = await this.runServerCommand(ServerCommand.applyResult, args);
-    if (!ok) {
+    const target = params ? vscode.Uri.parse(params.uri).toString() : undefined;
+    const wasDirty = (target && openDocument(target)?.isDirty) ?? false;
+    // The server answers the command at once and sends `workspace/applyEdit` afterwards (or a message saying why
+    // not), so the outcome is the document changing within a deadline.
+    const edited = target ? nextChangeOf(target, APPLY_DEADLINE_MS) : undefined;
+    if (!(await this.runServerCommand(ServerCommand.applyResult, args))) {
+      edited?.cancel?.();
+      return;
+    }
+    const document = edited ? await edited : undefined;
+    if (target && !document) {
+      // Not applied (the server has said why); keep the result so that Apply Result can try again.
       return;
     }
     // The user chose to apply, so write the file unless it already held unsaved edits of their own.
-    if (document && !wasDirty && document.version !== versionBefore && document.isDirty) {
+    if (document && !wasDirty && document.isDirty) {
       await document.save();
     }
     await this.forget(args.taskId);
@@ -201,6 +211,25 @@ function parseResultUri(uri: vscode.Uri): { taskId: string; side: Side; generati
 }
 
 function openDocument(uri: string): vscode.TextDocument | undefined {
-  const wanted = vscode.Uri.parse(uri).toString();
-  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === wanted);
+  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri);
+}
+
+/** Resolves with the document at its next content change, or `undefined` after `timeoutMs` or `cancel()`. */
+function nextChangeOf(uri: string, timeoutMs: number): Promise<vscode.TextDocument | undefined> & { cancel?: () => void } {
+  let finish: (document: vscode.TextDocument | undefined) => void = () => undefined;
+  const promise: Promise<vscode.TextDocument | undefined> & { cancel?: () => void } = new Promise((resolve) => {
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    const listener = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document.uri.toString() === uri && event.contentChanges.length > 0) {
+        finish(event.document);
+      }
+    });
+    finish = (document) => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(document);
+    };
+  });
+  promise.cancel = () => finish(undefined);
+  return promise;
 }

@@ -136,8 +136,9 @@ async function applyResult(args) {
   log(`applying hunks ${chosen.map((hunk) => hunk.id).join(",")}`);
   const edit = { changes: { [result.uri]: chosen.map((hunk) => ({ range: hunk.range, newText: hunk.newText })) } };
   const response = await request("workspace/applyEdit", { label: `weco: ${result.function}`, edit });
-  result = undefined;
-  return { applied: response?.applied ?? false };
+  if (response?.applied) {
+    result = undefined;
+  }
 }
 
 async function handle(message) {
@@ -190,7 +191,11 @@ async function handle(message) {
         optimize(args).catch((error) => log(`optimize failed: ${error}`));
         return null;
       }
-      if (params.command === "weco.applyResult") return applyResult(args);
+      if (params.command === "weco.applyResult") {
+        // Like the real server: the edit follows the answer.
+        setImmediate(() => applyResult(args).catch((error) => log(`apply failed: ${error}`)));
+        return null;
+      }
       if (params.command === "weco.discardResult") {
         result = undefined;
         return null;
