@@ -85,6 +85,10 @@ function prepareProfile(root) {
   };
   fs.mkdirSync(path.join(root, "user/User"), { recursive: true });
   fs.writeFileSync(path.join(root, "user/User/settings.json"), JSON.stringify(userSettings, null, 2));
+  // code-server is a remote window: machine-scoped settings are read from the remote "Machine" settings, and
+  // reading them from User settings alone raced with activation (the server path was sometimes unset).
+  fs.mkdirSync(path.join(root, "user/Machine"), { recursive: true });
+  fs.writeFileSync(path.join(root, "user/Machine/settings.json"), JSON.stringify({ "weco.server.path": SERVER }, null, 2));
   fs.writeFileSync(path.join(root, "config.yaml"), "auth: none\ncert: false\n");
   return workspace;
 }
