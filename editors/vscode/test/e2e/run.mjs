@@ -160,7 +160,7 @@ class Stages {
 }
 
 function toastButton(page, label) {
-  return page.locator(".notifications-toasts .monaco-button", { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+  return page.locator(".notifications-toasts .monaco-button, .notifications-center .monaco-button", { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
 }
 
 function escapeRegExp(text) {
@@ -238,9 +238,17 @@ async function analysisStages(page, stages) {
 async function answerPrompt(page, labels, timeoutMs) {
   const buttons = labels.map((label) => toastButton(page, label));
   await buttons.reduce((any, button) => any.or(button)).first().waitFor({ state: "visible", timeout: timeoutMs });
+  // A mouse left over a toast shows a tooltip that can cover the buttons.
+  await page.mouse.move(700, 500);
   for (const [index, button] of buttons.entries()) {
     if (await button.first().isVisible()) {
-      await button.first().click();
+      try {
+        await button.first().click({ timeout: 5_000 });
+      } catch {
+        // Toasts stack and reflow as new messages arrive; the notification center lists them all, still.
+        await runPaletteCommand(page, "Notifications: Show Notifications");
+        await page.locator(".notifications-center .monaco-button", { hasText: labels[index] }).first().click({ timeout: 10_000 });
+      }
       log(`answered "${labels[index]}"`);
       return labels[index];
     }
@@ -309,6 +317,9 @@ async function optimizeStages(page, stages, fixtureFile) {
     const text = fs.readFileSync(fixtureFile, "utf8");
     return text !== originalText ? text : undefined;
   });
+  // After applying, the extension saves the (previously clean) file and closes the result diff.
+  await page.locator(".monaco-diff-editor").first().waitFor({ state: "detached", timeout: 10_000 });
+  await page.locator(".tabs-container .tab.dirty").first().waitFor({ state: "detached", timeout: 10_000 });
   await stages.shot("applied");
   const newOutput = execFileSync("python3", [fixtureFile], { encoding: "utf8" });
   if (newOutput !== originalOutput) {
