@@ -10,3 +10,4 @@ pub mod engine;
 pub mod rules;
 pub mod task;
 pub mod workspace;
+pub mod consolidate;

@@ -4,7 +4,7 @@
 //! client (progress creation, questions, edits) are answered by a scripted responder and recorded.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -291,4 +291,43 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
     serde_json::from_slice(&body).ok()
+}
+
+/// Applies LSP text edits (UTF-16 positions, as a default client negotiates) to `text`, the way an editor would.
+pub fn apply_text_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| -> usize {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        let mut start = 0;
+        for _ in 0..line {
+            start += text[start..].find('\n').map(|i| i + 1).unwrap_or(text.len() - start);
+        }
+        let line_text = &text[start..];
+        let mut units = 0;
+        for (i, c) in line_text.char_indices() {
+            if units >= character || c == '\n' {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut resolved: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string()))
+        .collect();
+    resolved.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+    let mut out = text.to_string();
+    for (start, end, new_text) in resolved {
+        out.replace_range(start..end, &new_text);
+    }
+    out
+}
+
+/// The text edits of a `workspace/applyEdit` for one document, whichever shape the server used.
+pub fn edits_of(workspace_edit: &Value) -> Vec<Value> {
+    if let Some(changes) = workspace_edit["documentChanges"].as_array() {
+        return changes.iter().flat_map(|c| c["edits"].as_array().cloned().unwrap_or_default()).collect();
+    }
+    workspace_edit["changes"].as_object().map(|m| m.values().flat_map(|v| v.as_array().cloned().unwrap_or_default()).collect()).unwrap_or_default()
 }

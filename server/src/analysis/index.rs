@@ -148,7 +148,7 @@ impl ProjectIndex {
                 continue;
             }
             for name_use in &function.uses {
-                if let Some(target) = self.resolve_use(path, &name_use.path) {
+                for target in self.resolve_use(path, &name_use.path) {
                     if target.0 == path && (target.1 == symbol || target.1.starts_with(&class_prefix)) {
                         continue;
                     }
@@ -159,8 +159,18 @@ impl ProjectIndex {
         out
     }
 
-    /// Resolves a used name path (`["helpers", "normalize"]`) seen from `path` to a definition.
-    fn resolve_use(&self, path: &Path, segments: &[String]) -> Option<(PathBuf, String)> {
+    /// Resolves a used name path (`["helpers", "normalize"]`) seen from `path` to the definitions
+    /// it needs: the deepest one named, and the class of a method (`Point::new` needs `Point`).
+    fn resolve_use(&self, path: &Path, segments: &[String]) -> Vec<(PathBuf, String)> {
+        let mut found = Vec::new();
+        let Some(target) = self.resolve_chain(path, segments, &mut found) else { return found };
+        if let Target::Symbol(p, s) = target {
+            found.push((p, s));
+        }
+        found
+    }
+
+    fn resolve_chain(&self, path: &Path, segments: &[String], classes: &mut Vec<(PathBuf, String)>) -> Option<Target> {
         let file = self.files.get(path)?;
         let (first, rest) = segments.split_first()?;
         let analysis = &file.analysis;
@@ -177,15 +187,12 @@ impl ProjectIndex {
         } else {
             return None;
         };
-        let target = self.walk(start, rest);
-        match target {
-            Target::Symbol(p, s) => Some((p, s)),
-            Target::Module(_) => None,
-        }
+        Some(self.walk(start, rest, classes))
     }
 
-    /// Follows attribute / path segments from a module or class to the deepest definition they name.
-    fn walk(&self, mut target: Target, rest: &[String]) -> Target {
+    /// Follows attribute / path segments from a module or class to the deepest definition they
+    /// name; classes passed through on the way to a method are collected.
+    fn walk(&self, mut target: Target, rest: &[String], classes: &mut Vec<(PathBuf, String)>) -> Target {
         for segment in rest {
             target = match target {
                 Target::Module(module_path) => {
@@ -201,6 +208,7 @@ impl ProjectIndex {
                     let language = self.files.get(&file).map(|f| f.analysis.language);
                     let qualified = format!("{symbol}{}{segment}", separator(language.unwrap_or(Language::Python)));
                     if let Some(found) = self.find_method(&file, &symbol, &qualified) {
+                        classes.push((file, symbol));
                         Target::Symbol(found, qualified)
                     } else {
                         return Target::Symbol(file, symbol);

@@ -1,6 +1,7 @@
 //! Command-line entry points: argument parsing and dispatch to the server or a headless mode.
 
 pub mod analyze;
+pub mod optimize;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,6 +13,8 @@ Usage:
   weco-lsp [--stdio]                 serve the Language Server Protocol over stdio (default)
   weco-lsp --version                 print the version
   weco-lsp analyze PATH... [--json]  list functions worth optimizing (JSON: one object per line)
+  weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--apply]
+                                     optimize one function in a terminal; --apply writes the result
 ";
 
 pub fn main(args: Vec<String>) -> ExitCode {
@@ -23,6 +26,9 @@ pub fn main(args: Vec<String>) -> ExitCode {
             match runtime {
                 Ok(rt) => {
                     rt.block_on(crate::lsp::run_stdio());
+                    // The stdin reader is a blocking thread that never returns on its own;
+                    // waiting for it would keep the process alive after `exit`.
+                    rt.shutdown_background();
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&format!("cannot start the async runtime: {e}")),
@@ -37,6 +43,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("analyze") => analyze::run(&args[1..], &mut stdout),
+        Some("optimize") => optimize::run(&args[1..], &mut stdout),
         Some(other) => fail(&format!("unknown command `{other}`\n\n{USAGE}")),
     }
 }

@@ -8,6 +8,7 @@ pub mod position;
 pub mod proto;
 pub mod server;
 pub mod session;
+pub mod transport;
 
 use tower_lsp_server::{LspService, Server};
 
@@ -16,5 +17,8 @@ pub async fn run_stdio() {
     let (service, socket) = LspService::build(server::Backend::new)
         .custom_method("window/workDoneProgress/cancel", server::Backend::work_done_progress_cancel)
         .finish();
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    // Malformed input is filtered out before tower-lsp sees it (see `transport`).
+    let (filtered_writer, filtered_reader) = tokio::io::duplex(1 << 20);
+    tokio::spawn(transport::filter_frames(tokio::io::stdin(), filtered_writer));
+    Server::new(filtered_reader, tokio::io::stdout(), socket).serve(service).await;
 }

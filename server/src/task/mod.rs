@@ -117,6 +117,7 @@ impl PreparedTask {
             eval_timeout,
             additional_instructions: None,
             model: None,
+            function: Some(self.function.clone()),
         }
     }
 

@@ -68,8 +68,10 @@ fn python_package_reexports_and_classes_are_followed_and_externals_are_not() {
     assert!(found.contains(&("/p/pkg/shapes.py".into(), "helper".into(), 2)), "{found:?}");
     assert!(found.contains(&("/p/pkg/helpers.py".into(), "normalize".into(), 2)), "{found:?}");
     assert!(found.iter().all(|(file, _, _)| file.starts_with("/p/")), "numpy and os are not project-local: {found:?}");
-    // Depth is bounded: clean is three hops away from run.
-    assert!(!found.iter().any(|(_, s, _)| s == "clean"), "{found:?}");
+    // Depth is bounded: clean is three hops away from run, and nothing deeper is followed.
+    assert!(found.contains(&("/p/pkg/deep.py".into(), "clean".into(), 3)), "{found:?}");
+    assert!(found.iter().all(|(_, _, depth)| *depth <= DEFAULT_DEPTH));
+    assert!(index.dependencies(Path::new("/p/main.py"), "run", 2).iter().all(|d| d.symbol != "clean"));
 }
 
 #[test]

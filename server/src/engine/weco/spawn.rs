@@ -695,6 +695,7 @@ mod tests {
             eval_timeout: Duration::from_millis(1500),
             additional_instructions: Some("keep the API".into()),
             model: None,
+            function: None,
         }
     }
 

@@ -52,19 +52,20 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
                 say(session, MessageType::INFO, "weco: there is no optimization result waiting for a decision.").await;
                 return Ok(None);
             };
-            let session = session.clone();
-            let command = params.command.clone();
-            tokio::spawn(async move {
-                match command.as_str() {
-                    ext::CMD_APPLY_RESULT => super::results::apply(&session, &result, target.hunks, false).await,
-                    ext::CMD_SHOW_RESULT => super::results::show(&session, &result).await,
-                    ext::CMD_SHOW_REPORT => super::results::show_report(&session, result.report_path.clone()).await,
-                    _ => {
-                        session.jobs.forget_result(&result.task_id);
-                        say(&session, MessageType::INFO, format!("weco: discarded the result for `{}`; your file is unchanged. The report stays in {}.", result.function, result.report_path.display())).await;
-                    }
+            // Apply and discard answer after the edit went through, so editors can wait on the reply;
+            // showing a result waits on the editor's review, so it runs on its own.
+            match params.command.as_str() {
+                ext::CMD_APPLY_RESULT => super::results::apply(session, &result, target.hunks, false).await,
+                ext::CMD_SHOW_RESULT => {
+                    let session = session.clone();
+                    tokio::spawn(async move { super::results::show(&session, &result).await });
                 }
-            });
+                ext::CMD_SHOW_REPORT => super::results::show_report(session, result.report_path.clone()).await,
+                _ => {
+                    session.jobs.forget_result(&result.task_id);
+                    say(session, MessageType::INFO, format!("weco: discarded the result for `{}`; your file is unchanged. The report stays in {}.", result.function, result.report_path.display())).await;
+                }
+            }
             Ok(None)
         }
         ext::CMD_INSTALL_PACKAGE => {

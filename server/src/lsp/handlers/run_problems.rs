@@ -50,7 +50,7 @@ pub async fn publish(session: &Arc<Session>, job: &RunningJob, task: &PreparedTa
                 (
                     range,
                     CODE_MISSING_MODULE,
-                    format!("The evaluation of `{}` failed: Python module `{module}` is not installed in {} (ModuleNotFoundError). Use the quick fix to install `{package}`.", job.function, task.interpreter.python.display()),
+                    format!("The evaluation of `{}` failed: Python module `{module}` is not installed in {} (ModuleNotFoundError). Use the quick fix to install `{package}`.", job.function, task.interpreter.path.display()),
                     json!({"taskId": task.name, "package": package}),
                 )
             }
@@ -113,7 +113,7 @@ pub async fn install(session: Arc<Session>, task_id: String, package: String) {
         return say(&session, MessageType::ERROR, format!("weco: no task folder for {task_id}.")).await;
     };
     let interpreter = crate::task::interpreter::detect(&root);
-    let command = interpreter.package_manager.install_command(&interpreter.python, &package);
+    let command = interpreter.manager.install_command(&interpreter.path, &package);
     let question = format!("Install `{package}` by running `{}`?", command.join(" "));
     if ask(&session, question, &["Install", "Cancel"]).await.as_deref() != Some("Install") {
         return;

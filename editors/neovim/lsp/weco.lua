@@ -1,0 +1,37 @@
+---@brief
+---
+--- weco-lsp finds Python and Rust functions worth optimizing and runs Weco's
+--- measured optimization in the background, then offers the best result as a diff.
+---
+--- Enable it with:
+--- ```lua
+--- vim.lsp.enable('weco')
+--- ```
+--- The binary is `vim.g.weco.server_path`, else `weco-lsp` on $PATH.
+--- Server settings (docs/lsp-extensions.md) go in `vim.g.weco.settings`; they are sent
+--- as `initializationOptions` and as `workspace/didChangeConfiguration` `settings.weco`.
+--- See `:help weco`.
+
+local config = require('weco.config')
+
+---@type vim.lsp.Config
+return {
+  cmd = config.server_cmd(),
+  filetypes = { 'python', 'rust' },
+  root_markers = {
+    '.weco',
+    'pyproject.toml',
+    'setup.py',
+    'setup.cfg',
+    'requirements.txt',
+    'Cargo.toml',
+    '.git',
+  },
+  -- Filled in `before_init` from the configuration current at start time.
+  settings = { weco = vim.empty_dict() },
+  handlers = require('weco.lsp').handlers,
+  commands = require('weco.lsp').client_commands,
+  before_init = function(params, client_config)
+    require('weco.lsp').before_init(params, client_config)
+  end,
+}

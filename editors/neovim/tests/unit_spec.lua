@@ -1,0 +1,198 @@
+-- Plugin logic that needs no server: hunk mapping, config, completion, statusline, prompts, the review tab.
+local H = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'helpers.lua'))
+H.load_plugin()
+H.capture_notify()
+
+local review = require('weco.review')
+
+local function range(l1, c1, l2, c2)
+  return { start = { line = l1, character = c1 }, ['end'] = { line = l2, character = c2 } }
+end
+
+H.test('hunk spans follow line shifts of earlier hunks on the proposed side', function()
+  local spans = review.spans({
+    -- Replaces lines 5..6 (2 lines) by 1 line, listed first to check sorting.
+    { id = 1, range = range(5, 0, 7, 0), oldText = 'a\nb\n', newText = 'c\n' },
+    -- Inserts 3 lines before line 1.
+    { id = 0, range = range(1, 0, 1, 0), oldText = '', newText = 'x\ny\nz\n' },
+    -- Deletes line 10.
+    { id = 2, range = range(10, 0, 11, 0), oldText = 'gone\n', newText = '' },
+  })
+  H.eq({ 0, 1, 2 }, vim.tbl_map(function(h) return h.id end, spans), 'order')
+  H.eq({ first = 1, count = 0 }, spans[1].original_span, 'insertion, original side')
+  H.eq({ first = 1, count = 3 }, spans[1].proposed_span, 'insertion, proposed side')
+  H.eq({ first = 5, count = 2 }, spans[2].original_span, 'replacement, original side')
+  H.eq({ first = 8, count = 1 }, spans[2].proposed_span, 'replacement, proposed side')
+  H.eq({ first = 10, count = 1 }, spans[3].original_span, 'deletion, original side')
+  H.eq({ first = 12, count = 0 }, spans[3].proposed_span, 'deletion, proposed side')
+end)
+
+H.test('the cursor line maps to the hunk covering it, empty spans included', function()
+  local spans = review.spans({
+    { id = 0, range = range(1, 0, 1, 0), oldText = '', newText = 'x\ny\n' },
+    { id = 1, range = range(5, 0, 7, 0), oldText = 'a\nb\n', newText = 'c\n' },
+  })
+  H.eq(nil, review.hunk_at(spans, 'proposed_span', 0), 'line before any hunk')
+  H.eq(0, review.hunk_at(spans, 'proposed_span', 2).id, 'inside the insertion')
+  H.eq(0, review.hunk_at(spans, 'original_span', 1).id, 'the line where the insertion sits')
+  H.eq(1, review.hunk_at(spans, 'proposed_span', 7).id, 'replacement on the proposed side')
+  H.eq(nil, review.hunk_at(spans, 'proposed_span', 8), 'after the replacement')
+  H.eq(1, review.hunk_at(spans, 'original_span', 6).id, 'replacement on the original side')
+end)
+
+H.test('config validation names the bad key', function()
+  local config = require('weco.config')
+  H.truthy(config.validate({ settings = { backend = 'local', steps = 3, llm = { model = 'x' } } }), 'valid settings')
+  local ok, err = config.validate({ settings = { steps = 'many' } })
+  H.eq(false, ok, 'wrong type')
+  H.truthy(tostring(err):find('settings.steps', 1, true), 'message names settings.steps: ' .. tostring(err))
+  ok, err = config.validate({ settings = { backnd = 'local' } })
+  H.eq(false, ok, 'typo')
+  H.truthy(tostring(err):find('unknown setting', 1, true), 'message says unknown: ' .. tostring(err))
+end)
+
+H.test('settings reach initializationOptions and settings.weco', function()
+  vim.g.weco = { settings = { backend = 'local', steps = 3 } }
+  local params = {}
+  local client_config = { settings = { weco = vim.empty_dict() } }
+  local settings_table = client_config.settings
+  require('weco.lsp').before_init(params, client_config)
+  H.eq({ backend = 'local', steps = 3 }, params.initializationOptions, 'init options')
+  H.eq({ backend = 'local', steps = 3 }, client_config.settings.weco, 'settings.weco')
+  H.truthy(rawequal(settings_table, client_config.settings), 'the client keeps the same settings table')
+  H.eq({ weco = { backend = 'local', steps = 3 } }, vim.json.decode(vim.json.encode(client_config.settings)), 'JSON round trip')
+  vim.g.weco = nil
+  params, client_config = {}, { settings = {} }
+  require('weco.lsp').before_init(params, client_config)
+  H.eq('{}', vim.json.encode(params.initializationOptions), 'empty settings are an object, not an array')
+end)
+
+H.test('server command comes from server_path, then settings.server.path, then PATH', function()
+  local config = require('weco.config')
+  vim.g.weco = nil
+  H.eq({ 'weco-lsp' }, config.server_cmd(), 'default')
+  vim.g.weco = { settings = { server = { path = '/opt/a/weco-lsp' } } }
+  H.eq({ '/opt/a/weco-lsp' }, config.server_cmd(), 'settings.server.path')
+  vim.g.weco = { server_path = '/opt/b/weco-lsp', settings = { server = { path = '/opt/a/weco-lsp' } } }
+  H.eq({ '/opt/b/weco-lsp' }, config.server_cmd(), 'server_path wins')
+  vim.g.weco = nil
+  local lsp_config = vim.lsp.config.weco
+  H.eq({ 'python', 'rust' }, lsp_config.filetypes, 'filetypes of lsp/weco.lua')
+  H.truthy(vim.tbl_contains(lsp_config.root_markers, 'pyproject.toml'), 'pyproject.toml is a root marker')
+  H.truthy(lsp_config.handlers['weco/showResult'], 'showResult handler installed')
+end)
+
+H.test(':Weco completes subcommands and task ids', function()
+  local weco = require('weco')
+  H.eq({ 'cancel', 'consolidate' }, vim.fn.getcompletion('Weco c', 'cmdline'), 'subcommands starting with c')
+  require('weco.status').on_run_status({ taskId = 'count_common', uri = 'file:///x.py', ['function'] = 'count_common', state = 'running' })
+  H.eq({ 'count_common' }, weco.complete('', 'Weco cancel '), 'task ids for cancel')
+  H.eq(8, #weco.complete('', 'Weco '), 'all subcommands')
+  vim.cmd('Weco frobnicate')
+  H.truthy(H.notified('unknown subcommand "frobnicate"'), 'unknown subcommand is reported')
+end)
+
+H.test('statusline shows step, total and best while running, and the outcome after', function()
+  local status = require('weco.status')
+  local events = 0
+  vim.api.nvim_create_autocmd('User', { pattern = 'WecoRunStatus', callback = function() events = events + 1 end })
+  status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', ['function'] = 'slow', state = 'preparing' })
+  H.eq('weco: slow preparing', require('weco').statusline(), 'preparing')
+  status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', ['function'] = 'slow', state = 'running',
+    step = 3, totalSteps = 20, metricName = 'speedup', best = 1.84 })
+  H.eq('weco: slow · 3/20 · best 1.84x', require('weco').statusline(), 'running')
+  status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', ['function'] = 'slow', state = 'finished',
+    step = 20, totalSteps = 20, metricName = 'speedup', best = 3.4 })
+  H.eq('weco: slow done · 3.40x', require('weco').statusline(), 'finished')
+  H.eq(3, events, 'User WecoRunStatus fired per notification')
+  status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', state = 'failed', message = 'baseline crashed' })
+  H.truthy(H.notified('baseline crashed'), 'a failure is notified')
+end)
+
+H.test('server questions go through vim.ui.select with the server message', function()
+  local handler = require('weco.lsp').handlers['window/showMessageRequest']
+  local seen
+  local original_select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    seen = { prompt = opts.prompt, titles = vim.tbl_map(opts.format_item, items) }
+    on_choice(items[2])
+  end
+  local answer
+  coroutine.wrap(function()
+    answer = handler(nil, { type = 3, message = 'Which mode?', actions = { { title = 'Vibe Mode' }, { title = 'Assistant Scientist Mode' } } }, {})
+  end)()
+  H.wait_for(2000, function() return answer end, 'the handler to resume')
+  vim.ui.select = original_select
+  H.eq('Weco: Which mode?', seen.prompt, 'prompt')
+  H.eq({ 'Vibe Mode', 'Assistant Scientist Mode' }, seen.titles, 'choices')
+  H.eq({ title = 'Assistant Scientist Mode' }, answer, 'answer sent back')
+end)
+
+local function synthetic_result(path)
+  local original = table.concat({ 'def f(xs, ys):', '    n = 0', '    for x in xs:', '        if x in ys:', '            n += 1', '    return n', '' }, '\n')
+  local proposed = table.concat({ 'def f(xs, ys):', '    n = 0', '    wanted = set(ys)', '    for x in xs:', '        if x in wanted:', '            n += 1', '    return n', '' }, '\n')
+  return {
+    taskId = 'f', uri = vim.uri_from_fname(path), version = vim.NIL, ['function'] = 'f',
+    original = original, proposed = proposed, summary = '3.4x faster',
+    hunks = {
+      { id = 0, range = range(2, 0, 2, 0), oldText = '', newText = '    wanted = set(ys)\n', label = 'hoist set' },
+      { id = 1, range = range(3, 0, 4, 0), oldText = '        if x in ys:\n', newText = '        if x in wanted:\n', label = 'use set' },
+    },
+  }
+end
+
+H.test('a result opens a diff tab; keys mark hunks; a changed buffer is refused', function()
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  local path = vim.fs.joinpath(dir, 'f.py')
+  local params = synthetic_result(path)
+  vim.fn.writefile(vim.split(params.original, '\n', { trimempty = true }), path)
+  vim.cmd.edit(path)
+  local target = vim.api.nvim_get_current_buf()
+  local tabs_before = #vim.api.nvim_list_tabpages()
+
+  review.receive(params, 0)
+  H.eq(tabs_before + 1, #vim.api.nvim_list_tabpages(), 'a new tab')
+  local wins = vim.api.nvim_tabpage_list_wins(0)
+  H.eq(2, #wins, 'two windows')
+  for _, win in ipairs(wins) do
+    H.eq(true, vim.wo[win].diff, 'diff mode in window ' .. win)
+  end
+  local current = review.current()
+  H.eq(current.proposed_buf, vim.api.nvim_get_current_buf(), 'cursor starts in the proposed buffer')
+  H.eq('python', vim.bo[current.proposed_buf].filetype, 'filetype of the scratch buffers')
+  H.eq(vim.split(params.original, '\n', { trimempty = true }), vim.api.nvim_buf_get_lines(current.original_buf, 0, -1, false), 'original side')
+  H.eq('    wanted = set(ys)', vim.api.nvim_buf_get_lines(current.proposed_buf, 2, 3, false)[1], 'proposed side')
+  H.eq(3, vim.api.nvim_win_get_cursor(0)[1], 'cursor on the first hunk')
+
+  vim.api.nvim_feedkeys('ga', 'x', false)
+  H.eq('accepted', current.decisions[0], 'ga accepts the hunk under the cursor')
+  H.eq(5, vim.api.nvim_win_get_cursor(0)[1], 'cursor moves to the next undecided hunk')
+  H.eq(nil, current.decisions[1], 'the other hunk is still undecided')
+
+  vim.api.nvim_buf_set_lines(target, 0, 0, false, { '# edited meanwhile' })
+  vim.api.nvim_feedkeys('gs', 'x', false)
+  H.truthy(H.notified('changed since the result arrived'), 'the plugin refuses and says why')
+  H.eq(nil, H.notified('not running'), 'nothing was sent to a server')
+  H.truthy(review.reviews.f, 'the result is kept for :Weco result')
+
+  vim.api.nvim_feedkeys('q', 'x', false)
+  H.eq(tabs_before, #vim.api.nvim_list_tabpages(), 'q closes the review tab')
+  H.eq(false, vim.api.nvim_buf_is_valid(current.proposed_buf), 'scratch buffers are wiped')
+end)
+
+H.test('the help file builds tags for the commands, settings and API', function()
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  vim.fn.writefile(vim.fn.readfile(vim.fs.joinpath(H.plugin_dir, 'doc', 'weco.txt')), vim.fs.joinpath(dir, 'weco.txt'))
+  vim.cmd.helptags(vim.fn.fnameescape(dir))
+  local tags = {}
+  for _, line in ipairs(vim.fn.readfile(vim.fs.joinpath(dir, 'tags'))) do
+    tags[vim.split(line, '\t')[1]] = true
+  end
+  for _, tag in ipairs({ 'weco', ':Weco', ':Weco-optimize', ':Weco-log', 'weco-configuration', 'weco-review', 'weco.statusline()', 'weco-health' }) do
+    H.truthy(tags[tag], 'tag ' .. tag)
+  end
+end)
+
+H.finish()

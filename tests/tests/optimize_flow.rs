@@ -1,0 +1,173 @@
+//! The whole optimization through LSP with the local engine: questions, progress, the result as
+//! a diff, accepting all, some or none of the hunks, edits during the run, and a server restart
+//! between the end of the run and the decision.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use weco_lsp_e2e::{LspClient, apply_text_edits, copy_fixture, edits_of, file_uri};
+
+const FUNCTION: &str = "missing_skus";
+
+fn capabilities() -> Value {
+    json!({
+        "workspace": {"codeLens": {"refreshSupport": true}, "workspaceEdit": {"documentChanges": true, "changeAnnotationSupport": {"groupsOnLabel": true}}},
+        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
+    })
+}
+
+fn options() -> Value {
+    json!({"weco": {"backend": "local", "steps": 3, "evalTimeout": 120}})
+}
+
+/// Answers questions like a user who picks Vibe mode, the isolated folder, and `decision` at the end;
+/// applies workspace edits to the file on disk as an editor would (edit, then save).
+fn scripted_user(decision: &'static str, questions: Arc<Mutex<Vec<String>>>) -> impl FnMut(&str, &Value) -> Value + Send + 'static {
+    move |method, params| match method {
+        "window/showMessageRequest" => {
+            questions.lock().unwrap().push(params["message"].as_str().unwrap_or_default().to_string());
+            let titles: Vec<&str> = params["actions"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
+            let pick = ["Vibe Mode", "Isolated directory (recommended)", decision, "Keep going"]
+                .into_iter()
+                .find(|t| titles.contains(t))
+                .unwrap_or(titles[0]);
+            json!({"title": pick})
+        }
+        "workspace/applyEdit" => {
+            let uri = params["edit"]["documentChanges"][0]["textDocument"]["uri"].as_str().unwrap();
+            let path = PathBuf::from(uri.trim_start_matches("file://"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, apply_text_edits(&text, &edits_of(&params["edit"]))).unwrap();
+            json!({"applied": true})
+        }
+        "window/showDocument" => json!({"success": true}),
+        _ => Value::Null,
+    }
+}
+
+fn start(root: &Path, decision: &'static str) -> (LspClient, Arc<Mutex<Vec<String>>>) {
+    let questions = Arc::new(Mutex::new(Vec::new()));
+    let mut client = LspClient::start(root);
+    client.set_responder(scripted_user(decision, questions.clone()));
+    client.initialize(root, capabilities(), options());
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    (client, questions)
+}
+
+fn optimize(client: &mut LspClient, file: &Path) {
+    client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(file), "function": FUNCTION}]}));
+}
+
+fn message_containing(client: &mut LspClient, needle: &str) -> String {
+    let params = client.wait_for("window/showMessage", |p| p["message"].as_str().unwrap_or_default().contains(needle));
+    params["message"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn apply_accepts_every_hunk_with_confirmable_annotations_and_writes_a_report() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let (mut client, questions) = start(root, "Apply");
+    optimize(&mut client, &file);
+
+    // Progress is reported with the negotiated token and can be cancelled.
+    let create = client.wait_for("window/workDoneProgress/create", |_| true);
+    let token = create["token"].clone();
+    let begin = client.wait_for("$/progress", |p| p["token"] == token && p["value"]["kind"] == "begin");
+    assert_eq!(begin["value"]["cancellable"], true);
+    let baseline = message_containing(&mut client, "baseline of `missing_skus`");
+    assert!(baseline.contains("per call"), "{baseline}");
+    client.wait_for("$/progress", |p| p["token"] == token && p["value"]["message"].as_str().is_some_and(|m| m.contains("best")));
+    client.wait_for("$/progress", |p| p["token"] == token && p["value"]["kind"] == "end");
+    let applied = message_containing(&mut client, "applied");
+    assert!(applied.contains("inventory.py"), "{applied}");
+
+    let asked = questions.lock().unwrap().clone();
+    assert!(asked[0].contains("How should weco work"), "{asked:?}");
+    assert!(asked[1].contains("Where should weco work"), "{asked:?}");
+    assert!(asked.last().unwrap().contains("Apply the change"), "{asked:?}");
+    let requests = client.server_requests.lock().unwrap().clone();
+    let (edit, _) = requests.iter().find(|(r, _)| r["method"] == "workspace/applyEdit").expect("an applyEdit");
+    let annotations = edit["params"]["edit"]["changeAnnotations"].as_object().expect("change annotations");
+    assert!(annotations.values().all(|a| a["needsConfirmation"] == true));
+
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert_ne!(after, before);
+    assert!(after.contains("set(in_stock)") && after.contains("def fib"), "{after}");
+    let report = std::fs::read_to_string(root.join(".weco/missing_skus/report.md")).unwrap();
+    assert!(report.contains("## Impact") && report.contains("## Approaches tried") && report.contains("## Verification"), "{report}");
+    for name in ["baseline.py", "optimize.py", "evaluate.py", "evaluate.sh", "run.log"] {
+        assert!(root.join(".weco/missing_skus").join(name).exists(), "{name} missing");
+    }
+    let profile = std::fs::read_to_string(root.join(".weco/profile.yaml")).unwrap();
+    assert!(profile.contains("optimization_history") && profile.contains("missing_skus") && profile.contains("vibe"), "{profile}");
+}
+
+#[test]
+fn review_then_restart_then_edit_then_accept_one_hunk_merges_with_the_users_edit() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let (mut client, _) = start(root, "Review diff");
+    let uri = client.open(&file, "python");
+    optimize(&mut client, &file);
+    let result = client.wait_for("weco/showResult", |_| true);
+    assert_eq!(result["function"], FUNCTION);
+    assert_eq!(result["uri"], uri);
+    assert_eq!(result["original"], before.as_str());
+    assert!(result["proposed"].as_str().unwrap().contains("set(in_stock)"));
+    let hunks = result["hunks"].as_array().unwrap().clone();
+    assert!(hunks.len() >= 2, "expected separate hunks: {hunks:?}");
+    assert_eq!(result["metric"]["name"], "speedup");
+    assert!(result["metric"]["best"].as_f64().unwrap() > 1.5, "{result}");
+    let task_id = result["taskId"].as_str().unwrap().to_string();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before, "review must not touch the file");
+
+    // The server goes away before the user decides; the result survives in the task folder.
+    assert_eq!(client.shutdown(), Some(0));
+    // Meanwhile the user edits the top of the file.
+    let edited = before.replacen("\"\"\"Inventory helpers.\"\"\"", "\"\"\"Inventory helpers (edited).\"\"\"", 1);
+    std::fs::write(&file, &edited).unwrap();
+
+    let (mut client, _) = start(root, "Review diff");
+    client.open(&file, "python");
+    // Accept only the hunk that introduces the set.
+    let set_hunk = hunks.iter().find(|h| h["newText"].as_str().unwrap().contains("set(")).unwrap()["id"].clone();
+    client.request("workspace/executeCommand", json!({"command": "weco.applyResult", "arguments": [{"taskId": task_id, "hunks": [set_hunk]}]}));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(after.contains("(edited)"), "the user's edit was overwritten:\n{after}");
+    assert!(after.contains("_in_stock_set = set(in_stock)"), "{after}");
+    assert!(after.contains("if sku not in in_stock:"), "the rejected hunk was applied:\n{after}");
+    assert!(!root.join(format!(".weco/{task_id}/result.json")).exists(), "an applied result is forgotten");
+}
+
+#[test]
+fn discarding_leaves_the_file_untouched_and_conflicting_edits_are_refused() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let (mut client, _) = start(root, "Keep separate");
+    optimize(&mut client, &file);
+    let kept = message_containing(&mut client, "kept separate");
+    assert!(kept.contains("optimize.py"), "{kept}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+
+    // The user rewrites the very line the optimization changes: applying must refuse.
+    let clash = before.replace("if sku not in in_stock:", "if sku not in list(in_stock):");
+    std::fs::write(&file, &clash).unwrap();
+    client.request("workspace/executeCommand", json!({"command": "weco.applyResult", "arguments": [{"taskId": FUNCTION}]}));
+    let refused = message_containing(&mut client, "nothing was applied");
+    assert!(refused.contains("same lines"), "{refused}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), clash);
+
+    client.request("workspace/executeCommand", json!({"command": "weco.discardResult", "arguments": [{"taskId": FUNCTION}]}));
+    message_containing(&mut client, "discarded");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), clash);
+    assert!(!root.join(".weco/missing_skus/result.json").exists());
+    assert!(root.join(".weco/missing_skus/report.md").exists(), "the report stays");
+}
