@@ -1,0 +1,176 @@
+// The palette commands. They stay thin: each one asks the server (code actions, executeCommand) or the review.
+
+import * as vscode from "vscode";
+import { CodeActionRequest, CodeActionResolveRequest, CodeActionTriggerKind, ExecuteCommandRequest, type LanguageClient } from "vscode-languageclient/node";
+import { findActionCommand, findUnresolvedAction, commandOf } from "./cursor_action";
+import { type Ctx, UNTRUSTED_MESSAGE } from "./ctx";
+import { CodeActionTitle, ServerCommand } from "./lsp_ext";
+import type { ResultReview } from "./review";
+import { isActive, type RunTracker } from "./run_tracker";
+import { STATUS_CLICK_COMMAND } from "./status";
+
+export function registerCommands(ctx: Ctx, review: ResultReview, tracker: RunTracker): vscode.Disposable[] {
+  const register = (id: string, run: () => Promise<void>) =>
+    vscode.commands.registerCommand(id, async () => {
+      try {
+        await run();
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Weco: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  return [
+    register("weco.client.optimizeAtCursor", () => runCursorAction(ctx, CodeActionTitle.optimize)),
+    register("weco.client.consolidateAtCursor", () => runCursorAction(ctx, CodeActionTitle.consolidate)),
+    register("weco.client.cancel", () => cancelRun(ctx, tracker)),
+    register("weco.client.showResult", () => showResult(ctx, review, tracker)),
+    register("weco.client.applyResult", async () => {
+      const taskId = review.taskOfActiveTab() ?? (await pickTask(review.pending().map((r) => [r.taskId, r.function]), "Result to apply"));
+      if (taskId !== undefined) {
+        const hunkCount = review.pending().find((result) => result.taskId === taskId)?.hunks.length ?? 0;
+        await (hunkCount > 1 ? review.chooseHunks(taskId) : review.apply({ taskId }));
+      }
+    }),
+    register("weco.client.discardResult", async () => {
+      const taskId = review.taskOfActiveTab() ?? (await pickTask(review.pending().map((r) => [r.taskId, r.function]), "Result to discard"));
+      if (taskId !== undefined) {
+        await review.discard(taskId);
+      }
+    }),
+    register("weco.client.showReport", async () => {
+      const taskId = review.taskOfActiveTab() ?? (await pickTask(knownTasks(review, tracker), "Task whose report to open", true));
+      if (taskId !== undefined) {
+        await executeServerCommand(ctx, ServerCommand.showReport, [{ taskId }]);
+      }
+    }),
+    register("weco.client.restartServer", () => ctx.restart()),
+    register("weco.client.showLogs", async () => ctx.outputChannel.show(true)),
+    register(STATUS_CLICK_COMMAND, async () => {
+      if (tracker.active().length > 0) {
+        await cancelRun(ctx, tracker);
+      } else {
+        await showResult(ctx, review, tracker);
+      }
+    }),
+  ];
+}
+
+/** Asks the server for its code actions at the cursor and runs the one with `title` (the server knows the function). */
+async function runCursorAction(ctx: Ctx, title: string): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage("Weco: open a Python or Rust file and put the cursor in a function.");
+    return;
+  }
+  const client = ctx.runningClient();
+  if (!client) {
+    return;
+  }
+  const call = await codeActionCommand(client, editor, title);
+  if (!call) {
+    void vscode.window.showInformationMessage(`Weco: no function at the cursor offers "${title}".`);
+    return;
+  }
+  await client.sendRequest(ExecuteCommandRequest.type, { command: call.command, arguments: call.arguments });
+}
+
+async function codeActionCommand(client: LanguageClient, editor: vscode.TextEditor, title: string) {
+  const c2p = client.code2ProtocolConverter;
+  const cursor = editor.selection.active;
+  const diagnostics = vscode.languages
+    .getDiagnostics(editor.document.uri)
+    .filter((diagnostic) => diagnostic.range.contains(cursor));
+  const actions = await client.sendRequest(CodeActionRequest.type, {
+    textDocument: c2p.asTextDocumentIdentifier(editor.document),
+    range: c2p.asRange(new vscode.Range(cursor, cursor)),
+    context: { diagnostics: await c2p.asDiagnostics(diagnostics), triggerKind: CodeActionTriggerKind.Invoked },
+  });
+  const call = findActionCommand(actions, title);
+  if (call) {
+    return call;
+  }
+  const unresolved = findUnresolvedAction(actions, title);
+  if (unresolved === undefined) {
+    return undefined;
+  }
+  const resolved = await client.sendRequest(CodeActionResolveRequest.type, unresolved as never);
+  return commandOf(resolved);
+}
+
+async function cancelRun(ctx: Ctx, tracker: RunTracker): Promise<void> {
+  const active = tracker.active();
+  if (active.length <= 1) {
+    // With no known run, an empty list asks the server to stop whatever it is running.
+    await executeServerCommand(ctx, ServerCommand.cancel, active.length === 1 ? [{ taskId: active[0].taskId }] : []);
+    return;
+  }
+  const all = "$(close-all) All runs";
+  const picked = await vscode.window.showQuickPick(
+    [{ label: all, taskId: undefined as string | undefined }, ...active.map((task) => ({ label: task.function, description: task.message ?? "", taskId: task.taskId as string | undefined }))],
+    { title: "Weco: cancel which run?" },
+  );
+  if (picked) {
+    await executeServerCommand(ctx, ServerCommand.cancel, picked.taskId === undefined ? [] : [{ taskId: picked.taskId }]);
+  }
+}
+
+async function showResult(ctx: Ctx, review: ResultReview, tracker: RunTracker): Promise<void> {
+  const finished = tracker.all().filter((task) => task.state === "finished" && !review.has(task.taskId));
+  const candidates: Array<[string, string]> = [
+    ...review.pending().map((result): [string, string] => [result.taskId, result.function]),
+    ...finished.map((task): [string, string] => [task.taskId, task.function]),
+  ];
+  const taskId = review.taskOfActiveTab() ?? (await pickTask(candidates, "Result to show", true));
+  if (taskId === undefined) {
+    return;
+  }
+  if (review.has(taskId)) {
+    await review.openDiff(taskId);
+    void review.offer(taskId);
+  } else {
+    // The server answers with a fresh `weco/showResult` request.
+    await executeServerCommand(ctx, ServerCommand.showResult, [{ taskId }]);
+  }
+}
+
+function knownTasks(review: ResultReview, tracker: RunTracker): Array<[string, string]> {
+  const seen = new Map<string, string>();
+  for (const result of review.pending()) {
+    seen.set(result.taskId, result.function);
+  }
+  for (const task of tracker.all()) {
+    if (!isActive(task)) {
+      seen.set(task.taskId, task.function);
+    }
+  }
+  return [...seen.entries()];
+}
+
+/** One candidate is taken as is; several are offered in a picker; none falls back to typing a task id. */
+async function pickTask(candidates: Array<[string, string]>, title: string, allowTyping = false): Promise<string | undefined> {
+  if (candidates.length === 1) {
+    return candidates[0][0];
+  }
+  if (candidates.length === 0) {
+    if (!allowTyping) {
+      void vscode.window.showInformationMessage("Weco: there is no result to act on.");
+      return undefined;
+    }
+    return vscode.window.showInputBox({ title: `Weco: ${title}`, prompt: "Task id (the folder name under .weco/)" });
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map(([taskId, functionName]) => ({ label: functionName, description: taskId, taskId })),
+    { title: `Weco: ${title}` },
+  );
+  return picked?.taskId;
+}
+
+async function executeServerCommand(ctx: Ctx, command: string, args: unknown[]): Promise<void> {
+  const client = ctx.runningClient();
+  if (client) {
+    await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  }
+}
