@@ -15,3 +15,10 @@ cargo test --locked --workspace
 
 echo "== Neovim plugin (headless Neovim 0.11.4, real server)"
 bash editors/neovim/tests/run.sh
+
+echo "== VS Code extension: typecheck, unit tests, .vsix"
+(cd editors/vscode && npm ci --no-audit --no-fund && npm run typecheck && npm test && npm run package)
+
+echo "== VS Code extension end to end (code-server + Chromium, real server)"
+bash editors/vscode/test/e2e/setup.sh
+(cd editors/vscode && npm run e2e && npm run e2e:fake)
