@@ -23,6 +23,7 @@ fn repo_root() -> PathBuf {
 
 fn weco_bin() -> PathBuf {
     let path = std::env::var_os("WECO_BIN")
+        .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             panic!(
