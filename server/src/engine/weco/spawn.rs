@@ -14,7 +14,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::diagnose::{RepeatedFailureDetector, summarize_failure};
 use super::parser::{PlainParser, PlainRecord};
-use super::stop::{GroupSignal, RunStatus, SubcommandOutput, query_status, request_stop, signal_group};
+use super::stop::{
+    GroupSignal, RunStatus, SubcommandOutput, query_status, request_stop, signal_group,
+};
 use super::{WecoInfo, WecoRunOptions, WecoRunRecord, save_run_record, write_atomically};
 use crate::engine::events::{BestResult, EngineTask, OptimizerEvent, RunOutcome};
 
@@ -60,12 +62,24 @@ pub async fn resume_weco(
     cancel: CancellationToken,
     log: &Path,
 ) -> RunOutcome {
-    let mut args: Vec<OsString> = ["resume", run_id, "--output", "plain", "--no-open"].map(OsString::from).to_vec();
+    let mut args: Vec<OsString> = ["resume", run_id, "--output", "plain", "--no-open"]
+        .map(OsString::from)
+        .to_vec();
     if let Some(steps) = extra_steps {
         args.extend(["--steps".into(), steps.to_string().into()]);
     }
     push_auto_resume(&mut args, options);
-    drive(&task, weco, options, args, Some(b"y\n".to_vec()), events, cancel, log).await
+    drive(
+        &task,
+        weco,
+        options,
+        args,
+        Some(b"y\n".to_vec()),
+        events,
+        cancel,
+        log,
+    )
+    .await
 }
 
 /// The `weco run` argument vector. Never `--apply-change`: the user applies the best result from a diff.
@@ -94,8 +108,15 @@ pub fn run_args(task: &EngineTask, options: &WecoRunOptions) -> Vec<OsString> {
     if let Some(model) = &task.model {
         args.extend(["--model".into(), model.clone().into()]);
     }
-    if let Some(instructions) = task.additional_instructions.as_ref().filter(|i| !i.trim().is_empty()) {
-        args.extend(["--additional-instructions".into(), instructions.clone().into()]);
+    if let Some(instructions) = task
+        .additional_instructions
+        .as_ref()
+        .filter(|i| !i.trim().is_empty())
+    {
+        args.extend([
+            "--additional-instructions".into(),
+            instructions.clone().into(),
+        ]);
     }
     push_auto_resume(&mut args, options);
     args
@@ -103,7 +124,10 @@ pub fn run_args(task: &EngineTask, options: &WecoRunOptions) -> Vec<OsString> {
 
 fn push_auto_resume(args: &mut Vec<OsString>, options: &WecoRunOptions) {
     if let Some(attempts) = options.auto_resume_attempts {
-        args.extend(["--auto-resume-max-attempts".into(), attempts.to_string().into()]);
+        args.extend([
+            "--auto-resume-max-attempts".into(),
+            attempts.to_string().into(),
+        ]);
     }
 }
 
@@ -151,7 +175,11 @@ async fn drive(
     command
         .args(&args)
         .current_dir(&task.dir)
-        .stdin(if stdin_bytes.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin_bytes.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env("COLUMNS", "10000")
@@ -205,7 +233,9 @@ async fn drive(
     let mut ticker = tokio::time::interval(TICK);
 
     loop {
-        if exit.is_some() && (open_streams == 0 || exited_at.is_some_and(|t| t.elapsed() > DRAIN_AFTER_EXIT)) {
+        if exit.is_some()
+            && (open_streams == 0 || exited_at.is_some_and(|t| t.elapsed() > DRAIN_AFTER_EXIT))
+        {
             break;
         }
         tokio::select! {
@@ -248,8 +278,8 @@ async fn drive(
                     }
                 }
                 let poll_due = last_status_poll.is_none_or(|t| now.duration_since(t) >= options.watchdog_after);
-                if stall > options.watchdog_after && poll_due && !status_in_flight && !runner.loop_ended {
-                    if let Some(run_id) = runner.run_id.clone() {
+                let watchdog_due = stall > options.watchdog_after && poll_due && !status_in_flight && !runner.loop_ended;
+                if watchdog_due && let Some(run_id) = runner.run_id.clone() {
                         last_status_poll = Some(now);
                         status_in_flight = true;
                         let (weco, dir, env, tx) = (weco.clone(), task.dir.clone(), options.env.clone(), tx.clone());
@@ -257,7 +287,6 @@ async fn drive(
                             let status = query_status(&weco, &dir, &run_id, &env).await;
                             let _ = tx.send(Incoming::Status(status));
                         });
-                    }
                 }
             }
         }
@@ -284,7 +313,10 @@ fn spawn_reader<R>(
                     if buffer.last() == Some(&b'\n') {
                         buffer.pop();
                     }
-                    if tx.send(wrap(String::from_utf8_lossy(&buffer).into_owned())).is_err() {
+                    if tx
+                        .send(wrap(String::from_utf8_lossy(&buffer).into_owned()))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -387,7 +419,9 @@ impl<'a> Runner<'a> {
     fn on_record(&mut self, record: PlainRecord) {
         match record {
             PlainRecord::RunId(run_id) => {
-                let started_unix_s = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let started_unix_s = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
                 let saved = WecoRunRecord {
                     run_id: run_id.clone(),
                     source_file: self.task.source_file.to_string_lossy().into_owned(),
@@ -397,7 +431,11 @@ impl<'a> Runner<'a> {
                     tracing::warn!("cannot save weco-run.json: {e}");
                 }
                 self.run_id = Some(run_id.clone());
-                self.emit(OptimizerEvent::Started { run_id, backend: "weco", total_steps: self.task.steps });
+                self.emit(OptimizerEvent::Started {
+                    run_id,
+                    backend: "weco",
+                    total_steps: self.task.steps,
+                });
             }
             PlainRecord::TotalSteps(_) => {}
             PlainRecord::StepStarted(step) => self.emit(OptimizerEvent::StepStarted { step }),
@@ -416,7 +454,10 @@ impl<'a> Runner<'a> {
             }
             PlainRecord::Metric { step, value, best } => {
                 self.detector.record_success();
-                if self.best.is_none_or(|(_, incumbent)| self.task.goal.is_better(value, incumbent)) {
+                if self
+                    .best
+                    .is_none_or(|(_, incumbent)| self.task.goal.is_better(value, incumbent))
+                {
                     self.best = Some((step, value));
                 }
                 self.emit(OptimizerEvent::Metric { step, value, best });
@@ -426,8 +467,10 @@ impl<'a> Runner<'a> {
                     Some((s, output)) if *s == step => output.clone(),
                     _ => String::new(),
                 };
-                let error = if self.loop_ended || self.errors.iter().any(|e| is_connection_error(e)) {
-                    "the result was not scored (weco stopped before the backend answered)".to_string()
+                let error = if self.loop_ended || self.errors.iter().any(|e| is_connection_error(e))
+                {
+                    "the result was not scored (weco stopped before the backend answered)"
+                        .to_string()
                 } else {
                     summarize_failure(&output)
                 };
@@ -454,12 +497,14 @@ impl<'a> Runner<'a> {
                 self.errors.push(text.clone());
                 self.emit(OptimizerEvent::Message { error: true, text });
             }
-            PlainRecord::Reconnecting(detail) => {
-                self.emit(OptimizerEvent::Message { error: false, text: format!("Lost the connection to Weco; reconnecting ({detail}).") })
-            }
-            PlainRecord::Reconnected => {
-                self.emit(OptimizerEvent::Message { error: false, text: "Reconnected to Weco.".into() })
-            }
+            PlainRecord::Reconnecting(detail) => self.emit(OptimizerEvent::Message {
+                error: false,
+                text: format!("Lost the connection to Weco; reconnecting ({detail})."),
+            }),
+            PlainRecord::Reconnected => self.emit(OptimizerEvent::Message {
+                error: false,
+                text: "Reconnected to Weco.".into(),
+            }),
             PlainRecord::Complete => {
                 self.saw_complete = true;
                 self.loop_ended = true;
@@ -480,7 +525,13 @@ impl<'a> Runner<'a> {
     /// `print` adds one newline: the block is exactly `count('\n') + 1` lines.
     fn output_line_count(&self, step: u32) -> Option<usize> {
         let run_id = self.run_id.as_ref()?;
-        let path = self.task.dir.join(LOG_DIR).join(run_id).join("outputs").join(format!("step_{step}.out.txt"));
+        let path = self
+            .task
+            .dir
+            .join(LOG_DIR)
+            .join(run_id)
+            .join("outputs")
+            .join(format!("step_{step}.out.txt"));
         let content = std::fs::read(path).ok()?;
         Some(content.iter().filter(|b| **b == b'\n').count() + 1)
     }
@@ -499,11 +550,17 @@ impl<'a> Runner<'a> {
     fn on_status(&mut self, status: Result<RunStatus, String>) {
         match status {
             Ok(status) => {
-                self.log_line(&format!("[weco-lsp] watchdog: run status {}", status.status));
+                self.log_line(&format!(
+                    "[weco-lsp] watchdog: run status {}",
+                    status.status
+                ));
                 if status.is_terminal() && !self.loop_ended {
                     self.emit(OptimizerEvent::Message {
                         error: false,
-                        text: format!("Weco reports the run as {}; waiting for the local client to finish.", status.status),
+                        text: format!(
+                            "Weco reports the run as {}; waiting for the local client to finish.",
+                            status.status
+                        ),
                     });
                 }
             }
@@ -513,23 +570,41 @@ impl<'a> Runner<'a> {
 
     /// First rung: `weco run stop <id>` (or SIGINT straight away while the run id is still unknown).
     fn begin_stop(&mut self, pgid: u32, tx: &UnboundedSender<Incoming>) -> Rung {
-        let Some(run_id) = self.run_id.clone() else { return self.interrupt(pgid, 1) };
-        let (weco, dir, env, tx) = (self.weco.clone(), self.task.dir.clone(), self.options.env.clone(), tx.clone());
+        let Some(run_id) = self.run_id.clone() else {
+            return self.interrupt(pgid, 1);
+        };
+        let (weco, dir, env, tx) = (
+            self.weco.clone(),
+            self.task.dir.clone(),
+            self.options.env.clone(),
+            tx.clone(),
+        );
         tokio::spawn(async move {
             let answer = request_stop(&weco, &dir, &run_id, &env).await;
             let _ = tx.send(Incoming::StopAnswered(answer));
         });
-        Rung::StopRequested { until: Instant::now() + self.options.stop_grace }
+        Rung::StopRequested {
+            until: Instant::now() + self.options.stop_grace,
+        }
     }
 
     fn interrupt(&mut self, pgid: u32, times: u8) -> Rung {
-        self.log_line(&format!("[weco-lsp] sending SIGINT to weco's process group ({times})"));
+        self.log_line(&format!(
+            "[weco-lsp] sending SIGINT to weco's process group ({times})"
+        ));
         if let Err(e) = signal_group(pgid, GroupSignal::Interrupt) {
             self.log_line(&format!("[weco-lsp] SIGINT failed: {e}"));
         }
         // The second SIGINT gets a long grace: only a truly hung weco reaches SIGKILL.
-        let grace = if times == 1 { self.options.interrupt_grace } else { self.options.interrupt_grace * 4 };
-        Rung::Interrupted { times, until: Instant::now() + grace }
+        let grace = if times == 1 {
+            self.options.interrupt_grace
+        } else {
+            self.options.interrupt_grace * 4
+        };
+        Rung::Interrupted {
+            times,
+            until: Instant::now() + grace,
+        }
     }
 
     fn escalate_if_due(&mut self, rung: Rung, pgid: u32, now: Instant) -> Rung {
@@ -549,24 +624,49 @@ impl<'a> Runner<'a> {
 
     fn finish_early(mut self, outcome: RunOutcome, message: String) -> RunOutcome {
         self.log_line(&format!("[weco-lsp] {message}"));
-        self.emit(OptimizerEvent::Finished { outcome, best: None, message: Some(message) });
+        self.emit(OptimizerEvent::Finished {
+            outcome,
+            best: None,
+            message: Some(message),
+        });
         outcome
     }
 
-    fn finish(mut self, exit: Option<ExitStatus>, cancelled: bool, killed: bool, snapshot: &[u8]) -> RunOutcome {
+    fn finish(
+        mut self,
+        exit: Option<ExitStatus>,
+        cancelled: bool,
+        killed: bool,
+        snapshot: &[u8],
+    ) -> RunOutcome {
         for record in self.parser.finish() {
             self.on_record(record);
         }
         let restored = self.restore_source(snapshot);
-        let resume_hint = self.run_id.as_ref().map(|id| format!(" Continue later with `weco resume {id}`.")).unwrap_or_default();
+        let resume_hint = self
+            .run_id
+            .as_ref()
+            .map(|id| format!(" Continue later with `weco resume {id}`."))
+            .unwrap_or_default();
         let (outcome, mut message) = if cancelled && self.hung_for.is_none() {
-            (RunOutcome::Cancelled, Some(format!("Stopped.{resume_hint}")))
+            (
+                RunOutcome::Cancelled,
+                Some(format!("Stopped.{resume_hint}")),
+            )
         } else if exit.is_some_and(|s| s.success()) && self.saw_complete {
             (RunOutcome::Completed, None)
         } else if self.saw_stopped && self.errors.is_empty() && self.hung_for.is_none() {
-            (RunOutcome::Cancelled, Some(format!("The run was stopped outside the editor.{resume_hint}")))
+            (
+                RunOutcome::Cancelled,
+                Some(format!(
+                    "The run was stopped outside the editor.{resume_hint}"
+                )),
+            )
         } else {
-            (RunOutcome::Failed, Some(self.failure_message(exit, killed, &resume_hint)))
+            (
+                RunOutcome::Failed,
+                Some(self.failure_message(exit, killed, &resume_hint)),
+            )
         };
         if let Some(note) = restored {
             message = Some(match message {
@@ -578,25 +678,38 @@ impl<'a> Runner<'a> {
         if let Some(text) = &message {
             self.log_line(&format!("[weco-lsp] {text}"));
         }
-        self.emit(OptimizerEvent::Finished { outcome, best, message });
+        self.emit(OptimizerEvent::Finished {
+            outcome,
+            best,
+            message,
+        });
         outcome
     }
 
     fn failure_message(&self, exit: Option<ExitStatus>, killed: bool, resume_hint: &str) -> String {
         let all_text = || self.errors.iter().chain(self.tail.iter());
         if let Some(silence) = self.hung_for {
-            return format!("weco printed nothing for {}s and was stopped.{resume_hint}", silence.as_secs());
+            return format!(
+                "weco printed nothing for {}s and was stopped.{resume_hint}",
+                silence.as_secs()
+            );
         }
         if self.errors.iter().any(|e| e.contains("Out of credits")) {
             let id = self.run_id.as_deref().unwrap_or("<run id>");
-            return format!("Out of Weco credits. Top up with `weco credits topup`, then continue with `weco resume {id}`.");
+            return format!(
+                "Out of Weco credits. Top up with `weco credits topup`, then continue with `weco resume {id}`."
+            );
         }
-        if all_text().any(|l| l.contains("Authentication Required") || l.contains("Would you like to log in")) {
+        if all_text().any(|l| {
+            l.contains("Authentication Required") || l.contains("Would you like to log in")
+        }) {
             return "Not logged in to Weco. Run `weco login` in a terminal (or set WECO_API_KEY), or use the local engine."
                 .to_string();
         }
         if all_text().any(|l| is_connection_error(l)) {
-            return format!("Could not reach the Weco service (offline?). Check the connection.{resume_hint} Or use the local engine.");
+            return format!(
+                "Could not reach the Weco service (offline?). Check the connection.{resume_hint} Or use the local engine."
+            );
         }
         if killed {
             return format!("weco did not respond to SIGINT and was killed.{resume_hint}");
@@ -611,7 +724,10 @@ impl<'a> Runner<'a> {
             Some(code) => format!("weco exited with code {code}{detail}.{resume_hint}"),
             None => {
                 let signal = exit.and_then(|s| std::os::unix::process::ExitStatusExt::signal(&s));
-                format!("weco was killed (signal {}){detail}.{resume_hint}", signal.unwrap_or(0))
+                format!(
+                    "weco was killed (signal {}){detail}.{resume_hint}",
+                    signal.unwrap_or(0)
+                )
             }
         }
     }
@@ -623,10 +739,19 @@ impl<'a> Runner<'a> {
             return None;
         }
         let note = match write_atomically(&self.source_path, snapshot) {
-            Ok(()) => format!("weco left {} modified; it was restored from the snapshot taken before the run.", self.task.source_file.display()),
-            Err(e) => format!("weco left {} modified and restoring it failed: {e}.", self.task.source_file.display()),
+            Ok(()) => format!(
+                "weco left {} modified; it was restored from the snapshot taken before the run.",
+                self.task.source_file.display()
+            ),
+            Err(e) => format!(
+                "weco left {} modified and restoring it failed: {e}.",
+                self.task.source_file.display()
+            ),
         };
-        self.emit(OptimizerEvent::Message { error: true, text: note.clone() });
+        self.emit(OptimizerEvent::Message {
+            error: true,
+            text: note.clone(),
+        });
         Some(note)
     }
 
@@ -636,20 +761,36 @@ impl<'a> Runner<'a> {
         let (step, metric) = self.best?;
         let run_dir = self.task.dir.join(LOG_DIR).join(run_id);
         let candidates = [
-            run_dir.join("best").join("files").join(&self.task.source_file),
-            run_dir.join("steps").join(step.to_string()).join("files").join(&self.task.source_file),
+            run_dir
+                .join("best")
+                .join("files")
+                .join(&self.task.source_file),
+            run_dir
+                .join("steps")
+                .join(step.to_string())
+                .join("files")
+                .join(&self.task.source_file),
         ];
-        let code = candidates.iter().find_map(|path| std::fs::read(path).ok())?;
+        let code = candidates
+            .iter()
+            .find_map(|path| std::fs::read(path).ok())?;
         if code == snapshot {
             return None;
         }
         let code = String::from_utf8(code).ok()?;
-        Some(BestResult { step, metric, code, plan: self.plans.get(&step).cloned().flatten() })
+        Some(BestResult {
+            step,
+            metric,
+            code,
+            plan: self.plans.get(&step).cloned().flatten(),
+        })
     }
 }
 
 fn is_fatal_loop_error(text: &str) -> bool {
-    text.contains("Out of credits") || text.contains("Auto-resume exhausted") || text.contains("Timeout waiting for execution tasks")
+    text.contains("Out of credits")
+        || text.contains("Auto-resume exhausted")
+        || text.contains("Timeout waiting for execution tasks")
 }
 
 fn is_connection_error(text: &str) -> bool {
@@ -673,7 +814,13 @@ fn shell_words(args: &[OsString]) -> String {
     args.iter()
         .map(|a| {
             let a = a.to_string_lossy();
-            if a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c)) { a.into_owned() } else { format!("'{}'", a.replace('\'', "'\\''")) }
+            if a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
+            {
+                a.into_owned()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -701,18 +848,31 @@ mod tests {
 
     #[test]
     fn run_args_use_plain_output_and_never_apply_changes() {
-        let args: Vec<String> = run_args(&task(), &WecoRunOptions::default()).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<String> = run_args(&task(), &WecoRunOptions::default())
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert!(args.windows(2).any(|w| w == ["--output", "plain"]));
         assert!(args.windows(2).any(|w| w == ["--goal", "max"]));
-        assert!(args.windows(2).any(|w| w == ["--eval-timeout", "2"]), "timeouts round up: {args:?}");
-        assert!(args.windows(2).any(|w| w == ["--eval-command", "bash evaluate.sh"]));
-        assert!(args.contains(&"--no-open".to_string()) && args.contains(&"--save-logs".to_string()));
+        assert!(
+            args.windows(2).any(|w| w == ["--eval-timeout", "2"]),
+            "timeouts round up: {args:?}"
+        );
+        assert!(
+            args.windows(2)
+                .any(|w| w == ["--eval-command", "bash evaluate.sh"])
+        );
+        assert!(
+            args.contains(&"--no-open".to_string()) && args.contains(&"--save-logs".to_string())
+        );
         assert!(!args.iter().any(|a| a == "--apply-change"));
     }
 
     #[test]
     fn connection_failures_are_recognised() {
-        assert!(is_connection_error("Auto-resume exhausted after 1 attempt(s). Use 'weco resume x' to continue manually."));
+        assert!(is_connection_error(
+            "Auto-resume exhausted after 1 attempt(s). Use 'weco resume x' to continue manually."
+        ));
         assert!(!is_connection_error("RuntimeError: candidate is broken"));
     }
 }
