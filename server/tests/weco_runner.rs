@@ -117,6 +117,7 @@ fn task(dir: &Path, steps: u32) -> EngineTask {
         eval_timeout: Duration::from_secs(60),
         additional_instructions: None,
         model: None,
+        function: None,
     }
 }
 

@@ -54,7 +54,17 @@ SCENARIOS = {
     "drop_connection": [(FASTER, "Faster"), (FASTER, "Never reached")],
     "hang": [(FASTER, "Faster"), (FASTER, "Never reached")],
     "repeat_failure": [(MISSING_PACKAGE, "Use numpy")] * 6,
+    # Candidates derived from the submitted source with --replace OLD --with NEW: the rewrite,
+    # a broken variant and one importing a missing package, for runs through a real harness.
+    "rewrite": [
+        (lambda src: src.replace(REWRITE[0], REWRITE[1]), "Use a set for the membership test"),
+        (lambda src: src + '\nraise RuntimeError("candidate is broken")\n', "Break it"),
+        (lambda src: "import numpy_not_installed_pkg\n" + src, "Use numpy"),
+    ],
 }
+
+# (old, new) for the "rewrite" scenario, set from the command line.
+REWRITE = ["", ""]
 
 METRIC_LINE = r"^\s*{name}\s*[:=]\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
 
@@ -88,6 +98,8 @@ class Run:
             return
         source, plan = self.candidates.pop(0)
         key = next(iter(self.source_code))
+        if callable(source):
+            source = source(self.source_code[key])
         self._queue_task(self.step, {key: source}, plan)
 
     def metric_from(self, output):
@@ -346,7 +358,10 @@ def main():
     parser.add_argument("--scenario", default="success", choices=sorted(SCENARIOS))
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file")
+    parser.add_argument("--replace", default="", help="rewrite scenario: text to replace in the source")
+    parser.add_argument("--with", dest="with_", default="", help="rewrite scenario: replacement text")
     args = parser.parse_args()
+    REWRITE[0], REWRITE[1] = args.replace, args.with_
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
