@@ -119,6 +119,7 @@ pub async fn initialized(session: Arc<Session>) {
             }
         }
         tracing::info!("indexed {files} files in {:?}", started.elapsed());
+        tell_about_interrupted_runs(&session).await;
         if session.support().code_lens_refresh {
             let _ = session.client.code_lens_refresh().await;
         }
@@ -133,5 +134,33 @@ pub async fn did_change_configuration(session: &Session, params: DidChangeConfig
             }
         }
         Err(e) => session.client.show_message(MessageType::WARNING, format!("weco: {e}; keeping the previous settings")).await,
+    }
+}
+
+/// A weco run whose task has no report newer than its start was cut off (editor or server
+/// restart, killed process): say so, with the command that resumes it and where its log is.
+async fn tell_about_interrupted_runs(session: &Session) {
+    for root in session.roots() {
+        let Ok(tasks) = std::fs::read_dir(crate::task::layout::weco_dir(&root)) else { continue };
+        for task in tasks.flatten() {
+            let dir = task.path();
+            let Some(record) = crate::engine::weco::load_run_record(&dir) else { continue };
+            let report_time = std::fs::metadata(dir.join("report.md"))
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs());
+            if report_time.is_some_and(|t| t >= record.started_unix_s) {
+                continue;
+            }
+            let message = format!(
+                "weco: the run for {} (run {}) was interrupted before it finished. Its log is {}. Resume it with `weco resume {}` from that folder, or start a new optimization.",
+                dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                record.run_id,
+                dir.join("run.log").display(),
+                record.run_id
+            );
+            session.client.show_message(MessageType::INFO, message).await;
+        }
     }
 }

@@ -192,6 +192,33 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
         }
     }
     run_settings.steps = settings.steps;
+    // weco unusable (not installed, logged out...): say why and offer the local engine.
+    let mut in_place_weco = placement == Placement::InPlace;
+    match optimize::choose_backend(&run_settings, &task) {
+        Ok((weco, _)) => in_place_weco &= weco.is_some(),
+        Err(why) => {
+            let question = format!("weco cannot run here: {why}\nUse the local engine for this run?");
+            if ask(session, question, &["Use the local engine", ANSWER_CANCEL]).await.as_deref() != Some("Use the local engine") {
+                end_progress(session, &progress, "cancelled").await;
+                return;
+            }
+            run_settings.backend = crate::config::Backend::Local;
+            in_place_weco = false;
+        }
+    }
+    if in_place_weco {
+        // weco swaps candidate code into the file during every evaluation: warn against editing it.
+        let warning = Diagnostic {
+            range: Range::default(),
+            severity: Some(DiagnosticSeverity::WARNING),
+            source: Some("weco".into()),
+            code: Some(NumberOrString::String("file-busy".into())),
+            message: "weco is optimizing this file in place: its evaluations write candidate code here and restore it afterwards. Don't edit it until the run ends.".into(),
+            ..Default::default()
+        };
+        session.set_run_diagnostics(&target.uri, vec![warning]);
+        super::text_document::republish(session, &target.uri).await;
+    }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let handle = tokio::spawn(optimize::optimize(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone()));
     while let Some(event) = rx.recv().await {
@@ -229,6 +256,10 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
         return say(session, MessageType::ERROR, "weco: the optimization stopped unexpectedly; run.log has the details.").await;
     };
     end_progress(session, &progress, &result.summary.outcome).await;
+    if in_place_weco {
+        session.set_run_diagnostics(&target.uri, Vec::new());
+        super::text_document::republish(session, &target.uri).await;
+    }
     offer_result(session, &job, &target, result, version_at_start).await;
 }
 
