@@ -4,6 +4,7 @@
 //! The scan is driven node by node by the file walk (one pass over the whole file), so it keeps
 //! explicit stacks (modes, loop frames) instead of recursing.
 
+use super::holds::Local;
 use super::names::{self, PRELUDE};
 use super::walk::{named_children, text};
 use crate::analysis::{ByteRange, FunctionInfo, NameUse, ReasonKind};
@@ -18,36 +19,6 @@ pub(super) type StructFields = HashMap<String, HashMap<String, String>>;
 pub(super) enum Mode {
     Expr,
     Pattern,
-}
-
-/// How much a growable buffer was reserved when it was created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Capacity {
-    /// `Vec::new()`, `String::new()`, `vec![]`: every push may reallocate.
-    None,
-    /// `with_capacity`, `vec![x; n]`, or later `reserve`.
-    Reserved,
-    /// Only the type is known (parameter, annotation).
-    Unknown,
-}
-
-/// What a local is known to hold, from its type annotation or initialiser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Holds {
-    Vec(Capacity),
-    String(Capacity),
-    Str,
-    SetOrMap,
-    Deque,
-    Number,
-    Unknown,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Local {
-    pub(super) holds: Holds,
-    /// How many loop frames enclosed the declaration.
-    pub(super) loop_depth: usize,
 }
 
 /// A loop, or a closure handed to an iterator adaptor (`iter().map(|x| ..)`), which runs per element.
@@ -115,7 +86,12 @@ pub(super) struct FnScan<'a> {
 
 impl<'a> FnScan<'a> {
     /// Starts scanning `function` (a `function_item`): binds its parameters and notes its shape.
-    pub(super) fn new(function: Node<'_>, header: FnHeader, source: &'a str, struct_fields: &'a StructFields) -> Self {
+    pub(super) fn new(
+        function: Node<'_>,
+        header: FnHeader,
+        source: &'a str,
+        struct_fields: &'a StructFields,
+    ) -> Self {
         let mut scan = FnScan {
             source,
             header,
@@ -141,7 +117,9 @@ impl<'a> FnScan<'a> {
             statements: 0,
             plain_constructor: false,
         };
-        let attributes = source.get(scan.header.range.start..function.start_byte()).unwrap_or("");
+        let attributes = source
+            .get(scan.header.range.start..function.start_byte())
+            .unwrap_or("");
         if names::mentions_memo(attributes) {
             scan.memo_evidence = true;
         }
@@ -149,10 +127,13 @@ impl<'a> FnScan<'a> {
             scan.bind_parameters(parameters);
         }
         if let Some(body) = function.child_by_field_name("body") {
-            let statements: Vec<Node<'_>> =
-                named_children(body).into_iter().filter(|n| !n.kind().ends_with("comment")).collect();
+            let statements: Vec<Node<'_>> = named_children(body)
+                .into_iter()
+                .filter(|n| !n.kind().ends_with("comment"))
+                .collect();
             scan.statements = statements.len();
-            scan.plain_constructor = statements.len() == 1 && is_struct_construction(statements[0], source);
+            scan.plain_constructor =
+                statements.len() == 1 && is_struct_construction(statements[0], source);
         }
         scan
     }
@@ -162,15 +143,29 @@ impl<'a> FnScan<'a> {
             if parameter.kind() != "parameter" {
                 continue;
             }
-            let type_text = parameter.child_by_field_name("type").map(|t| text(t, self.source)).unwrap_or("");
-            if names::mentions_memo(type_text) || type_text.contains("HashMap") || type_text.contains("BTreeMap") {
+            let type_text = parameter
+                .child_by_field_name("type")
+                .map(|t| text(t, self.source))
+                .unwrap_or("");
+            if names::mentions_memo(type_text)
+                || type_text.contains("HashMap")
+                || type_text.contains("BTreeMap")
+            {
                 self.memo_evidence = true;
             }
-            let Some(pattern) = parameter.child_by_field_name("pattern") else { continue };
+            let Some(pattern) = parameter.child_by_field_name("pattern") else {
+                continue;
+            };
             let bindings = pattern_bindings(pattern, self.source);
             if let [single] = bindings.as_slice() {
-                let holds = super::heuristics::holds_from_type(type_text);
-                self.locals.insert(single.clone(), Local { holds, loop_depth: 0 });
+                let holds = super::holds::holds_from_type(type_text);
+                self.locals.insert(
+                    single.clone(),
+                    Local {
+                        holds,
+                        loop_depth: 0,
+                    },
+                );
             }
             for binding in bindings {
                 if names::mentions_memo(&binding) {
@@ -198,7 +193,10 @@ impl<'a> FnScan<'a> {
     }
 
     pub(super) fn find(&mut self, kind: ReasonKind, range: ByteRange, detail: String) {
-        self.findings.entry(kind).or_default().push(Finding { range, detail });
+        self.findings
+            .entry(kind)
+            .or_default()
+            .push(Finding { range, detail });
     }
 
     pub(super) fn push_loop(&mut self, node_id: usize, real: bool, range: ByteRange) {
@@ -215,7 +213,11 @@ impl<'a> FnScan<'a> {
     }
 
     fn pop_loop_if_ends_at(&mut self, node_id: usize) {
-        if self.loops.last().is_none_or(|frame| frame.node_id != node_id) {
+        if self
+            .loops
+            .last()
+            .is_none_or(|frame| frame.node_id != node_id)
+        {
             return;
         }
         if let Some(frame) = self.loops.pop()
@@ -226,7 +228,10 @@ impl<'a> FnScan<'a> {
         if self.loops.is_empty()
             && let Some(nest) = self.nest.take()
             && nest.depth >= 2
-            && self.deepest_nest.as_ref().is_none_or(|d| d.depth < nest.depth)
+            && self
+                .deepest_nest
+                .as_ref()
+                .is_none_or(|d| d.depth < nest.depth)
         {
             self.deepest_nest = Some(nest);
         }
@@ -248,7 +253,12 @@ impl<'a> FnScan<'a> {
     }
 
     /// Called by the file walk for every node inside the body; returns whether to visit children.
-    pub(super) fn enter(&mut self, node: Node<'_>, field: Option<&str>, ancestors: &[Node<'_>]) -> bool {
+    pub(super) fn enter(
+        &mut self,
+        node: Node<'_>,
+        field: Option<&str>,
+        ancestors: &[Node<'_>],
+    ) -> bool {
         let parent_kind = ancestors.last().map(|p| p.kind());
         let inherited = self.modes.last().copied().unwrap_or(Mode::Expr);
         let kind = node.kind();
@@ -257,7 +267,10 @@ impl<'a> FnScan<'a> {
             (Some("match_pattern"), Some("condition")) => Mode::Expr,
             (Some("parameter"), Some("type")) => Mode::Expr,
             (
-                Some("let_declaration" | "for_expression" | "let_condition" | "parameter" | "field_pattern"),
+                Some(
+                    "let_declaration" | "for_expression" | "let_condition" | "parameter"
+                    | "field_pattern",
+                ),
                 Some("pattern"),
             ) => Mode::Pattern,
             _ => inherited,
@@ -268,8 +281,14 @@ impl<'a> FnScan<'a> {
         }
         self.named_nodes += 1;
         match kind {
-            "line_comment" | "block_comment" | "attribute_item" | "inner_attribute_item" | "label" | "lifetime"
-            | "visibility_modifier" | "token_tree" => false,
+            "line_comment"
+            | "block_comment"
+            | "attribute_item"
+            | "inner_attribute_item"
+            | "label"
+            | "lifetime"
+            | "visibility_modifier"
+            | "token_tree" => false,
             "identifier" => {
                 self.on_identifier(node, field, mode);
                 false
@@ -287,7 +306,9 @@ impl<'a> FnScan<'a> {
                 false
             }
             "scoped_identifier" | "scoped_type_identifier" => {
-                if let Some(path) = super::imports::path_segments(node, self.source).and_then(|p| self.resolve_self(p)) {
+                if let Some(path) = super::imports::path_segments(node, self.source)
+                    .and_then(|p| self.resolve_self(p))
+                {
                     self.add_candidate(path);
                 }
                 false
@@ -308,7 +329,10 @@ impl<'a> FnScan<'a> {
                 true
             }
             "block" if parent_kind == Some("for_expression") && field == Some("body") => {
-                let range = ancestors.last().map(|p| p.byte_range()).unwrap_or_else(|| node.byte_range());
+                let range = ancestors
+                    .last()
+                    .map(|p| p.byte_range())
+                    .unwrap_or_else(|| node.byte_range());
                 self.push_loop(node.id(), true, range);
                 true
             }
@@ -357,7 +381,9 @@ impl<'a> FnScan<'a> {
         let refers = match mode {
             Mode::Expr => true,
             // `Some(x)`: the constructor is a use; a capitalised lone identifier is a constant or unit variant.
-            Mode::Pattern => field == Some("type") || name.starts_with(|c: char| c.is_ascii_uppercase()),
+            Mode::Pattern => {
+                field == Some("type") || name.starts_with(|c: char| c.is_ascii_uppercase())
+            }
         };
         if refers {
             self.add_candidate(vec![name.to_string()]);
@@ -394,9 +420,11 @@ impl<'a> FnScan<'a> {
                 self.find(ReasonKind::SortForMinMax, range, name);
             }
         }
-        let reasons = super::heuristics::reasons(&self.header.name, std::mem::take(&mut self.findings));
+        let reasons =
+            super::messages::reasons(&self.header.name, std::mem::take(&mut self.findings));
         let small = self.statements <= 2 && self.named_nodes <= 40;
-        let trivial = !self.has_loop && !recursive && reasons.is_empty() && (small || self.plain_constructor);
+        let trivial =
+            !self.has_loop && !recursive && reasons.is_empty() && (small || self.plain_constructor);
         let uses = self.final_uses();
         FunctionInfo {
             name: self.header.name,
@@ -483,9 +511,10 @@ pub(super) fn pattern_bindings(pattern: Node<'_>, source: &str) -> Vec<String> {
 fn is_struct_construction(statement: Node<'_>, source: &str) -> bool {
     match statement.kind() {
         "struct_expression" => true,
-        "call_expression" => statement
-            .child_by_field_name("function")
-            .is_some_and(|f| f.kind() == "identifier" && text(f, source).starts_with(|c: char| c.is_ascii_uppercase())),
+        "call_expression" => statement.child_by_field_name("function").is_some_and(|f| {
+            f.kind() == "identifier"
+                && text(f, source).starts_with(|c: char| c.is_ascii_uppercase())
+        }),
         _ => false,
     }
 }

@@ -80,15 +80,19 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
                 });
             }
             "use_as_clause" => {
-                let (Some(path), Some(alias)) = (node.child_by_field_name("path"), node.child_by_field_name("alias"))
-                else {
+                let (Some(path), Some(alias)) = (
+                    node.child_by_field_name("path"),
+                    node.child_by_field_name("alias"),
+                ) else {
                     continue;
                 };
                 let alias = text(alias, source);
                 if alias == "_" {
                     continue;
                 }
-                let Some(segments) = path_segments(path, source) else { continue };
+                let Some(segments) = path_segments(path, source) else {
+                    continue;
+                };
                 let mut full = prefix;
                 full.extend(segments);
                 if let Some(binding) = binding_for(full, Some(alias), range.clone()) {
@@ -96,7 +100,9 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
                 }
             }
             "scoped_identifier" | "identifier" | "self" | "crate" | "super" => {
-                let Some(segments) = path_segments(node, source) else { continue };
+                let Some(segments) = path_segments(node, source) else {
+                    continue;
+                };
                 let mut full = prefix;
                 full.extend(segments);
                 if let Some(binding) = binding_for(full, None, range.clone()) {
@@ -110,7 +116,11 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
 }
 
 /// The binding for a fully expanded, non-glob use path (`full`), optionally renamed.
-fn binding_for(mut full: Vec<String>, alias: Option<&str>, range: crate::analysis::ByteRange) -> Option<ImportBinding> {
+fn binding_for(
+    mut full: Vec<String>,
+    alias: Option<&str>,
+    range: crate::analysis::ByteRange,
+) -> Option<ImportBinding> {
     // `a::b::{self}` imports `a::b` itself.
     if full.len() > 1 && full.last().is_some_and(|s| s == "self") {
         full.pop();
@@ -121,12 +131,27 @@ fn binding_for(mut full: Vec<String>, alias: Option<&str>, range: crate::analysi
         // the binding is the module itself.
         let local_name = alias?.to_string();
         full.push(item);
-        return Some(ImportBinding { local_name, module: ModuleRef::Rust { path: full }, item: None, range });
+        return Some(ImportBinding {
+            local_name,
+            module: ModuleRef::Rust { path: full },
+            item: None,
+            range,
+        });
     }
     let local_name = alias.unwrap_or(&item).to_string();
     if full.is_empty() {
         // `use regex;`: the binding is an external crate (or a module) itself.
-        return Some(ImportBinding { local_name, module: ModuleRef::Rust { path: vec![item] }, item: None, range });
+        return Some(ImportBinding {
+            local_name,
+            module: ModuleRef::Rust { path: vec![item] },
+            item: None,
+            range,
+        });
     }
-    Some(ImportBinding { local_name, module: ModuleRef::Rust { path: full }, item: Some(item), range })
+    Some(ImportBinding {
+        local_name,
+        module: ModuleRef::Rust { path: full },
+        item: Some(item),
+        range,
+    })
 }

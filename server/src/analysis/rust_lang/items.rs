@@ -73,7 +73,9 @@ impl<'a> FileWalker<'a> {
 
     /// Directly in the file or an inline module (not in a function, impl or trait).
     fn at_module_level(&self) -> bool {
-        self.scopes.last().is_none_or(|s| s.kind == ScopeKind::Module)
+        self.scopes
+            .last()
+            .is_none_or(|s| s.kind == ScopeKind::Module)
     }
 
     fn in_inline_module_or_function(&self) -> bool {
@@ -104,7 +106,9 @@ impl<'a> FileWalker<'a> {
     }
 
     fn start_function(&mut self, node: Node<'_>, item_start: usize) {
-        let Some(name_node) = node.child_by_field_name("name") else { return };
+        let Some(name_node) = node.child_by_field_name("name") else {
+            return;
+        };
         let name = text(name_node, self.source).to_string();
         if name.is_empty() || name_node.is_missing() {
             return;
@@ -131,19 +135,41 @@ impl<'a> FileWalker<'a> {
             });
         }
         let own_generics = generic_names(node, self.source);
-        let generics: HashSet<String> =
-            self.scopes.iter().flat_map(|s| s.generics.iter().cloned()).chain(own_generics.iter().cloned()).collect();
-        let header = FnHeader { name: name.clone(), qualified_name, container, range, name_range: name_node.byte_range(), generics };
+        let generics: HashSet<String> = self
+            .scopes
+            .iter()
+            .flat_map(|s| s.generics.iter().cloned())
+            .chain(own_generics.iter().cloned())
+            .collect();
+        let header = FnHeader {
+            name: name.clone(),
+            qualified_name,
+            container,
+            range,
+            name_range: name_node.byte_range(),
+            generics,
+        };
         let scan = FnScan::new(node, header, self.source, self.struct_fields);
         self.functions.push(None);
-        self.open.push(OpenFunction { node_id: node.id(), slot: self.functions.len() - 1, scan });
-        self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Function, name, generics: own_generics });
+        self.open.push(OpenFunction {
+            node_id: node.id(),
+            slot: self.functions.len() - 1,
+            scan,
+        });
+        self.scopes.push(Scope {
+            node_id: node.id(),
+            kind: ScopeKind::Function,
+            name,
+            generics: own_generics,
+        });
     }
 
     /// Structs, enums, traits, aliases, consts and statics: symbols when at module (or impl) level,
     /// local names when inside a function body.
     fn record_item(&mut self, node: Node<'_>, item_start: usize) {
-        let Some(name_node) = node.child_by_field_name("name") else { return };
+        let Some(name_node) = node.child_by_field_name("name") else {
+            return;
+        };
         let name = text(name_node, self.source);
         if name.is_empty() {
             return;
@@ -207,7 +233,10 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
             self.forwarded.push(false);
             return false;
         }
-        let item_start = self.attribute_start[depth].take().unwrap_or(node.start_byte()).min(node.start_byte());
+        let item_start = self.attribute_start[depth]
+            .take()
+            .unwrap_or(node.start_byte())
+            .min(node.start_byte());
 
         // A function's signature is not part of its body.
         if let (Some(parent), Some(open)) = (ancestors.last(), self.open.last())
@@ -223,25 +252,49 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                 true
             }
             "impl_item" => {
-                let name = node.child_by_field_name("type").map(|t| impl_type_name(t, self.source)).unwrap_or_default();
+                let name = node
+                    .child_by_field_name("type")
+                    .map(|t| impl_type_name(t, self.source))
+                    .unwrap_or_default();
                 let generics = generic_names(node, self.source);
-                self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Impl, name, generics });
+                self.scopes.push(Scope {
+                    node_id: node.id(),
+                    kind: ScopeKind::Impl,
+                    name,
+                    generics,
+                });
                 true
             }
             "trait_item" => {
                 self.record_item(node, item_start);
-                let name = node.child_by_field_name("name").map(|n| text(n, self.source).to_string()).unwrap_or_default();
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|n| text(n, self.source).to_string())
+                    .unwrap_or_default();
                 let generics = generic_names(node, self.source);
-                self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Trait, name, generics });
+                self.scopes.push(Scope {
+                    node_id: node.id(),
+                    kind: ScopeKind::Trait,
+                    name,
+                    generics,
+                });
                 true
             }
             "mod_item" => {
-                let name = node.child_by_field_name("name").map(|n| text(n, self.source).to_string()).unwrap_or_default();
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|n| text(n, self.source).to_string())
+                    .unwrap_or_default();
                 if let Some(open) = self.open.last_mut() {
                     open.scan.bind_local_item(&name);
                 }
                 if node.child_by_field_name("body").is_some() {
-                    self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Module, name, generics: Vec::new() });
+                    self.scopes.push(Scope {
+                        node_id: node.id(),
+                        kind: ScopeKind::Module,
+                        name,
+                        generics: Vec::new(),
+                    });
                     true
                 } else {
                     if self.scopes.is_empty() && !name.is_empty() {
@@ -250,7 +303,8 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                     false
                 }
             }
-            "struct_item" | "enum_item" | "union_item" | "type_item" | "const_item" | "static_item" => {
+            "struct_item" | "enum_item" | "union_item" | "type_item" | "const_item"
+            | "static_item" => {
                 self.record_item(node, item_start);
                 false
             }
@@ -258,7 +312,10 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                 self.record_use(node);
                 false
             }
-            "macro_definition" | "function_signature_item" | "extern_crate_declaration" | "foreign_mod_item"
+            "macro_definition"
+            | "function_signature_item"
+            | "extern_crate_declaration"
+            | "foreign_mod_item"
             | "token_tree" => false,
             _ => {
                 if let Some(open) = self.open.last_mut() {
@@ -302,16 +359,23 @@ fn impl_type_name(mut node: Node<'_>, source: &str) -> String {
             None => break,
         }
     }
-    text(node, source).split_whitespace().collect::<Vec<_>>().join(" ")
+    text(node, source)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Names of the type and const parameters declared by an item (`<T, const N: usize>`).
 fn generic_names(item: Node<'_>, source: &str) -> Vec<String> {
-    let Some(parameters) = item.child_by_field_name("type_parameters") else { return Vec::new() };
+    let Some(parameters) = item.child_by_field_name("type_parameters") else {
+        return Vec::new();
+    };
     named_children(parameters)
         .into_iter()
         .filter_map(|p| match p.kind() {
-            "type_parameter" | "const_parameter" => p.child_by_field_name("name").map(|n| text(n, source).to_string()),
+            "type_parameter" | "const_parameter" => p
+                .child_by_field_name("name")
+                .map(|n| text(n, source).to_string()),
             "type_identifier" => Some(text(p, source).to_string()),
             _ => None,
         })
@@ -327,16 +391,22 @@ pub(super) fn struct_fields(root: Node<'_>, source: &str) -> StructFields {
             match item.kind() {
                 "mod_item" => lists.extend(item.child_by_field_name("body")),
                 "struct_item" => {
-                    let (Some(name), Some(body)) = (item.child_by_field_name("name"), item.child_by_field_name("body"))
-                    else {
+                    let (Some(name), Some(body)) = (
+                        item.child_by_field_name("name"),
+                        item.child_by_field_name("body"),
+                    ) else {
                         continue;
                     };
                     let entry = fields.entry(text(name, source).to_string()).or_default();
                     for declaration in named_children(body) {
-                        if let (Some(field), Some(field_type)) =
-                            (declaration.child_by_field_name("name"), declaration.child_by_field_name("type"))
-                        {
-                            entry.insert(text(field, source).to_string(), text(field_type, source).to_string());
+                        if let (Some(field), Some(field_type)) = (
+                            declaration.child_by_field_name("name"),
+                            declaration.child_by_field_name("type"),
+                        ) {
+                            entry.insert(
+                                text(field, source).to_string(),
+                                text(field_type, source).to_string(),
+                            );
                         }
                     }
                 }

@@ -8,11 +8,62 @@ use tree_sitter::Node;
 
 /// Names in scope in every Rust file (std prelude, primitive types) that are never project dependencies.
 pub(super) const PRELUDE: &[&str] = &[
-    "Vec", "String", "Box", "Option", "Result", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy", "Send",
-    "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator", "DoubleEndedIterator",
-    "ExactSizeIterator", "Extend", "FromIterator", "ToString", "ToOwned", "From", "Into", "TryFrom", "TryInto",
-    "AsRef", "AsMut", "PartialEq", "Eq", "PartialOrd", "Ord", "drop", "i8", "i16", "i32", "i64", "i128", "isize",
-    "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64", "bool", "char", "str",
+    "Vec",
+    "String",
+    "Box",
+    "Option",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "ToString",
+    "ToOwned",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "drop",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "f32",
+    "f64",
+    "bool",
+    "char",
+    "str",
 ];
 
 /// A name or attribute suggesting the function caches results (`memo`, `cache`, `#[cached]`, `#[memoize]`).
@@ -33,12 +84,22 @@ impl FnScan<'_> {
         let macro_name = node
             .child_by_field_name("macro")
             .map(|m| match m.kind() {
-                "scoped_identifier" => m.child_by_field_name("name").map(|n| text(n, self.source)).unwrap_or(""),
+                "scoped_identifier" => m
+                    .child_by_field_name("name")
+                    .map(|n| text(n, self.source))
+                    .unwrap_or(""),
                 _ => text(m, self.source),
             })
             .unwrap_or("");
-        if macro_name == "format" && self.in_allocating_loop() && !self.consumed_macros.contains(&node.id()) {
-            self.find(ReasonKind::AllocationInLoop, node.byte_range(), "`format!`".to_string());
+        if macro_name == "format"
+            && self.in_allocating_loop()
+            && !self.consumed_macros.contains(&node.id())
+        {
+            self.find(
+                ReasonKind::AllocationInLoop,
+                node.byte_range(),
+                "`format!`".to_string(),
+            );
         }
         let mut cursor = node.walk();
         let mut trees = Vec::new();
@@ -61,7 +122,10 @@ impl FnScan<'_> {
                     if token.kind() == "token_tree" {
                         trees.push(token);
                     }
-                    tokens.push(Token { node: token, kind: token.kind() });
+                    tokens.push(Token {
+                        node: token,
+                        kind: token.kind(),
+                    });
                     if !cursor.goto_next_sibling() {
                         break;
                     }
@@ -89,7 +153,9 @@ impl FnScan<'_> {
             }
             let previous = start.checked_sub(1).map(|p| tokens[p].kind);
             let next = tokens.get(i + 1);
-            let next_is_call = next.is_some_and(|t| t.kind == "token_tree" && text(t.node, self.source).starts_with('('));
+            let next_is_call = next.is_some_and(|t| {
+                t.kind == "token_tree" && text(t.node, self.source).starts_with('(')
+            });
             for segment in &path {
                 if super::names::mentions_memo(segment) {
                     self.memo_evidence = true;
