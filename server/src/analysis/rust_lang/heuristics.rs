@@ -2,6 +2,7 @@
 //! says about its cost, recorded as findings on the function's scan.
 
 use super::functions::FnScan;
+use super::grammar::{Field, FieldExt};
 use super::holds::{Capacity, Holds, Local};
 use super::walk::{named_children, text};
 use crate::analysis::ReasonKind;
@@ -78,32 +79,28 @@ const MAX_CHAIN: usize = 32;
 
 impl FnScan<'_> {
     pub(super) fn on_call(&mut self, call: Node<'_>) {
-        let Some(mut function) = call.child_by_field_name("function") else {
+        let Some(mut function) = call.field(Field::Function) else {
             return;
         };
         if function.kind() == "generic_function"
-            && let Some(inner) = function.child_by_field_name("function")
+            && let Some(inner) = function.field(Field::Function)
         {
             function = inner;
         }
-        let arguments = call
-            .child_by_field_name("arguments")
-            .map(named_children)
-            .unwrap_or_default();
         match function.kind() {
-            "identifier" if self.is_own_call_path(&[text(function, self.source).to_string()]) => {
+            "identifier" if self.is_own_call_path(&[text(function, self.source)]) => {
                 self.note_self_call(call.byte_range());
             }
             "scoped_identifier" => {
                 let name = function
-                    .child_by_field_name("name")
+                    .field(Field::Name)
                     .map(|n| text(n, self.source))
                     .unwrap_or("");
                 let owner = function
-                    .child_by_field_name("path")
+                    .field(Field::Path)
                     .map(|p| last_segment(p, self.source))
                     .unwrap_or("");
-                if self.is_own_call_path(&[owner.to_string(), name.to_string()]) {
+                if self.is_own_call_path(&[owner, name]) {
                     self.note_self_call(call.byte_range());
                 }
                 if matches!(
@@ -119,49 +116,53 @@ impl FnScan<'_> {
                     );
                 }
             }
-            "field_expression" => self.on_method_call(call, function, &arguments),
+            "field_expression" => self.on_method_call(call, function),
             _ => {}
         }
     }
 
-    fn on_method_call(&mut self, call: Node<'_>, function: Node<'_>, arguments: &[Node<'_>]) {
-        let (Some(receiver), Some(method)) = (
-            function.child_by_field_name("value"),
-            function.child_by_field_name("field"),
-        ) else {
+    fn on_method_call(&mut self, call: Node<'_>, function: Node<'_>) {
+        let (Some(receiver), Some(method)) =
+            (function.field(Field::Value), function.field(Field::Field))
+        else {
             return;
         };
         let method = text(method, self.source);
-        let receiver_name =
-            (receiver.kind() == "identifier").then(|| text(receiver, self.source).to_string());
-        let receiver_label = receiver_label(receiver, self.source);
+        let receiver_name = (receiver.kind() == "identifier").then(|| text(receiver, self.source));
+        let receiver_label = || receiver_label(receiver, self.source);
         if receiver.kind() == "self"
             && method == self.header.name
             && self.header.container.is_some()
         {
             self.note_self_call(call.byte_range());
         }
-        let first_argument_is_zero = arguments.first().is_some_and(|a| is_zero(*a, self.source));
+        let arguments = || {
+            call.field(Field::Arguments)
+                .map(named_children)
+                .unwrap_or_default()
+        };
         match method {
             "contains" if self.in_loop() => {
                 if matches!(self.receiver_holds(receiver), Holds::Vec(_)) {
                     self.find(
                         ReasonKind::ListMembershipInLoop,
                         call.byte_range(),
-                        format!("`{receiver_label}.contains(..)`"),
+                        format!("`{}.contains(..)`", receiver_label()),
                     );
                 }
             }
-            "remove" | "insert" if first_argument_is_zero && self.in_loop() => {
+            "remove" | "insert" if self.in_loop() => {
                 let expected_arguments = if method == "remove" { 1 } else { 2 };
+                let arguments = arguments();
                 let holds = self.receiver_holds(receiver);
                 if arguments.len() == expected_arguments
+                    && is_zero(arguments[0], self.source)
                     && !matches!(holds, Holds::SetOrMap | Holds::Deque)
                 {
                     self.find(
                         ReasonKind::FrontOfListOpInLoop,
                         call.byte_range(),
-                        format!("`{receiver_label}.{method}(0..)`"),
+                        format!("`{}.{method}(0..)`", receiver_label()),
                     );
                 }
             }
@@ -170,7 +171,7 @@ impl FnScan<'_> {
                     self.find(
                         ReasonKind::SortInLoop,
                         call.byte_range(),
-                        format!("`{receiver_label}.{method}(..)`"),
+                        format!("`{}.{method}(..)`", receiver_label()),
                     );
                 }
                 if let Some(name) = receiver_name {
@@ -180,7 +181,7 @@ impl FnScan<'_> {
             "push_str" | "push" | "extend_from_slice" => self.on_push(call, method, receiver_name),
             "reserve" | "reserve_exact" => {
                 if let Some(name) = receiver_name
-                    && let Some(local) = self.locals.get_mut(&name)
+                    && let Some(local) = self.locals.get_mut(name)
                 {
                     local.holds = match local.holds {
                         Holds::Vec(_) => Holds::Vec(Capacity::Reserved),
@@ -200,7 +201,7 @@ impl FnScan<'_> {
             }
             "first" | "last" => {
                 if let Some(name) = receiver_name
-                    && self.sorted.contains(&name)
+                    && self.sorted.contains(name)
                 {
                     self.extreme_reads.push((name, call.byte_range()));
                 }
@@ -210,9 +211,9 @@ impl FnScan<'_> {
     }
 
     /// Growing a buffer declared outside the loop that was created without capacity.
-    fn on_push(&mut self, call: Node<'_>, method: &str, receiver_name: Option<String>) {
+    fn on_push(&mut self, call: Node<'_>, method: &str, receiver_name: Option<&str>) {
         let Some(name) = receiver_name else { return };
-        let Some(local) = self.locals.get(&name).copied() else {
+        let Some(local) = self.locals.get(name).copied() else {
             return;
         };
         if !self.in_loop() || local.loop_depth >= self.loop_depth() {
@@ -246,20 +247,20 @@ impl FnScan<'_> {
         if arguments.kind() != "arguments" || call.kind() != "call_expression" {
             return;
         }
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field(Field::Function) else {
             return;
         };
         if function.kind() != "field_expression" {
             return;
         }
         let method = function
-            .child_by_field_name("field")
+            .field(Field::Field)
             .map(|f| text(f, self.source))
             .unwrap_or("");
         if !PER_ELEMENT_ADAPTORS.contains(&method) {
             return;
         }
-        let Some(receiver) = function.child_by_field_name("value") else {
+        let Some(receiver) = function.field(Field::Value) else {
             return;
         };
         if !self.is_iterator_chain(receiver) {
@@ -288,23 +289,23 @@ impl FnScan<'_> {
                     Some(inner) => node = inner,
                     None => return false,
                 },
-                "call_expression" => match node.child_by_field_name("function") {
+                "call_expression" => match node.field(Field::Function) {
                     Some(function) => node = function,
                     None => return false,
                 },
-                "generic_function" => match node.child_by_field_name("function") {
+                "generic_function" => match node.field(Field::Function) {
                     Some(function) => node = function,
                     None => return false,
                 },
                 "field_expression" => {
                     let method = node
-                        .child_by_field_name("field")
+                        .field(Field::Field)
                         .map(|f| text(f, self.source))
                         .unwrap_or("");
                     if ITERATOR_SOURCES.contains(&method) {
                         return true;
                     }
-                    match node.child_by_field_name("value") {
+                    match node.field(Field::Value) {
                         Some(value) => node = value,
                         None => return false,
                     }
@@ -317,13 +318,10 @@ impl FnScan<'_> {
 
     /// `s += &x` / `s += "lit"` on a string declared outside the loop.
     pub(super) fn on_compound_assignment(&mut self, node: Node<'_>) {
-        if !self.in_loop() || node.child_by_field_name("operator").map(|o| o.kind()) != Some("+=") {
+        if !self.in_loop() || node.field(Field::Operator).map(|o| o.kind()) != Some("+=") {
             return;
         }
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             return;
         };
         let target = strip_deref(left);
@@ -356,10 +354,7 @@ impl FnScan<'_> {
         if !self.in_loop() {
             return;
         }
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             return;
         };
         if left.kind() != "identifier" {
@@ -383,10 +378,9 @@ impl FnScan<'_> {
                     if leftmost.kind() != "binary_expression" {
                         break;
                     }
-                    all_plus &=
-                        leftmost.child_by_field_name("operator").map(|o| o.kind()) == Some("+");
-                    operands.extend(leftmost.child_by_field_name("right"));
-                    match leftmost.child_by_field_name("left") {
+                    all_plus &= leftmost.field(Field::Operator).map(|o| o.kind()) == Some("+");
+                    operands.extend(leftmost.field(Field::Right));
+                    match leftmost.field(Field::Left) {
                         Some(l) => leftmost = l,
                         None => break,
                     }
@@ -431,16 +425,15 @@ impl FnScan<'_> {
             .filter(|c| !c.is_whitespace())
             .collect();
         if index_text == "0" || (index_text.ends_with(".len()-1") && index_text.starts_with(name)) {
-            self.extreme_reads
-                .push((name.to_string(), node.byte_range()));
+            self.extreme_reads.push((name, node.byte_range()));
         } else {
-            self.other_index_reads.insert(name.to_string());
+            self.other_index_reads.insert(name);
         }
     }
 }
 /// `x == y` (possibly in a one-expression block) as a closure body.
 fn is_equality_closure(closure: Node<'_>) -> bool {
-    let Some(mut body) = closure.child_by_field_name("body") else {
+    let Some(mut body) = closure.field(Field::Body) else {
         return false;
     };
     if body.kind() == "block" {
@@ -455,7 +448,7 @@ fn is_equality_closure(closure: Node<'_>) -> bool {
     }
     body.kind() == "binary_expression"
         && matches!(
-            body.child_by_field_name("operator").map(|o| o.kind()),
+            body.field(Field::Operator).map(|o| o.kind()),
             Some("==" | "!=")
         )
 }
@@ -481,9 +474,9 @@ fn is_stringy(node: Node<'_>, source: &str) -> bool {
     match node.kind() {
         "string_literal" | "raw_string_literal" | "char_literal" | "reference_expression" => true,
         "macro_invocation" => macro_name(node, source) == "format",
-        "call_expression" => node.child_by_field_name("function").is_some_and(|f| {
+        "call_expression" => node.field(Field::Function).is_some_and(|f| {
             f.kind() == "field_expression"
-                && f.child_by_field_name("field")
+                && f.field(Field::Field)
                     .is_some_and(|m| matches!(text(m, source), "as_str" | "to_string" | "to_owned"))
         }),
         _ => false,
@@ -492,7 +485,7 @@ fn is_stringy(node: Node<'_>, source: &str) -> bool {
 
 pub(super) fn macro_name<'s>(invocation: Node<'_>, source: &'s str) -> &'s str {
     invocation
-        .child_by_field_name("macro")
+        .field(Field::Macro)
         .map(|m| last_segment(m, source))
         .unwrap_or("")
 }
@@ -501,11 +494,11 @@ pub(super) fn macro_name<'s>(invocation: Node<'_>, source: &'s str) -> &'s str {
 pub(super) fn last_segment<'s>(path: Node<'_>, source: &'s str) -> &'s str {
     match path.kind() {
         "scoped_identifier" | "scoped_type_identifier" => path
-            .child_by_field_name("name")
+            .field(Field::Name)
             .map(|n| text(n, source))
             .unwrap_or(""),
         "generic_type" => path
-            .child_by_field_name("type")
+            .field(Field::Type)
             .map(|t| last_segment_flat(t, source))
             .unwrap_or(""),
         _ => text(path, source),

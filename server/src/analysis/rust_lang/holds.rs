@@ -4,6 +4,7 @@
 //! Types are unknown to a parser; when the kind is unknown, the heuristics stay quiet rather than guess.
 
 use super::functions::FnScan;
+use super::grammar::{Field, FieldExt};
 use super::heuristics::{last_named_child, last_segment, macro_name, strip_deref};
 use super::walk::text;
 use tree_sitter::Node;
@@ -41,7 +42,7 @@ pub(super) struct Local {
 impl FnScan<'_> {
     /// Records what a simple `let` binding holds, and at which loop depth it was declared.
     pub(super) fn on_let(&mut self, node: Node<'_>) {
-        let Some(mut pattern) = node.child_by_field_name("pattern") else {
+        let Some(mut pattern) = node.field(Field::Pattern) else {
             return;
         };
         if pattern.kind() == "mut_pattern"
@@ -53,11 +54,9 @@ impl FnScan<'_> {
             return;
         }
         let from_type = node
-            .child_by_field_name("type")
+            .field(Field::Type)
             .map(|t| holds_from_type(text(t, self.source)));
-        let from_value = node
-            .child_by_field_name("value")
-            .map(|v| self.holds_from_value(v));
+        let from_value = node.field(Field::Value).map(|v| self.holds_from_value(v));
         let holds = match (from_type, from_value) {
             (Some(Holds::Vec(_)), Some(Holds::Vec(c))) => Holds::Vec(c),
             (Some(Holds::String(_)), Some(Holds::String(c))) => Holds::String(c),
@@ -67,7 +66,7 @@ impl FnScan<'_> {
         };
         let depth = self.loop_depth();
         self.locals.insert(
-            text(pattern, self.source).to_string(),
+            text(pattern, self.source),
             Local {
                 holds,
                 loop_depth: depth,
@@ -95,17 +94,17 @@ impl FnScan<'_> {
                 _ => Holds::Unknown,
             },
             "call_expression" => {
-                let Some(function) = value.child_by_field_name("function") else {
+                let Some(function) = value.field(Field::Function) else {
                     return Holds::Unknown;
                 };
                 match function.kind() {
                     "scoped_identifier" => {
                         let owner = function
-                            .child_by_field_name("path")
+                            .field(Field::Path)
                             .map(|p| last_segment(p, self.source))
                             .unwrap_or("");
                         let name = function
-                            .child_by_field_name("name")
+                            .field(Field::Name)
                             .map(|n| text(n, self.source))
                             .unwrap_or("");
                         let capacity = if name == "with_capacity" {
@@ -125,13 +124,13 @@ impl FnScan<'_> {
                     }
                     "field_expression" => {
                         let method = function
-                            .child_by_field_name("field")
+                            .field(Field::Field)
                             .map(|f| text(f, self.source))
                             .unwrap_or("");
                         match method {
                             "to_string" | "to_owned"
                                 if function
-                                    .child_by_field_name("value")
+                                    .field(Field::Value)
                                     .is_some_and(|v| v.kind() == "string_literal") =>
                             {
                                 Holds::String(Capacity::None)
@@ -139,7 +138,7 @@ impl FnScan<'_> {
                             "to_string" => Holds::String(Capacity::None),
                             "to_vec" => Holds::Vec(Capacity::Reserved),
                             "clone" => function
-                                .child_by_field_name("value")
+                                .field(Field::Value)
                                 .map(|v| self.receiver_holds(v))
                                 .unwrap_or(Holds::Unknown),
                             _ => Holds::Unknown,
@@ -147,7 +146,7 @@ impl FnScan<'_> {
                     }
                     "generic_function" => {
                         let turbofish = function
-                            .child_by_field_name("type_arguments")
+                            .field(Field::TypeArguments)
                             .map(|t| text(t, self.source))
                             .unwrap_or("");
                         match holds_from_type(turbofish.trim_start_matches('<')) {
@@ -173,10 +172,10 @@ impl FnScan<'_> {
                 .unwrap_or(Holds::Unknown),
             "field_expression" => {
                 let is_self = receiver
-                    .child_by_field_name("value")
+                    .field(Field::Value)
                     .is_some_and(|v| v.kind() == "self");
                 let field = receiver
-                    .child_by_field_name("field")
+                    .field(Field::Field)
                     .map(|f| text(f, self.source))
                     .unwrap_or("");
                 let field_type = self

@@ -1,6 +1,7 @@
 //! `use` declarations: expansion of paths, aliases, nested groups and globs into import bindings,
 //! plus the `::` path helpers shared with the body analysis.
 
+use super::grammar::{Field, FieldExt};
 use super::walk::{named_children, text};
 use crate::analysis::{ImportBinding, ModuleRef};
 use tree_sitter::Node;
@@ -14,11 +15,11 @@ pub(super) fn path_segments(node: Node<'_>, source: &str) -> Option<Vec<String>>
     while let Some(segment) = current {
         match segment.kind() {
             "scoped_identifier" | "scoped_type_identifier" => {
-                reversed.push(text(segment.child_by_field_name("name")?, source).to_string());
-                current = segment.child_by_field_name("path");
+                reversed.push(text(segment.field(Field::Name)?, source).to_string());
+                current = segment.field(Field::Path);
             }
             "generic_type" | "generic_type_with_turbofish" => {
-                current = segment.child_by_field_name("type");
+                current = segment.field(Field::Type);
             }
             "identifier" | "type_identifier" | "crate" | "self" | "super" | "primitive_type" => {
                 reversed.push(text(segment, source).to_string());
@@ -39,7 +40,7 @@ pub(super) fn path_segments(node: Node<'_>, source: &str) -> Option<Vec<String>>
 /// Every binding carries the range of the whole declaration.
 pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBinding> {
     let mut bindings = Vec::new();
-    let Some(argument) = declaration.child_by_field_name("argument") else {
+    let Some(argument) = declaration.field(Field::Argument) else {
         return bindings;
     };
     let range = declaration.byte_range();
@@ -54,13 +55,13 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
             }
             "scoped_use_list" => {
                 let mut full = prefix;
-                if let Some(path) = node.child_by_field_name("path") {
+                if let Some(path) = node.field(Field::Path) {
                     match path_segments(path, source) {
                         Some(segments) => full.extend(segments),
                         None => continue,
                     }
                 }
-                if let Some(list) = node.child_by_field_name("list") {
+                if let Some(list) = node.field(Field::List) {
                     pending.push((list, full));
                 }
             }
@@ -80,10 +81,8 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
                 });
             }
             "use_as_clause" => {
-                let (Some(path), Some(alias)) = (
-                    node.child_by_field_name("path"),
-                    node.child_by_field_name("alias"),
-                ) else {
+                let (Some(path), Some(alias)) = (node.field(Field::Path), node.field(Field::Alias))
+                else {
                     continue;
                 };
                 let alias = text(alias, source);

@@ -5,10 +5,12 @@
 //! nested items inside a body are handed back to the item logic instead of the enclosing scan.
 
 use super::functions::{FnHeader, FnScan, StructFields};
+use super::grammar::{Field, FieldExt, Grammar, Kind};
 use super::imports::expand_use;
 use super::walk::{Visitor, named_children, text};
 use crate::analysis::{FunctionInfo, ImportBinding, ModuleRef, Symbol, SymbolKind};
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU16;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,14 +92,14 @@ impl<'a> FileWalker<'a> {
             .map(|s| s.name.clone())
     }
 
-    fn is_doc_or_attribute(&self, node: Node<'_>) -> bool {
-        match node.kind() {
-            "attribute_item" => true,
-            "line_comment" => {
+    fn is_doc_or_attribute(&self, node: Node<'_>, kind: Kind) -> bool {
+        match kind {
+            Kind::AttributeItem => true,
+            Kind::LineComment => {
                 let t = text(node, self.source);
                 t.starts_with("///") && !t.starts_with("////")
             }
-            "block_comment" => {
+            Kind::BlockComment => {
                 let t = text(node, self.source);
                 t.starts_with("/**") && !t.starts_with("/***") && t != "/**/"
             }
@@ -106,7 +108,7 @@ impl<'a> FileWalker<'a> {
     }
 
     fn start_function(&mut self, node: Node<'_>, item_start: usize) {
-        let Some(name_node) = node.child_by_field_name("name") else {
+        let Some(name_node) = node.field(Field::Name) else {
             return;
         };
         let name = text(name_node, self.source).to_string();
@@ -114,7 +116,7 @@ impl<'a> FileWalker<'a> {
             return;
         }
         if let Some(outer) = self.open.last_mut() {
-            outer.scan.bind_local_item(&name);
+            outer.scan.bind_local_item(text(name_node, self.source));
         }
         let container = self.container();
         let qualified_name = self.qualified(&name);
@@ -167,7 +169,7 @@ impl<'a> FileWalker<'a> {
     /// Structs, enums, traits, aliases, consts and statics: symbols when at module (or impl) level,
     /// local names when inside a function body.
     fn record_item(&mut self, node: Node<'_>, item_start: usize) {
-        let Some(name_node) = node.child_by_field_name("name") else {
+        let Some(name_node) = node.field(Field::Name) else {
             return;
         };
         let name = text(name_node, self.source);
@@ -220,16 +222,17 @@ impl<'a> FileWalker<'a> {
 }
 
 impl<'t> Visitor<'t> for FileWalker<'_> {
-    fn enter(&mut self, node: Node<'t>, field: Option<&'t str>, ancestors: &[Node<'t>]) -> bool {
+    fn enter(&mut self, node: Node<'t>, field: Option<NonZeroU16>, ancestors: &[Node<'t>]) -> bool {
+        let grammar = Grammar::get();
         let depth = ancestors.len();
         self.attribute_start.resize(depth + 1, None);
-        if self.is_doc_or_attribute(node) {
+        let kind = grammar.kind(node);
+        if self.is_doc_or_attribute(node, kind) {
             self.attribute_start[depth].get_or_insert(node.start_byte());
             self.forwarded.push(false);
             return false;
         }
-        let kind = node.kind();
-        if kind.ends_with("comment") {
+        if matches!(kind, Kind::LineComment | Kind::BlockComment) {
             self.forwarded.push(false);
             return false;
         }
@@ -241,19 +244,19 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
         // A function's signature is not part of its body.
         if let (Some(parent), Some(open)) = (ancestors.last(), self.open.last())
             && parent.id() == open.node_id
-            && field != Some("body")
+            && (field.is_none() || field != grammar.body)
         {
             self.forwarded.push(false);
             return false;
         }
         let descend = match kind {
-            "function_item" => {
+            Kind::FunctionItem => {
                 self.start_function(node, item_start);
                 true
             }
-            "impl_item" => {
+            Kind::ImplItem => {
                 let name = node
-                    .child_by_field_name("type")
+                    .field(Field::Type)
                     .map(|t| impl_type_name(t, self.source))
                     .unwrap_or_default();
                 let generics = generic_names(node, self.source);
@@ -265,10 +268,10 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                 });
                 true
             }
-            "trait_item" => {
+            Kind::TraitItem => {
                 self.record_item(node, item_start);
                 let name = node
-                    .child_by_field_name("name")
+                    .field(Field::Name)
                     .map(|n| text(n, self.source).to_string())
                     .unwrap_or_default();
                 let generics = generic_names(node, self.source);
@@ -280,15 +283,19 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                 });
                 true
             }
-            "mod_item" => {
+            Kind::ModItem => {
                 let name = node
-                    .child_by_field_name("name")
+                    .field(Field::Name)
                     .map(|n| text(n, self.source).to_string())
                     .unwrap_or_default();
                 if let Some(open) = self.open.last_mut() {
-                    open.scan.bind_local_item(&name);
+                    open.scan.bind_local_item(
+                        node.field(Field::Name)
+                            .map(|n| text(n, self.source))
+                            .unwrap_or(""),
+                    );
                 }
-                if node.child_by_field_name("body").is_some() {
+                if node.field(Field::Body).is_some() {
                     self.scopes.push(Scope {
                         node_id: node.id(),
                         kind: ScopeKind::Module,
@@ -303,20 +310,15 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                     false
                 }
             }
-            "struct_item" | "enum_item" | "union_item" | "type_item" | "const_item"
-            | "static_item" => {
+            Kind::TypeItem | Kind::ValueItem => {
                 self.record_item(node, item_start);
                 false
             }
-            "use_declaration" => {
+            Kind::UseDeclaration => {
                 self.record_use(node);
                 false
             }
-            "macro_definition"
-            | "function_signature_item"
-            | "extern_crate_declaration"
-            | "foreign_mod_item"
-            | "token_tree" => false,
+            Kind::OpaqueItem | Kind::TokenTree => false,
             _ => {
                 if let Some(open) = self.open.last_mut() {
                     self.forwarded.push(true);
@@ -349,9 +351,9 @@ fn impl_type_name(mut node: Node<'_>, source: &str) -> String {
     for _ in 0..16 {
         let next = match node.kind() {
             "type_identifier" | "primitive_type" => return text(node, source).to_string(),
-            "generic_type" => node.child_by_field_name("type"),
-            "scoped_type_identifier" => node.child_by_field_name("name"),
-            "reference_type" | "pointer_type" => node.child_by_field_name("type"),
+            "generic_type" => node.field(Field::Type),
+            "scoped_type_identifier" => node.field(Field::Name),
+            "reference_type" | "pointer_type" => node.field(Field::Type),
             _ => None,
         };
         match next {
@@ -367,15 +369,15 @@ fn impl_type_name(mut node: Node<'_>, source: &str) -> String {
 
 /// Names of the type and const parameters declared by an item (`<T, const N: usize>`).
 fn generic_names(item: Node<'_>, source: &str) -> Vec<String> {
-    let Some(parameters) = item.child_by_field_name("type_parameters") else {
+    let Some(parameters) = item.field(Field::TypeParameters) else {
         return Vec::new();
     };
     named_children(parameters)
         .into_iter()
         .filter_map(|p| match p.kind() {
-            "type_parameter" | "const_parameter" => p
-                .child_by_field_name("name")
-                .map(|n| text(n, source).to_string()),
+            "type_parameter" | "const_parameter" => {
+                p.field(Field::Name).map(|n| text(n, source).to_string())
+            }
             "type_identifier" => Some(text(p, source).to_string()),
             _ => None,
         })
@@ -389,19 +391,18 @@ pub(super) fn struct_fields(root: Node<'_>, source: &str) -> StructFields {
     while let Some(list) = lists.pop() {
         for item in named_children(list) {
             match item.kind() {
-                "mod_item" => lists.extend(item.child_by_field_name("body")),
+                "mod_item" => lists.extend(item.field(Field::Body)),
                 "struct_item" => {
-                    let (Some(name), Some(body)) = (
-                        item.child_by_field_name("name"),
-                        item.child_by_field_name("body"),
-                    ) else {
+                    let (Some(name), Some(body)) =
+                        (item.field(Field::Name), item.field(Field::Body))
+                    else {
                         continue;
                     };
                     let entry = fields.entry(text(name, source).to_string()).or_default();
                     for declaration in named_children(body) {
                         if let (Some(field), Some(field_type)) = (
-                            declaration.child_by_field_name("name"),
-                            declaration.child_by_field_name("type"),
+                            declaration.field(Field::Name),
+                            declaration.field(Field::Type),
                         ) {
                             entry.insert(
                                 text(field, source).to_string(),

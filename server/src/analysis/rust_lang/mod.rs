@@ -1,6 +1,7 @@
 //! Rust analysis: functions and methods, optimizability reasons, items, `use` declarations and `mod` children.
 
 mod functions;
+mod grammar;
 mod heuristics;
 mod holds;
 mod imports;

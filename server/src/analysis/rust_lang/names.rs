@@ -2,6 +2,7 @@
 //! and reading name uses and self-calls out of macro token trees.
 
 use super::functions::FnScan;
+use super::grammar::{Field, FieldExt};
 use super::walk::text;
 use crate::analysis::ReasonKind;
 use tree_sitter::Node;
@@ -68,8 +69,9 @@ pub(super) const PRELUDE: &[&str] = &[
 
 /// A name or attribute suggesting the function caches results (`memo`, `cache`, `#[cached]`, `#[memoize]`).
 pub(super) fn mentions_memo(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.contains("memo") || lower.contains("cache")
+    let bytes = name.as_bytes();
+    bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"memo"))
+        || bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"cache"))
 }
 
 /// One token of a macro's token tree, flattened per nesting level.
@@ -82,10 +84,10 @@ impl FnScan<'_> {
     /// `format!(..)` in a loop allocates; names and self-calls inside any macro's tokens still count.
     pub(super) fn on_macro(&mut self, node: Node<'_>) {
         let macro_name = node
-            .child_by_field_name("macro")
+            .field(Field::Macro)
             .map(|m| match m.kind() {
                 "scoped_identifier" => m
-                    .child_by_field_name("name")
+                    .field(Field::Name)
                     .map(|n| text(n, self.source))
                     .unwrap_or(""),
                 _ => text(m, self.source),
@@ -174,7 +176,9 @@ impl FnScan<'_> {
                 }
             } else if previous != Some("::") {
                 let labelled = next.is_some_and(|t| matches!(t.kind, "=" | ":" | "!"));
-                if next_is_call && self.is_own_call_path(&path) {
+                if next_is_call
+                    && self.is_own_call_path(&path.iter().map(String::as_str).collect::<Vec<_>>())
+                {
                     self.note_self_call(tokens[start].node.byte_range());
                 }
                 if !labelled
@@ -189,11 +193,11 @@ impl FnScan<'_> {
     }
 
     /// `name` for a free function, `Self::name` / `Type::name` for an associated one.
-    pub(super) fn is_own_call_path(&self, path: &[String]) -> bool {
+    pub(super) fn is_own_call_path(&self, path: &[&str]) -> bool {
         match (path, &self.header.container) {
             ([name], None) => *name == self.header.name,
             ([owner, name], Some(container)) => {
-                *name == self.header.name && (owner == "Self" || owner == container)
+                *name == self.header.name && (*owner == "Self" || *owner == container)
             }
             _ => false,
         }

@@ -170,11 +170,11 @@ fn uses_exclude_params_locals_closure_params_patterns_and_prelude() {
     let s = String::new();
     let v: Vec<Box<u8>> = Vec::new();
     drop(v);
-    x.method_call();
+    a.method_call();
     Some(format!("{s}{left}{r}{d}{total}"))
 }"#;
     let analysis = analyze(source);
-    assert_eq!(uses_of(&analysis, "work"), vec!["Pair", "make_pair", "x"]);
+    assert_eq!(uses_of(&analysis, "work"), vec!["Pair", "make_pair"]);
 }
 
 #[test]

@@ -137,20 +137,54 @@ fn analysis_is_cheaper_than_parsing() {
     };
     let source = std::fs::read_to_string(path).unwrap();
     let language = crate::analysis::Language::Rust;
-    let rounds = 10;
-    let mut parse = std::time::Duration::ZERO;
-    let mut analysis = std::time::Duration::ZERO;
+    // Best of several rounds: the machine is shared, and the minimum is the least noisy estimate.
+    let rounds = 20;
+    let mut parse = std::time::Duration::MAX;
+    let mut analysis = std::time::Duration::MAX;
     for _ in 0..rounds {
         let start = std::time::Instant::now();
         let tree = language.parse(&source, None).unwrap();
-        parse += start.elapsed();
+        parse = parse.min(start.elapsed());
         let start = std::time::Instant::now();
         let result = super::super::analyze(&tree, &source);
-        analysis += start.elapsed();
+        analysis = analysis.min(start.elapsed());
         assert!(result.functions.len() > 100);
     }
+    let limit = std::env::var("WECO_ANALYSIS_PARSE_RATIO")
+        .ok()
+        .and_then(|r| r.parse::<f64>().ok())
+        .unwrap_or(0.5);
     assert!(
-        analysis * 2 < parse,
-        "analysis {analysis:?} vs parse {parse:?} over {rounds} rounds"
+        analysis.as_secs_f64() < parse.as_secs_f64() * limit,
+        "analysis {analysis:?} vs parse {parse:?} (best of {rounds})"
     );
+}
+
+#[test]
+fn kind_id_table_agrees_with_node_kind_names() {
+    use crate::analysis::rust_lang::grammar::{Grammar, Kind, kind_for_name};
+    let source = "/// d\n#[a]\nuse a::{b as c, *};\nmod m { struct S { f: u8 } enum E { A } const C: u8 = 1; static D: u8 = 2; type T = u8; union U { a: u8 } }\ntrait Tr { fn s(&self); }\nimpl<'a> Tr for S { fn s(&self) { 'l: for x in 0..1 { while let Some(Point { x, y: ref z }) = q { loop { break 'l; } } } let c = |a: u8| a; c(1); v[0] += 1; v = w; m!(x); s::t(); if let Some(x) = y {} match q { Some(v) if v > 1 => {} _ => {} } } }\nmacro_rules! mm { () => {} }\nextern crate core;\n";
+    let tree = crate::analysis::Language::Rust.parse(source, None).unwrap();
+    let grammar = Grammar::get();
+    let mut cursor = tree.walk();
+    let mut seen = std::collections::HashSet::new();
+    'walk: loop {
+        let node = cursor.node();
+        let expected = if node.is_named() {
+            kind_for_name(node.kind())
+        } else {
+            Kind::Other
+        };
+        assert_eq!(grammar.kind(node), expected, "{}", node.kind());
+        seen.insert(format!("{expected:?}"));
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    assert!(seen.len() >= 30, "the sample covers most kinds: {seen:?}");
 }
