@@ -59,7 +59,8 @@ pub(super) enum Field {
     Argument,
     Arguments,
     Body,
-    Field,
+    /// The `field` field: `a.b`.s `b`.
+    Member,
     Function,
     Left,
     List,

@@ -123,7 +123,7 @@ impl FnScan<'_> {
 
     fn on_method_call(&mut self, call: Node<'_>, function: Node<'_>) {
         let (Some(receiver), Some(method)) =
-            (function.field(Field::Value), function.field(Field::Field))
+            (function.field(Field::Value), function.field(Field::Member))
         else {
             return;
         };
@@ -254,7 +254,7 @@ impl FnScan<'_> {
             return;
         }
         let method = function
-            .field(Field::Field)
+            .field(Field::Member)
             .map(|f| text(f, self.source))
             .unwrap_or("");
         if !PER_ELEMENT_ADAPTORS.contains(&method) {
@@ -299,7 +299,7 @@ impl FnScan<'_> {
                 },
                 "field_expression" => {
                     let method = node
-                        .field(Field::Field)
+                        .field(Field::Member)
                         .map(|f| text(f, self.source))
                         .unwrap_or("");
                     if ITERATOR_SOURCES.contains(&method) {
@@ -476,7 +476,7 @@ fn is_stringy(node: Node<'_>, source: &str) -> bool {
         "macro_invocation" => macro_name(node, source) == "format",
         "call_expression" => node.field(Field::Function).is_some_and(|f| {
             f.kind() == "field_expression"
-                && f.field(Field::Field)
+                && f.field(Field::Member)
                     .is_some_and(|m| matches!(text(m, source), "as_str" | "to_string" | "to_owned"))
         }),
         _ => false,

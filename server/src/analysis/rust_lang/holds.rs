@@ -124,7 +124,7 @@ impl FnScan<'_> {
                     }
                     "field_expression" => {
                         let method = function
-                            .field(Field::Field)
+                            .field(Field::Member)
                             .map(|f| text(f, self.source))
                             .unwrap_or("");
                         match method {
@@ -175,7 +175,7 @@ impl FnScan<'_> {
                     .field(Field::Value)
                     .is_some_and(|v| v.kind() == "self");
                 let field = receiver
-                    .field(Field::Field)
+                    .field(Field::Member)
                     .map(|f| text(f, self.source))
                     .unwrap_or("");
                 let field_type = self
