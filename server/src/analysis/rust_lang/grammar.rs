@@ -59,7 +59,7 @@ pub(super) enum Field {
     Argument,
     Arguments,
     Body,
-    /// The `field` field: `a.b`.s `b`.
+    /// The `field` field: the `b` of `a.b`.
     Member,
     Function,
     Left,
@@ -73,31 +73,60 @@ pub(super) enum Field {
     Right,
     Type,
     TypeArguments,
+    Trait,
     TypeParameters,
     Value,
 }
 
-const FIELD_NAMES: [&str; 19] = [
-    "alias",
-    "argument",
-    "arguments",
-    "body",
-    "field",
-    "function",
-    "left",
-    "list",
-    "macro",
-    "name",
-    "operator",
-    "parameters",
-    "path",
-    "pattern",
-    "right",
-    "type",
-    "type_arguments",
-    "type_parameters",
-    "value",
-];
+impl Field {
+    const ALL: [Field; 20] = [
+        Field::Alias,
+        Field::Argument,
+        Field::Arguments,
+        Field::Body,
+        Field::Member,
+        Field::Function,
+        Field::Left,
+        Field::List,
+        Field::Macro,
+        Field::Name,
+        Field::Operator,
+        Field::Parameters,
+        Field::Path,
+        Field::Pattern,
+        Field::Right,
+        Field::Type,
+        Field::TypeArguments,
+        Field::Trait,
+        Field::TypeParameters,
+        Field::Value,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Field::Alias => "alias",
+            Field::Argument => "argument",
+            Field::Arguments => "arguments",
+            Field::Body => "body",
+            Field::Member => "field",
+            Field::Function => "function",
+            Field::Left => "left",
+            Field::List => "list",
+            Field::Macro => "macro",
+            Field::Name => "name",
+            Field::Operator => "operator",
+            Field::Parameters => "parameters",
+            Field::Path => "path",
+            Field::Pattern => "pattern",
+            Field::Right => "right",
+            Field::Type => "type",
+            Field::TypeArguments => "type_arguments",
+            Field::Trait => "trait",
+            Field::TypeParameters => "type_parameters",
+            Field::Value => "value",
+        }
+    }
+}
 
 /// `child_by_field_name` without the per-call name lookup.
 pub(super) trait FieldExt<'t> {
@@ -113,7 +142,7 @@ impl<'t> FieldExt<'t> for Node<'t> {
 
 pub(super) struct Grammar {
     kinds: Vec<Kind>,
-    field_ids: [Option<NonZeroU16>; FIELD_NAMES.len()],
+    field_ids: [Option<NonZeroU16>; Field::ALL.len()],
     pub(super) body: Option<NonZeroU16>,
     pub(super) pattern: Option<NonZeroU16>,
     pub(super) type_field: Option<NonZeroU16>,
@@ -144,7 +173,7 @@ impl Grammar {
             .collect();
         Grammar {
             kinds,
-            field_ids: FIELD_NAMES.map(|name| language.field_id_for_name(name)),
+            field_ids: Field::ALL.map(|field| language.field_id_for_name(field.name())),
             body: language.field_id_for_name("body"),
             pattern: language.field_id_for_name("pattern"),
             type_field: language.field_id_for_name("type"),

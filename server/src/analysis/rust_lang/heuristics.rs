@@ -162,7 +162,10 @@ impl FnScan<'_> {
                     self.find(
                         ReasonKind::FrontOfListOpInLoop,
                         call.byte_range(),
-                        format!("`{}.{method}(0..)`", receiver_label()),
+                        match method {
+                            "remove" => format!("`{}.remove(0)`", receiver_label()),
+                            _ => format!("`{}.insert(0, ..)`", receiver_label()),
+                        },
                     );
                 }
             }
@@ -446,11 +449,18 @@ fn is_equality_closure(closure: Node<'_>) -> bool {
             _ => return false,
         }
     }
+    // `|d| d == b'0'` compares with a constant: a scan, but not a lookup a set could answer.
+    let compares_with_literal = [Field::Left, Field::Right].into_iter().any(|side| {
+        body.field(side).map(strip_deref).is_some_and(|operand| {
+            operand.kind().ends_with("literal") || matches!(operand.kind(), "true" | "false")
+        })
+    });
     body.kind() == "binary_expression"
         && matches!(
             body.field(Field::Operator).map(|o| o.kind()),
             Some("==" | "!=")
         )
+        && !compares_with_literal
 }
 
 /// The expression an operation really targets: `*s` and `(s)` are `s`.
@@ -516,12 +526,13 @@ fn is_zero(argument: Node<'_>, source: &str) -> bool {
 /// Short source text naming a receiver in messages (`v`, `self.items`); long chains are cut.
 fn receiver_label(receiver: Node<'_>, source: &str) -> String {
     let label = text(receiver, source);
+    let last_line = label.rsplit('\n').next().unwrap_or("").trim_start();
     if label.len() <= 40 && !label.contains('\n') {
-        label.to_string()
-    } else {
-        let cut: String = label.chars().take(37).collect();
-        format!("{}...", cut.split('\n').next().unwrap_or(""))
+        return label.to_string();
     }
+    let chars: Vec<char> = last_line.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(30)..].iter().collect();
+    format!("…{tail}")
 }
 
 pub(super) fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {

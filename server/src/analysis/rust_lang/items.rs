@@ -18,6 +18,8 @@ enum ScopeKind {
     /// An inline `mod m { .. }`.
     Module,
     Impl,
+    /// `impl Trait for Type`: `Type::name(..)` may be another trait's method of the same name.
+    TraitImpl,
     Trait,
     Function,
 }
@@ -28,6 +30,8 @@ struct Scope {
     /// The segment this scope adds to qualified names.
     name: String,
     generics: Vec<String>,
+    /// Test code (`#[cfg(test)]` module, `#[test]` function): never flagged.
+    test: bool,
 }
 
 struct OpenFunction<'a> {
@@ -80,6 +84,10 @@ impl<'a> FileWalker<'a> {
             .is_none_or(|s| s.kind == ScopeKind::Module)
     }
 
+    fn in_test_code(&self) -> bool {
+        self.scopes.last().is_some_and(|s| s.test)
+    }
+
     fn in_inline_module_or_function(&self) -> bool {
         !self.scopes.is_empty()
     }
@@ -88,7 +96,12 @@ impl<'a> FileWalker<'a> {
     fn container(&self) -> Option<String> {
         self.scopes
             .last()
-            .filter(|s| matches!(s.kind, ScopeKind::Impl | ScopeKind::Trait))
+            .filter(|s| {
+                matches!(
+                    s.kind,
+                    ScopeKind::Impl | ScopeKind::TraitImpl | ScopeKind::Trait
+                )
+            })
             .map(|s| s.name.clone())
     }
 
@@ -143,6 +156,8 @@ impl<'a> FileWalker<'a> {
             .flat_map(|s| s.generics.iter().cloned())
             .chain(own_generics.iter().cloned())
             .collect();
+        let attributes = self.source.get(item_start..node.start_byte()).unwrap_or("");
+        let test = self.in_test_code() || attributes.contains("test]");
         let header = FnHeader {
             name: name.clone(),
             qualified_name,
@@ -150,6 +165,11 @@ impl<'a> FileWalker<'a> {
             range,
             name_range: name_node.byte_range(),
             generics,
+            in_trait_impl: self
+                .scopes
+                .last()
+                .is_some_and(|s| s.kind == ScopeKind::TraitImpl),
+            test,
         };
         let scan = FnScan::new(node, header, self.source, self.struct_fields);
         self.functions.push(None);
@@ -163,6 +183,7 @@ impl<'a> FileWalker<'a> {
             kind: ScopeKind::Function,
             name,
             generics: own_generics,
+            test,
         });
     }
 
@@ -262,9 +283,14 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                 let generics = generic_names(node, self.source);
                 self.scopes.push(Scope {
                     node_id: node.id(),
-                    kind: ScopeKind::Impl,
+                    kind: if node.field(Field::Trait).is_some() {
+                        ScopeKind::TraitImpl
+                    } else {
+                        ScopeKind::Impl
+                    },
                     name,
                     generics,
+                    test: self.in_test_code(),
                 });
                 true
             }
@@ -280,6 +306,7 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                     kind: ScopeKind::Trait,
                     name,
                     generics,
+                    test: self.in_test_code(),
                 });
                 true
             }
@@ -301,6 +328,11 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                         kind: ScopeKind::Module,
                         name,
                         generics: Vec::new(),
+                        test: self.in_test_code()
+                            || self
+                                .source
+                                .get(item_start..node.start_byte())
+                                .is_some_and(|a| a.contains("cfg(test)")),
                     });
                     true
                 } else {

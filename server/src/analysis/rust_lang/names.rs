@@ -196,7 +196,8 @@ impl FnScan<'_> {
     pub(super) fn is_own_call_path(&self, path: &[&str]) -> bool {
         match (path, &self.header.container) {
             ([name], None) => *name == self.header.name,
-            ([owner, name], Some(container)) => {
+            // In a trait impl, `Self::from(..)` usually calls another impl of the same trait.
+            ([owner, name], Some(container)) if !self.header.in_trait_impl => {
                 *name == self.header.name && (*owner == "Self" || *owner == container)
             }
             _ => false,

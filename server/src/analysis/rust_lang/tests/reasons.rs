@@ -354,3 +354,55 @@ fn repeated_findings_of_one_kind_become_one_reason_with_a_count() {
         allocations[0].message
     );
 }
+
+#[test]
+fn trait_impls_delegating_to_another_impl_of_the_same_method_are_not_recursion() {
+    let source = "struct R;\nimpl From<R> for String {\n    fn from(r: R) -> Self { String::from(&r) }\n}\nimpl From<&R> for String {\n    fn from(r: &R) -> Self { Self::from(\"x\") }\n}\n";
+    let analysis = analyze(source);
+    assert_eq!(analysis.functions.len(), 2);
+    for f in &analysis.functions {
+        assert!(
+            f.reasons
+                .iter()
+                .all(|r| r.kind != ReasonKind::UncachedRecursion),
+            "{}",
+            f.qualified_name
+        );
+    }
+}
+
+#[test]
+fn front_removal_message_names_the_receiver_and_the_call() {
+    let source = "fn f(mut queue: Vec<u32>) -> u32 { let mut t = 0; while let Some(_) = queue.first() { t += queue.remove(0); } t }";
+    let analysis = analyze(source);
+    let reason = analysis.functions[0]
+        .reasons
+        .iter()
+        .find(|r| r.kind == ReasonKind::FrontOfListOpInLoop)
+        .unwrap();
+    assert!(
+        reason
+            .message
+            .starts_with("`queue.remove(0)` inside a loop"),
+        "{}",
+        reason.message
+    );
+    assert!(reason.message.contains("VecDeque"));
+}
+
+#[test]
+fn comparing_elements_with_a_constant_is_not_membership() {
+    let source = "fn f(rows: &[Vec<u8>]) -> usize { let mut n = 0; for r in rows { if r.iter().all(|&d| d == b'0') { n += 1; } } n }";
+    assert!(!has_reason(source, ReasonKind::ListMembershipInLoop));
+}
+
+#[test]
+fn test_functions_and_cfg_test_modules_are_analysed_but_never_flagged() {
+    let source = "#[test]\nfn t() { let mut v = Vec::new(); for i in 0..3 { for j in 0..3 { v.push(format!(\"{i}{j}\")); } } }\n#[cfg(test)]\nmod tests {\n    fn helper(n: u64) -> u64 { if n == 0 { 0 } else { helper(n - 1) } }\n}\nfn real(n: u64) -> u64 { if n == 0 { 0 } else { real(n - 1) } }\n";
+    let analysis = analyze(source);
+    for name in ["t", "tests::helper"] {
+        let f = super::function(&analysis, name);
+        assert!(f.reasons.is_empty() && !f.is_flagged(), "{name}");
+    }
+    assert!(super::function(&analysis, "real").is_flagged());
+}
