@@ -4,50 +4,29 @@
 //! The scan is driven node by node by the file walk (one pass over the whole file), so it keeps
 //! explicit stacks (modes, loop frames) instead of recursing.
 
+use super::grammar::{Field, FieldExt, Grammar, Kind};
+use super::holds::Local;
 use super::names::{self, PRELUDE};
 use super::walk::{named_children, text};
 use crate::analysis::{ByteRange, FunctionInfo, NameUse, ReasonKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::num::NonZeroU16;
 use tree_sitter::Node;
 
 /// Field types of the structs declared in the file: type name -> field name -> type text.
 pub(super) type StructFields = HashMap<String, HashMap<String, String>>;
+
+/// A name use seen in the body, before locals are known: single names stay borrowed from the source.
+pub(super) enum Candidate<'a> {
+    Name(&'a str),
+    Path(Vec<String>),
+}
 
 /// Whether identifiers under a node introduce bindings (patterns) or refer to things (expressions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Mode {
     Expr,
     Pattern,
-}
-
-/// How much a growable buffer was reserved when it was created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Capacity {
-    /// `Vec::new()`, `String::new()`, `vec![]`: every push may reallocate.
-    None,
-    /// `with_capacity`, `vec![x; n]`, or later `reserve`.
-    Reserved,
-    /// Only the type is known (parameter, annotation).
-    Unknown,
-}
-
-/// What a local is known to hold, from its type annotation or initialiser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Holds {
-    Vec(Capacity),
-    String(Capacity),
-    Str,
-    SetOrMap,
-    Deque,
-    Number,
-    Unknown,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Local {
-    pub(super) holds: Holds,
-    /// How many loop frames enclosed the declaration.
-    pub(super) loop_depth: usize,
 }
 
 /// A loop, or a closure handed to an iterator adaptor (`iter().map(|x| ..)`), which runs per element.
@@ -79,6 +58,10 @@ pub(super) struct FnHeader {
     pub(super) name_range: ByteRange,
     /// Generic parameter names of the function and its impl/trait.
     pub(super) generics: HashSet<String>,
+    /// Defined in `impl Trait for Type`.
+    pub(super) in_trait_impl: bool,
+    /// A `#[test]` function or one inside a `#[cfg(test)]` module: analysed, never flagged.
+    pub(super) test: bool,
 }
 
 pub(super) struct FnScan<'a> {
@@ -92,20 +75,20 @@ pub(super) struct FnScan<'a> {
     deepest_nest: Option<Nest>,
     pub(super) has_loop: bool,
     /// Every name bound anywhere in the function (parameters, lets, patterns, closure params, local items).
-    pub(super) bound: HashSet<String>,
+    pub(super) bound: HashSet<&'a str>,
     /// What the latest declaration of each simple local holds.
-    pub(super) locals: HashMap<String, Local>,
+    pub(super) locals: HashMap<&'a str, Local>,
     /// Candidate name uses in order of appearance, filtered against `bound` at the end.
-    pub(super) candidates: Vec<Vec<String>>,
+    pub(super) candidates: Vec<Candidate<'a>>,
     /// `use` declarations inside the body: local name -> full path.
     pub(super) body_imports: HashMap<String, Vec<String>>,
     pub(super) findings: BTreeMap<ReasonKind, Vec<Finding>>,
     pub(super) self_call: Option<ByteRange>,
     pub(super) memo_evidence: bool,
     /// Locals sorted so far, and the `[0]`/`.first()`/`.last()` reads of them.
-    pub(super) sorted: HashSet<String>,
-    pub(super) extreme_reads: Vec<(String, ByteRange)>,
-    pub(super) other_index_reads: HashSet<String>,
+    pub(super) sorted: HashSet<&'a str>,
+    pub(super) extreme_reads: Vec<(&'a str, ByteRange)>,
+    pub(super) other_index_reads: HashSet<&'a str>,
     /// `format!` calls already reported as string concatenation (not again as an allocation).
     pub(super) consumed_macros: HashSet<usize>,
     named_nodes: usize,
@@ -115,7 +98,12 @@ pub(super) struct FnScan<'a> {
 
 impl<'a> FnScan<'a> {
     /// Starts scanning `function` (a `function_item`): binds its parameters and notes its shape.
-    pub(super) fn new(function: Node<'_>, header: FnHeader, source: &'a str, struct_fields: &'a StructFields) -> Self {
+    pub(super) fn new(
+        function: Node<'_>,
+        header: FnHeader,
+        source: &'a str,
+        struct_fields: &'a StructFields,
+    ) -> Self {
         let mut scan = FnScan {
             source,
             header,
@@ -141,18 +129,23 @@ impl<'a> FnScan<'a> {
             statements: 0,
             plain_constructor: false,
         };
-        let attributes = source.get(scan.header.range.start..function.start_byte()).unwrap_or("");
+        let attributes = source
+            .get(scan.header.range.start..function.start_byte())
+            .unwrap_or("");
         if names::mentions_memo(attributes) {
             scan.memo_evidence = true;
         }
-        if let Some(parameters) = function.child_by_field_name("parameters") {
+        if let Some(parameters) = function.field(Field::Parameters) {
             scan.bind_parameters(parameters);
         }
-        if let Some(body) = function.child_by_field_name("body") {
-            let statements: Vec<Node<'_>> =
-                named_children(body).into_iter().filter(|n| !n.kind().ends_with("comment")).collect();
+        if let Some(body) = function.field(Field::Body) {
+            let statements: Vec<Node<'_>> = named_children(body)
+                .into_iter()
+                .filter(|n| !n.kind().ends_with("comment"))
+                .collect();
             scan.statements = statements.len();
-            scan.plain_constructor = statements.len() == 1 && is_struct_construction(statements[0], source);
+            scan.plain_constructor =
+                statements.len() == 1 && is_struct_construction(statements[0], source);
         }
         scan
     }
@@ -162,18 +155,32 @@ impl<'a> FnScan<'a> {
             if parameter.kind() != "parameter" {
                 continue;
             }
-            let type_text = parameter.child_by_field_name("type").map(|t| text(t, self.source)).unwrap_or("");
-            if names::mentions_memo(type_text) || type_text.contains("HashMap") || type_text.contains("BTreeMap") {
+            let type_text = parameter
+                .field(Field::Type)
+                .map(|t| text(t, self.source))
+                .unwrap_or("");
+            if names::mentions_memo(type_text)
+                || type_text.contains("HashMap")
+                || type_text.contains("BTreeMap")
+            {
                 self.memo_evidence = true;
             }
-            let Some(pattern) = parameter.child_by_field_name("pattern") else { continue };
+            let Some(pattern) = parameter.field(Field::Pattern) else {
+                continue;
+            };
             let bindings = pattern_bindings(pattern, self.source);
             if let [single] = bindings.as_slice() {
-                let holds = super::heuristics::holds_from_type(type_text);
-                self.locals.insert(single.clone(), Local { holds, loop_depth: 0 });
+                let holds = super::holds::holds_from_type(type_text);
+                self.locals.insert(
+                    single,
+                    Local {
+                        holds,
+                        loop_depth: 0,
+                    },
+                );
             }
             for binding in bindings {
-                if names::mentions_memo(&binding) {
+                if names::mentions_memo(binding) {
                     self.memo_evidence = true;
                 }
                 self.bound.insert(binding);
@@ -198,7 +205,10 @@ impl<'a> FnScan<'a> {
     }
 
     pub(super) fn find(&mut self, kind: ReasonKind, range: ByteRange, detail: String) {
-        self.findings.entry(kind).or_default().push(Finding { range, detail });
+        self.findings
+            .entry(kind)
+            .or_default()
+            .push(Finding { range, detail });
     }
 
     pub(super) fn push_loop(&mut self, node_id: usize, real: bool, range: ByteRange) {
@@ -215,7 +225,11 @@ impl<'a> FnScan<'a> {
     }
 
     fn pop_loop_if_ends_at(&mut self, node_id: usize) {
-        if self.loops.last().is_none_or(|frame| frame.node_id != node_id) {
+        if self
+            .loops
+            .last()
+            .is_none_or(|frame| frame.node_id != node_id)
+        {
             return;
         }
         if let Some(frame) = self.loops.pop()
@@ -226,7 +240,10 @@ impl<'a> FnScan<'a> {
         if self.loops.is_empty()
             && let Some(nest) = self.nest.take()
             && nest.depth >= 2
-            && self.deepest_nest.as_ref().is_none_or(|d| d.depth < nest.depth)
+            && self
+                .deepest_nest
+                .as_ref()
+                .is_none_or(|d| d.depth < nest.depth)
         {
             self.deepest_nest = Some(nest);
         }
@@ -234,7 +251,7 @@ impl<'a> FnScan<'a> {
 
     pub(super) fn add_candidate(&mut self, path: Vec<String>) {
         if !path.is_empty() {
-            self.candidates.push(path);
+            self.candidates.push(Candidate::Path(path));
         }
     }
 
@@ -248,95 +265,115 @@ impl<'a> FnScan<'a> {
     }
 
     /// Called by the file walk for every node inside the body; returns whether to visit children.
-    pub(super) fn enter(&mut self, node: Node<'_>, field: Option<&str>, ancestors: &[Node<'_>]) -> bool {
-        let parent_kind = ancestors.last().map(|p| p.kind());
+    pub(super) fn enter(
+        &mut self,
+        node: Node<'_>,
+        field: Option<NonZeroU16>,
+        ancestors: &[Node<'_>],
+    ) -> bool {
+        let grammar = Grammar::get();
+        let parent_kind = ancestors
+            .last()
+            .map(|p| grammar.kind(*p))
+            .unwrap_or(Kind::Other);
         let inherited = self.modes.last().copied().unwrap_or(Mode::Expr);
-        let kind = node.kind();
-        let mode = match (parent_kind, field) {
-            _ if kind == "match_pattern" || kind == "closure_parameters" => Mode::Pattern,
-            (Some("match_pattern"), Some("condition")) => Mode::Expr,
-            (Some("parameter"), Some("type")) => Mode::Expr,
-            (
-                Some("let_declaration" | "for_expression" | "let_condition" | "parameter" | "field_pattern"),
-                Some("pattern"),
-            ) => Mode::Pattern,
+        let kind = grammar.kind(node);
+        let mode = match parent_kind {
+            _ if matches!(kind, Kind::MatchPattern | Kind::ClosureParameters) => Mode::Pattern,
+            Kind::MatchPattern if field == grammar.condition => Mode::Expr,
+            Kind::Parameter if field == grammar.type_field => Mode::Expr,
+            Kind::LetDeclaration
+            | Kind::ForExpression
+            | Kind::LetCondition
+            | Kind::Parameter
+            | Kind::FieldPattern
+                if field == grammar.pattern =>
+            {
+                Mode::Pattern
+            }
             _ => inherited,
         };
         self.modes.push(mode);
-        if !node.is_named() {
-            return false;
-        }
         self.named_nodes += 1;
         match kind {
-            "line_comment" | "block_comment" | "attribute_item" | "inner_attribute_item" | "label" | "lifetime"
-            | "visibility_modifier" | "token_tree" => false,
-            "identifier" => {
-                self.on_identifier(node, field, mode);
+            Kind::LineComment
+            | Kind::BlockComment
+            | Kind::AttributeItem
+            | Kind::InnerAttributeItem
+            | Kind::Skipped
+            | Kind::TokenTree => false,
+            Kind::Identifier => {
+                self.on_identifier(node, field.is_some() && field == grammar.type_field, mode);
                 false
             }
-            "shorthand_field_identifier" => {
+            Kind::ShorthandFieldIdentifier => {
                 if mode == Mode::Pattern {
-                    self.bound.insert(text(node, self.source).to_string());
+                    self.bound.insert(text(node, self.source));
                 }
                 false
             }
-            "field_identifier" => {
+            Kind::FieldIdentifier => {
                 if names::mentions_memo(text(node, self.source)) {
                     self.memo_evidence = true;
                 }
                 false
             }
-            "scoped_identifier" | "scoped_type_identifier" => {
-                if let Some(path) = super::imports::path_segments(node, self.source).and_then(|p| self.resolve_self(p)) {
+            Kind::ScopedIdentifier => {
+                if let Some(path) = super::imports::path_segments(node, self.source)
+                    .and_then(|p| self.resolve_self(p))
+                {
                     self.add_candidate(path);
                 }
                 false
             }
-            "type_identifier" => {
+            Kind::TypeIdentifier => {
                 let name = text(node, self.source);
                 if name != "Self" {
-                    self.add_candidate(vec![name.to_string()]);
+                    self.candidates.push(Candidate::Name(name));
                 }
                 false
             }
-            "macro_invocation" => {
+            Kind::MacroInvocation => {
                 self.on_macro(node);
                 false
             }
-            "for_expression" => {
+            Kind::ForExpression => {
                 self.has_loop = true;
                 true
             }
-            "block" if parent_kind == Some("for_expression") && field == Some("body") => {
-                let range = ancestors.last().map(|p| p.byte_range()).unwrap_or_else(|| node.byte_range());
+            Kind::Block if parent_kind == Kind::ForExpression && field == grammar.body => {
+                let range = ancestors
+                    .last()
+                    .map(|p| p.byte_range())
+                    .unwrap_or_else(|| node.byte_range());
                 self.push_loop(node.id(), true, range);
                 true
             }
-            "while_expression" | "loop_expression" => {
+            Kind::WhileExpression | Kind::LoopExpression => {
                 self.push_loop(node.id(), true, node.byte_range());
                 true
             }
-            "closure_expression" => {
+            Kind::ClosureExpression => {
                 self.on_closure(node, ancestors);
                 true
             }
-            "call_expression" => {
+            Kind::CallExpression => {
                 self.on_call(node);
                 true
             }
-            "compound_assignment_expr" => {
+            Kind::CompoundAssignment => {
                 self.on_compound_assignment(node);
                 true
             }
-            "assignment_expression" => {
+            Kind::Assignment => {
                 self.on_assignment(node);
                 true
             }
-            "index_expression" => {
+            Kind::IndexExpression => {
                 self.on_index(node);
                 true
             }
-            "let_declaration" => {
+            Kind::LetDeclaration => {
                 self.on_let(node);
                 true
             }
@@ -349,7 +386,7 @@ impl<'a> FnScan<'a> {
         self.pop_loop_if_ends_at(node.id());
     }
 
-    fn on_identifier(&mut self, node: Node<'_>, field: Option<&str>, mode: Mode) {
+    fn on_identifier(&mut self, node: Node<'_>, is_type_field: bool, mode: Mode) {
         let name = text(node, self.source);
         if names::mentions_memo(name) {
             self.memo_evidence = true;
@@ -357,18 +394,18 @@ impl<'a> FnScan<'a> {
         let refers = match mode {
             Mode::Expr => true,
             // `Some(x)`: the constructor is a use; a capitalised lone identifier is a constant or unit variant.
-            Mode::Pattern => field == Some("type") || name.starts_with(|c: char| c.is_ascii_uppercase()),
+            Mode::Pattern => is_type_field || name.starts_with(|c: char| c.is_ascii_uppercase()),
         };
         if refers {
-            self.add_candidate(vec![name.to_string()]);
+            self.candidates.push(Candidate::Name(name));
         } else {
-            self.bound.insert(name.to_string());
+            self.bound.insert(name);
         }
     }
 
     /// A local item (nested fn, struct, const...) declared in the body: its name is local.
-    pub(super) fn bind_local_item(&mut self, name: &str) {
-        self.bound.insert(name.to_string());
+    pub(super) fn bind_local_item(&mut self, name: &'a str) {
+        self.bound.insert(name);
     }
 
     /// A `use` inside the body: rewrite uses of its names to the full path.
@@ -391,12 +428,17 @@ impl<'a> FnScan<'a> {
         let extreme_reads = std::mem::take(&mut self.extreme_reads);
         for (name, range) in extreme_reads {
             if !self.other_index_reads.contains(&name) {
-                self.find(ReasonKind::SortForMinMax, range, name);
+                self.find(ReasonKind::SortForMinMax, range, name.to_string());
             }
         }
-        let reasons = super::heuristics::reasons(&self.header.name, std::mem::take(&mut self.findings));
+        let mut reasons =
+            super::messages::reasons(&self.header.name, std::mem::take(&mut self.findings));
+        if self.header.test {
+            reasons.clear();
+        }
         let small = self.statements <= 2 && self.named_nodes <= 40;
-        let trivial = !self.has_loop && !recursive && reasons.is_empty() && (small || self.plain_constructor);
+        let trivial =
+            !self.has_loop && !recursive && reasons.is_empty() && (small || self.plain_constructor);
         let uses = self.final_uses();
         FunctionInfo {
             name: self.header.name,
@@ -418,18 +460,28 @@ impl<'a> FnScan<'a> {
         };
         let mut seen = HashSet::new();
         let mut uses = Vec::new();
-        for mut path in std::mem::take(&mut self.candidates) {
-            let first = path[0].as_str();
-            if let Some(full) = self.body_imports.get(first) {
+        for candidate in std::mem::take(&mut self.candidates) {
+            let (first, length) = match &candidate {
+                Candidate::Name(name) => (*name, 1),
+                Candidate::Path(path) => (path[0].as_str(), path.len()),
+            };
+            let rewrite = self.body_imports.get(first);
+            if rewrite.is_none()
+                && (self.bound.contains(first)
+                    || self.header.generics.contains(first)
+                    || PRELUDE.contains(&first)
+                    || (length == 1 && matches!(first, "self" | "super" | "crate" | "Self" | "_")))
+            {
+                continue;
+            }
+            let mut path = match candidate {
+                Candidate::Name(name) => vec![name.to_string()],
+                Candidate::Path(path) => path,
+            };
+            if let Some(full) = rewrite {
                 let mut rewritten = full.clone();
                 rewritten.extend(path.drain(1..));
                 path = rewritten;
-            } else if self.bound.contains(first)
-                || self.header.generics.contains(first)
-                || PRELUDE.contains(&first)
-                || (path.len() == 1 && matches!(first, "self" | "super" | "crate" | "Self" | "_"))
-            {
-                continue;
             }
             if path == own_path {
                 continue;
@@ -443,20 +495,21 @@ impl<'a> FnScan<'a> {
 }
 
 /// The names a pattern binds (`(a, mut b)`, `Point { x, y: ref z }`, `s @ Some(_)`).
-pub(super) fn pattern_bindings(pattern: Node<'_>, source: &str) -> Vec<String> {
+pub(super) fn pattern_bindings<'s>(pattern: Node<'_>, source: &'s str) -> Vec<&'s str> {
+    let type_field = Grammar::get().type_field;
     let mut names = Vec::new();
     let mut cursor = pattern.walk();
-    let mut pending = vec![(pattern, None::<String>)];
+    let mut pending = vec![(pattern, None)];
     while let Some((node, field)) = pending.pop() {
         match node.kind() {
             "identifier" => {
                 let name = text(node, source);
                 let is_constant = name.starts_with(|c: char| c.is_ascii_uppercase());
-                if field.as_deref() != Some("type") && !is_constant {
-                    names.push(name.to_string());
+                if (field.is_none() || field != type_field) && !is_constant {
+                    names.push(name);
                 }
             }
-            "shorthand_field_identifier" => names.push(text(node, source).to_string()),
+            "shorthand_field_identifier" => names.push(text(node, source)),
             "scoped_identifier" | "scoped_type_identifier" | "type_identifier" | "self" => {}
             _ => {
                 let mut children = Vec::new();
@@ -465,7 +518,7 @@ pub(super) fn pattern_bindings(pattern: Node<'_>, source: &str) -> Vec<String> {
                     loop {
                         let child = cursor.node();
                         if child.is_named() {
-                            children.push((child, cursor.field_name().map(str::to_string)));
+                            children.push((child, cursor.field_id()));
                         }
                         if !cursor.goto_next_sibling() {
                             break;
@@ -483,9 +536,10 @@ pub(super) fn pattern_bindings(pattern: Node<'_>, source: &str) -> Vec<String> {
 fn is_struct_construction(statement: Node<'_>, source: &str) -> bool {
     match statement.kind() {
         "struct_expression" => true,
-        "call_expression" => statement
-            .child_by_field_name("function")
-            .is_some_and(|f| f.kind() == "identifier" && text(f, source).starts_with(|c: char| c.is_ascii_uppercase())),
+        "call_expression" => statement.field(Field::Function).is_some_and(|f| {
+            f.kind() == "identifier"
+                && text(f, source).starts_with(|c: char| c.is_ascii_uppercase())
+        }),
         _ => false,
     }
 }

@@ -1,35 +1,77 @@
 //! The optimizability patterns: what a call, assignment, index or closure inside a function body
-//! says about its cost, and the prose each reason carries.
-//!
-//! Types are unknown to a parser, so collection kinds come from what the function itself shows:
-//! `let` annotations and initialisers, parameter types, and struct field types for `self.field`.
-//! When the kind is unknown the checks stay quiet rather than guess.
+//! says about its cost, recorded as findings on the function's scan.
 
-use super::functions::{Capacity, FnScan, Holds, Local};
+use super::functions::FnScan;
+use super::grammar::{Field, FieldExt};
+use super::holds::{Capacity, Holds, Local};
 use super::walk::{named_children, text};
-use crate::analysis::{Reason, ReasonKind};
-use std::collections::BTreeMap;
+use crate::analysis::ReasonKind;
 use tree_sitter::Node;
 
 /// Iterator adaptors whose closure runs once per element.
 const PER_ELEMENT_ADAPTORS: &[&str] = &[
-    "map", "for_each", "filter", "filter_map", "flat_map", "any", "all", "find", "find_map", "position", "fold",
-    "try_fold", "try_for_each", "take_while", "skip_while", "map_while", "inspect", "scan", "max_by_key",
-    "min_by_key", "max_by", "min_by", "partition", "reduce", "retain",
+    "map",
+    "for_each",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "fold",
+    "try_fold",
+    "try_for_each",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "inspect",
+    "scan",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+    "partition",
+    "reduce",
+    "retain",
 ];
 
 /// Methods that start iterating a collection or string.
 const ITERATOR_SOURCES: &[&str] = &[
-    "iter", "iter_mut", "into_iter", "chars", "bytes", "char_indices", "lines", "split", "split_whitespace",
-    "windows", "chunks", "chunks_exact", "keys", "values", "values_mut", "drain",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "chars",
+    "bytes",
+    "char_indices",
+    "lines",
+    "split",
+    "split_whitespace",
+    "windows",
+    "chunks",
+    "chunks_exact",
+    "keys",
+    "values",
+    "values_mut",
+    "drain",
 ];
 
 /// Adaptors that, given an `==` closure, are a linear membership test.
 const SEARCH_ADAPTORS: &[&str] = &["any", "all", "position", "find"];
 
 const SORTS: &[&str] = &[
-    "sort", "sort_by", "sort_by_key", "sort_by_cached_key", "sort_unstable", "sort_unstable_by",
-    "sort_unstable_by_key", "sorted", "sorted_by", "sorted_by_key", "sorted_unstable",
+    "sort",
+    "sort_by",
+    "sort_by_key",
+    "sort_by_cached_key",
+    "sort_unstable",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "sorted",
+    "sorted_by",
+    "sorted_by_key",
+    "sorted_unstable",
 ];
 
 /// Longest method chain followed when looking for an iterator source.
@@ -37,65 +79,103 @@ const MAX_CHAIN: usize = 32;
 
 impl FnScan<'_> {
     pub(super) fn on_call(&mut self, call: Node<'_>) {
-        let Some(mut function) = call.child_by_field_name("function") else { return };
+        let Some(mut function) = call.field(Field::Function) else {
+            return;
+        };
         if function.kind() == "generic_function"
-            && let Some(inner) = function.child_by_field_name("function")
+            && let Some(inner) = function.field(Field::Function)
         {
             function = inner;
         }
-        let arguments = call.child_by_field_name("arguments").map(named_children).unwrap_or_default();
         match function.kind() {
-            "identifier" => {
-                if self.is_own_call_path(&[text(function, self.source).to_string()]) {
-                    self.note_self_call(call.byte_range());
-                }
+            "identifier" if self.is_own_call_path(&[text(function, self.source)]) => {
+                self.note_self_call(call.byte_range());
             }
             "scoped_identifier" => {
-                let name = function.child_by_field_name("name").map(|n| text(n, self.source)).unwrap_or("");
-                let owner = function.child_by_field_name("path").map(|p| last_segment(p, self.source)).unwrap_or("");
-                if self.is_own_call_path(&[owner.to_string(), name.to_string()]) {
+                let name = function
+                    .field(Field::Name)
+                    .map(|n| text(n, self.source))
+                    .unwrap_or("");
+                let owner = function
+                    .field(Field::Path)
+                    .map(|p| last_segment(p, self.source))
+                    .unwrap_or("");
+                if self.is_own_call_path(&[owner, name]) {
                     self.note_self_call(call.byte_range());
                 }
-                if matches!(owner, "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder")
-                    && matches!(name, "new" | "from_str")
+                if matches!(
+                    owner,
+                    "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder"
+                ) && matches!(name, "new" | "from_str")
                     && self.in_loop()
                 {
-                    self.find(ReasonKind::RegexInLoop, call.byte_range(), format!("{owner}::{name}"));
+                    self.find(
+                        ReasonKind::RegexInLoop,
+                        call.byte_range(),
+                        format!("{owner}::{name}"),
+                    );
                 }
             }
-            "field_expression" => self.on_method_call(call, function, &arguments),
+            "field_expression" => self.on_method_call(call, function),
             _ => {}
         }
     }
 
-    fn on_method_call(&mut self, call: Node<'_>, function: Node<'_>, arguments: &[Node<'_>]) {
-        let (Some(receiver), Some(method)) = (function.child_by_field_name("value"), function.child_by_field_name("field"))
+    fn on_method_call(&mut self, call: Node<'_>, function: Node<'_>) {
+        let (Some(receiver), Some(method)) =
+            (function.field(Field::Value), function.field(Field::Member))
         else {
             return;
         };
         let method = text(method, self.source);
-        let receiver_name = (receiver.kind() == "identifier").then(|| text(receiver, self.source).to_string());
-        let receiver_label = receiver_label(receiver, self.source);
-        if receiver.kind() == "self" && method == self.header.name && self.header.container.is_some() {
+        let receiver_name = (receiver.kind() == "identifier").then(|| text(receiver, self.source));
+        let receiver_label = || receiver_label(receiver, self.source);
+        if receiver.kind() == "self"
+            && method == self.header.name
+            && self.header.container.is_some()
+        {
             self.note_self_call(call.byte_range());
         }
-        let first_argument_is_zero = arguments.first().is_some_and(|a| is_zero(*a, self.source));
+        let arguments = || {
+            call.field(Field::Arguments)
+                .map(named_children)
+                .unwrap_or_default()
+        };
         match method {
             "contains" if self.in_loop() => {
                 if matches!(self.receiver_holds(receiver), Holds::Vec(_)) {
-                    self.find(ReasonKind::ListMembershipInLoop, call.byte_range(), format!("`{receiver_label}.contains(..)`"));
+                    self.find(
+                        ReasonKind::ListMembershipInLoop,
+                        call.byte_range(),
+                        format!("`{}.contains(..)`", receiver_label()),
+                    );
                 }
             }
-            "remove" | "insert" if first_argument_is_zero && self.in_loop() => {
+            "remove" | "insert" if self.in_loop() => {
                 let expected_arguments = if method == "remove" { 1 } else { 2 };
+                let arguments = arguments();
                 let holds = self.receiver_holds(receiver);
-                if arguments.len() == expected_arguments && !matches!(holds, Holds::SetOrMap | Holds::Deque) {
-                    self.find(ReasonKind::FrontOfListOpInLoop, call.byte_range(), format!("`{receiver_label}.{method}(0..)`"));
+                if arguments.len() == expected_arguments
+                    && is_zero(arguments[0], self.source)
+                    && !matches!(holds, Holds::SetOrMap | Holds::Deque)
+                {
+                    self.find(
+                        ReasonKind::FrontOfListOpInLoop,
+                        call.byte_range(),
+                        match method {
+                            "remove" => format!("`{}.remove(0)`", receiver_label()),
+                            _ => format!("`{}.insert(0, ..)`", receiver_label()),
+                        },
+                    );
                 }
             }
             _ if SORTS.contains(&method) => {
                 if self.in_loop() {
-                    self.find(ReasonKind::SortInLoop, call.byte_range(), format!("`{receiver_label}.{method}(..)`"));
+                    self.find(
+                        ReasonKind::SortInLoop,
+                        call.byte_range(),
+                        format!("`{}.{method}(..)`", receiver_label()),
+                    );
                 }
                 if let Some(name) = receiver_name {
                     self.sorted.insert(name);
@@ -104,7 +184,7 @@ impl FnScan<'_> {
             "push_str" | "push" | "extend_from_slice" => self.on_push(call, method, receiver_name),
             "reserve" | "reserve_exact" => {
                 if let Some(name) = receiver_name
-                    && let Some(local) = self.locals.get_mut(&name)
+                    && let Some(local) = self.locals.get_mut(name)
                 {
                     local.holds = match local.holds {
                         Holds::Vec(_) => Holds::Vec(Capacity::Reserved),
@@ -113,12 +193,18 @@ impl FnScan<'_> {
                     };
                 }
             }
-            "clone" | "collect" | "to_string" | "to_owned" | "to_vec" if self.in_allocating_loop() => {
-                self.find(ReasonKind::AllocationInLoop, call.byte_range(), format!("`.{method}()`"));
+            "clone" | "collect" | "to_string" | "to_owned" | "to_vec"
+                if self.in_allocating_loop() =>
+            {
+                self.find(
+                    ReasonKind::AllocationInLoop,
+                    call.byte_range(),
+                    format!("`.{method}()`"),
+                );
             }
             "first" | "last" => {
                 if let Some(name) = receiver_name
-                    && self.sorted.contains(&name)
+                    && self.sorted.contains(name)
                 {
                     self.extreme_reads.push((name, call.byte_range()));
                 }
@@ -128,18 +214,28 @@ impl FnScan<'_> {
     }
 
     /// Growing a buffer declared outside the loop that was created without capacity.
-    fn on_push(&mut self, call: Node<'_>, method: &str, receiver_name: Option<String>) {
+    fn on_push(&mut self, call: Node<'_>, method: &str, receiver_name: Option<&str>) {
         let Some(name) = receiver_name else { return };
-        let Some(local) = self.locals.get(&name).copied() else { return };
+        let Some(local) = self.locals.get(name).copied() else {
+            return;
+        };
         if !self.in_loop() || local.loop_depth >= self.loop_depth() {
             return;
         }
         match (local.holds, method) {
             (Holds::String(Capacity::None), "push_str" | "push") => {
-                self.find(ReasonKind::StringConcatInLoop, call.byte_range(), format!("`{name}`"));
+                self.find(
+                    ReasonKind::StringConcatInLoop,
+                    call.byte_range(),
+                    format!("`{name}`"),
+                );
             }
             (Holds::Vec(Capacity::None), "push" | "extend_from_slice") => {
-                self.find(ReasonKind::AllocationInLoop, call.byte_range(), format!("`{name}.{method}(..)` without capacity"));
+                self.find(
+                    ReasonKind::AllocationInLoop,
+                    call.byte_range(),
+                    format!("`{name}.{method}(..)` without capacity"),
+                );
             }
             _ => {}
         }
@@ -148,26 +244,39 @@ impl FnScan<'_> {
     /// Closures passed to iterator adaptors run per element: they open a loop frame, except
     /// `any(|y| y == x)`-style searches, which are reported as membership tests instead.
     pub(super) fn on_closure(&mut self, closure: Node<'_>, ancestors: &[Node<'_>]) {
-        let [.., call, arguments] = ancestors else { return };
+        let [.., call, arguments] = ancestors else {
+            return;
+        };
         if arguments.kind() != "arguments" || call.kind() != "call_expression" {
             return;
         }
-        let Some(function) = call.child_by_field_name("function") else { return };
+        let Some(function) = call.field(Field::Function) else {
+            return;
+        };
         if function.kind() != "field_expression" {
             return;
         }
-        let method = function.child_by_field_name("field").map(|f| text(f, self.source)).unwrap_or("");
+        let method = function
+            .field(Field::Member)
+            .map(|f| text(f, self.source))
+            .unwrap_or("");
         if !PER_ELEMENT_ADAPTORS.contains(&method) {
             return;
         }
-        let Some(receiver) = function.child_by_field_name("value") else { return };
+        let Some(receiver) = function.field(Field::Value) else {
+            return;
+        };
         if !self.is_iterator_chain(receiver) {
             return;
         }
         if SEARCH_ADAPTORS.contains(&method) && is_equality_closure(closure) {
             if self.in_loop() {
                 let label = receiver_label(receiver, self.source);
-                self.find(ReasonKind::ListMembershipInLoop, call.byte_range(), format!("`{label}.{method}(|..| .. == ..)`"));
+                self.find(
+                    ReasonKind::ListMembershipInLoop,
+                    call.byte_range(),
+                    format!("`{label}.{method}(|..| .. == ..)`"),
+                );
             }
             return;
         }
@@ -183,20 +292,23 @@ impl FnScan<'_> {
                     Some(inner) => node = inner,
                     None => return false,
                 },
-                "call_expression" => match node.child_by_field_name("function") {
+                "call_expression" => match node.field(Field::Function) {
                     Some(function) => node = function,
                     None => return false,
                 },
-                "generic_function" => match node.child_by_field_name("function") {
+                "generic_function" => match node.field(Field::Function) {
                     Some(function) => node = function,
                     None => return false,
                 },
                 "field_expression" => {
-                    let method = node.child_by_field_name("field").map(|f| text(f, self.source)).unwrap_or("");
+                    let method = node
+                        .field(Field::Member)
+                        .map(|f| text(f, self.source))
+                        .unwrap_or("");
                     if ITERATOR_SOURCES.contains(&method) {
                         return true;
                     }
-                    match node.child_by_field_name("value") {
+                    match node.field(Field::Value) {
                         Some(value) => node = value,
                         None => return false,
                     }
@@ -209,23 +321,34 @@ impl FnScan<'_> {
 
     /// `s += &x` / `s += "lit"` on a string declared outside the loop.
     pub(super) fn on_compound_assignment(&mut self, node: Node<'_>) {
-        if !self.in_loop() || node.child_by_field_name("operator").map(|o| o.kind()) != Some("+=") {
+        if !self.in_loop() || node.field(Field::Operator).map(|o| o.kind()) != Some("+=") {
             return;
         }
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             return;
         };
         let target = strip_deref(left);
         let stringy_right = is_stringy(right, self.source);
         let grows = match self.local_of(target) {
             Some(local) if local.loop_depth >= self.loop_depth() => false,
-            Some(Local { holds: Holds::String(capacity), .. }) => capacity != Capacity::Reserved,
-            Some(Local { holds: Holds::Unknown, .. }) | None => stringy_right,
+            Some(Local {
+                holds: Holds::String(capacity),
+                ..
+            }) => capacity != Capacity::Reserved,
+            Some(Local {
+                holds: Holds::Unknown,
+                ..
+            })
+            | None => stringy_right,
             Some(_) => false,
         };
         if grows {
             let label = receiver_label(target, self.source);
-            self.find(ReasonKind::StringConcatInLoop, node.byte_range(), format!("`{label}`"));
+            self.find(
+                ReasonKind::StringConcatInLoop,
+                node.byte_range(),
+                format!("`{label}`"),
+            );
         }
     }
 
@@ -234,7 +357,7 @@ impl FnScan<'_> {
         if !self.in_loop() {
             return;
         }
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             return;
         };
         if left.kind() != "identifier" {
@@ -242,7 +365,10 @@ impl FnScan<'_> {
         }
         let name = text(left, self.source);
         let local = self.locals.get(name).copied();
-        if local.is_some_and(|l| l.loop_depth >= self.loop_depth() || !matches!(l.holds, Holds::String(_) | Holds::Unknown)) {
+        if local.is_some_and(|l| {
+            l.loop_depth >= self.loop_depth()
+                || !matches!(l.holds, Holds::String(_) | Holds::Unknown)
+        }) {
             return;
         }
         let known_string = local.is_some_and(|l| matches!(l.holds, Holds::String(_)));
@@ -255,9 +381,9 @@ impl FnScan<'_> {
                     if leftmost.kind() != "binary_expression" {
                         break;
                     }
-                    all_plus &= leftmost.child_by_field_name("operator").map(|o| o.kind()) == Some("+");
-                    operands.extend(leftmost.child_by_field_name("right"));
-                    match leftmost.child_by_field_name("left") {
+                    all_plus &= leftmost.field(Field::Operator).map(|o| o.kind()) == Some("+");
+                    operands.extend(leftmost.field(Field::Right));
+                    match leftmost.field(Field::Left) {
                         Some(l) => leftmost = l,
                         None => break,
                     }
@@ -277,13 +403,19 @@ impl FnScan<'_> {
             _ => false,
         };
         if concatenates {
-            self.find(ReasonKind::StringConcatInLoop, node.byte_range(), format!("`{name}`"));
+            self.find(
+                ReasonKind::StringConcatInLoop,
+                node.byte_range(),
+                format!("`{name}`"),
+            );
         }
     }
 
     /// `sorted[0]` / `sorted[sorted.len() - 1]` after sorting; other index reads mean the order is used.
     pub(super) fn on_index(&mut self, node: Node<'_>) {
-        let (Some(object), Some(index)) = (node.named_child(0), node.named_child(1)) else { return };
+        let (Some(object), Some(index)) = (node.named_child(0), node.named_child(1)) else {
+            return;
+        };
         if object.kind() != "identifier" {
             return;
         }
@@ -291,230 +423,56 @@ impl FnScan<'_> {
         if !self.sorted.contains(name) {
             return;
         }
-        let index_text: String = text(index, self.source).chars().filter(|c| !c.is_whitespace()).collect();
+        let index_text: String = text(index, self.source)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if index_text == "0" || (index_text.ends_with(".len()-1") && index_text.starts_with(name)) {
-            self.extreme_reads.push((name.to_string(), node.byte_range()));
+            self.extreme_reads.push((name, node.byte_range()));
         } else {
-            self.other_index_reads.insert(name.to_string());
+            self.other_index_reads.insert(name);
         }
-    }
-
-    /// Records what a simple `let` binding holds, and at which loop depth it was declared.
-    pub(super) fn on_let(&mut self, node: Node<'_>) {
-        let Some(mut pattern) = node.child_by_field_name("pattern") else { return };
-        if pattern.kind() == "mut_pattern"
-            && let Some(inner) = last_named_child(pattern)
-        {
-            pattern = inner;
-        }
-        if pattern.kind() != "identifier" {
-            return;
-        }
-        let from_type = node.child_by_field_name("type").map(|t| holds_from_type(text(t, self.source)));
-        let from_value = node.child_by_field_name("value").map(|v| self.holds_from_value(v));
-        let holds = match (from_type, from_value) {
-            (Some(Holds::Vec(_)), Some(Holds::Vec(c))) => Holds::Vec(c),
-            (Some(Holds::String(_)), Some(Holds::String(c))) => Holds::String(c),
-            (Some(t), _) if t != Holds::Unknown => t,
-            (_, Some(v)) => v,
-            _ => Holds::Unknown,
-        };
-        let depth = self.loop_depth();
-        self.locals.insert(text(pattern, self.source).to_string(), Local { holds, loop_depth: depth });
-    }
-
-    fn holds_from_value(&self, value: Node<'_>) -> Holds {
-        match value.kind() {
-            "string_literal" | "raw_string_literal" => Holds::Str,
-            "integer_literal" | "float_literal" => Holds::Number,
-            "array_expression" => Holds::Vec(Capacity::Reserved),
-            "macro_invocation" => match macro_name(value, self.source) {
-                "vec" => {
-                    let empty = value.named_children(&mut value.walk()).all(|t| t.named_child_count() == 0);
-                    Holds::Vec(if empty { Capacity::None } else { Capacity::Reserved })
-                }
-                "format" => Holds::String(Capacity::None),
-                _ => Holds::Unknown,
-            },
-            "call_expression" => {
-                let Some(function) = value.child_by_field_name("function") else { return Holds::Unknown };
-                match function.kind() {
-                    "scoped_identifier" => {
-                        let owner = function.child_by_field_name("path").map(|p| last_segment(p, self.source)).unwrap_or("");
-                        let name = function.child_by_field_name("name").map(|n| text(n, self.source)).unwrap_or("");
-                        let capacity = if name == "with_capacity" { Capacity::Reserved } else { Capacity::None };
-                        match owner {
-                            "Vec" => Holds::Vec(capacity),
-                            "String" => Holds::String(capacity),
-                            "VecDeque" => Holds::Deque,
-                            _ if owner.ends_with("Set") || owner.ends_with("Map") => Holds::SetOrMap,
-                            _ => Holds::Unknown,
-                        }
-                    }
-                    "field_expression" => {
-                        let method = function.child_by_field_name("field").map(|f| text(f, self.source)).unwrap_or("");
-                        match method {
-                            "to_string" | "to_owned" if function.child_by_field_name("value").is_some_and(|v| v.kind() == "string_literal") => {
-                                Holds::String(Capacity::None)
-                            }
-                            "to_string" => Holds::String(Capacity::None),
-                            "to_vec" => Holds::Vec(Capacity::Reserved),
-                            "clone" => function.child_by_field_name("value").map(|v| self.receiver_holds(v)).unwrap_or(Holds::Unknown),
-                            _ => Holds::Unknown,
-                        }
-                    }
-                    "generic_function" => {
-                        let turbofish = function.child_by_field_name("type_arguments").map(|t| text(t, self.source)).unwrap_or("");
-                        match holds_from_type(turbofish.trim_start_matches('<')) {
-                            Holds::Vec(_) => Holds::Vec(Capacity::Reserved),
-                            other => other,
-                        }
-                    }
-                    _ => Holds::Unknown,
-                }
-            }
-            _ => Holds::Unknown,
-        }
-    }
-
-    /// What a method receiver holds: a known local, or `self.field` with a declared type.
-    fn receiver_holds(&self, receiver: Node<'_>) -> Holds {
-        let receiver = strip_deref(receiver);
-        match receiver.kind() {
-            "identifier" => self.locals.get(text(receiver, self.source)).map(|l| l.holds).unwrap_or(Holds::Unknown),
-            "field_expression" => {
-                let is_self = receiver.child_by_field_name("value").is_some_and(|v| v.kind() == "self");
-                let field = receiver.child_by_field_name("field").map(|f| text(f, self.source)).unwrap_or("");
-                let field_type = self
-                    .header
-                    .container
-                    .as_ref()
-                    .and_then(|c| self.struct_fields.get(c))
-                    .and_then(|fields| fields.get(field));
-                match field_type {
-                    Some(field_type) if is_self => match holds_from_type(field_type) {
-                        Holds::Vec(_) => Holds::Vec(Capacity::Unknown),
-                        Holds::String(_) => Holds::String(Capacity::Unknown),
-                        other => other,
-                    },
-                    _ => Holds::Unknown,
-                }
-            }
-            _ => Holds::Unknown,
-        }
-    }
-
-    fn local_of(&self, target: Node<'_>) -> Option<Local> {
-        (target.kind() == "identifier").then(|| self.locals.get(text(target, self.source)).copied()).flatten()
     }
 }
-
-/// What a type annotation says a value holds (`&[T]`, `Vec<T>`, `&mut String`, `HashSet<T>`...).
-pub(super) fn holds_from_type(type_text: &str) -> Holds {
-    let mut t = type_text.trim();
-    loop {
-        let before = t;
-        t = t.trim_start_matches('&').trim_start();
-        if t.starts_with('\'') {
-            t = t.split_once(' ').map(|(_, rest)| rest).unwrap_or("");
-        }
-        t = t.strip_prefix("mut ").unwrap_or(t).trim_start();
-        if t == before {
-            break;
-        }
-    }
-    let base = t.split(['<', ' ']).next().unwrap_or("").rsplit("::").next().unwrap_or("");
-    match base {
-        _ if t.starts_with('[') => Holds::Vec(Capacity::Unknown),
-        "Vec" => Holds::Vec(Capacity::Unknown),
-        "String" => Holds::String(Capacity::Unknown),
-        "str" => Holds::Str,
-        "VecDeque" => Holds::Deque,
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "f32"
-        | "f64" => Holds::Number,
-        _ if base.ends_with("Set") || base.ends_with("Map") => Holds::SetOrMap,
-        _ => Holds::Unknown,
-    }
-}
-
-/// Turns raw findings into one reason per kind (first occurrence, with a count when repeated).
-pub(super) fn reasons(function: &str, findings: BTreeMap<ReasonKind, Vec<super::functions::Finding>>) -> Vec<Reason> {
-    let mut reasons: Vec<Reason> = findings
-        .into_iter()
-        .filter_map(|(kind, found)| {
-            let first = found.first()?;
-            let more = match found.len() {
-                1 => String::new(),
-                n => format!(" ({n} places in this function)"),
-            };
-            let detail = &first.detail;
-            let message = match kind {
-                ReasonKind::NestedLoops => format!(
-                    "Loops nested {detail} deep: the innermost body runs once per combination of outer iterations, \
-                     so the work grows multiplicatively with input size."
-                ),
-                ReasonKind::ListMembershipInLoop => format!(
-                    "{detail} scans the whole list on every loop iteration{more}; a HashSet makes each lookup O(1)."
-                ),
-                ReasonKind::StringConcatInLoop => format!(
-                    "The string {detail} grows inside a loop without reserved capacity{more}, reallocating and copying \
-                     as it grows; use String::with_capacity, or collect the parts and join them."
-                ),
-                ReasonKind::FrontOfListOpInLoop => format!(
-                    "{detail} inside a loop shifts every remaining element each time{more}; a VecDeque works at the \
-                     front in O(1)."
-                ),
-                ReasonKind::UncachedRecursion => format!(
-                    "`{function}` calls itself without memoization; when subproblems overlap they are recomputed, \
-                     which caching results (a HashMap memo) or iterating bottom-up avoids."
-                ),
-                ReasonKind::SortInLoop => format!(
-                    "{detail} sorts on every loop iteration{more} (O(n log n) each time); sort once outside the loop \
-                     or keep the data ordered (BinaryHeap, BTreeSet)."
-                ),
-                ReasonKind::RegexInLoop => format!(
-                    "`{detail}` compiles the pattern on every loop iteration{more}; compile it once outside the loop \
-                     (or in a static LazyLock)."
-                ),
-                ReasonKind::AllocationInLoop => format!(
-                    "{detail} allocates on every loop iteration{more}; reuse a buffer, reserve capacity, or borrow \
-                     instead of copying."
-                ),
-                ReasonKind::SortForMinMax => format!(
-                    "`{detail}` is sorted only to read its first or last element{more}; iter().min()/max() finds it \
-                     in O(n) instead of O(n log n)."
-                ),
-                ReasonKind::AppendInLoop => format!("{detail} is appended to in a loop{more}."),
-            };
-            Some(Reason { kind, message, range: first.range.clone() })
-        })
-        .collect();
-    reasons.sort_by_key(|r| (r.range.start, r.kind));
-    reasons
-}
-
 /// `x == y` (possibly in a one-expression block) as a closure body.
 fn is_equality_closure(closure: Node<'_>) -> bool {
-    let Some(mut body) = closure.child_by_field_name("body") else { return false };
+    let Some(mut body) = closure.field(Field::Body) else {
+        return false;
+    };
     if body.kind() == "block" {
-        let statements: Vec<Node<'_>> = named_children(body).into_iter().filter(|n| !n.kind().ends_with("comment")).collect();
+        let statements: Vec<Node<'_>> = named_children(body)
+            .into_iter()
+            .filter(|n| !n.kind().ends_with("comment"))
+            .collect();
         match statements.as_slice() {
             [only] => body = *only,
             _ => return false,
         }
     }
+    // `|d| d == b'0'` compares with a constant: a scan, but not a lookup a set could answer.
+    let compares_with_literal = [Field::Left, Field::Right].into_iter().any(|side| {
+        body.field(side).map(strip_deref).is_some_and(|operand| {
+            operand.kind().ends_with("literal") || matches!(operand.kind(), "true" | "false")
+        })
+    });
     body.kind() == "binary_expression"
-        && matches!(body.child_by_field_name("operator").map(|o| o.kind()), Some("==" | "!="))
+        && matches!(
+            body.field(Field::Operator).map(|o| o.kind()),
+            Some("==" | "!=")
+        )
+        && !compares_with_literal
 }
 
 /// The expression an operation really targets: `*s` and `(s)` are `s`.
-fn strip_deref(mut node: Node<'_>) -> Node<'_> {
+pub(super) fn strip_deref(mut node: Node<'_>) -> Node<'_> {
     for _ in 0..MAX_CHAIN {
         match node.kind() {
-            "unary_expression" | "parenthesized_expression" | "reference_expression" => match last_named_child(node) {
-                Some(inner) => node = inner,
-                None => break,
-            },
+            "unary_expression" | "parenthesized_expression" | "reference_expression" => {
+                match last_named_child(node) {
+                    Some(inner) => node = inner,
+                    None => break,
+                }
+            }
             _ => break,
         }
     }
@@ -526,24 +484,33 @@ fn is_stringy(node: Node<'_>, source: &str) -> bool {
     match node.kind() {
         "string_literal" | "raw_string_literal" | "char_literal" | "reference_expression" => true,
         "macro_invocation" => macro_name(node, source) == "format",
-        "call_expression" => node.child_by_field_name("function").is_some_and(|f| {
+        "call_expression" => node.field(Field::Function).is_some_and(|f| {
             f.kind() == "field_expression"
-                && f.child_by_field_name("field")
+                && f.field(Field::Member)
                     .is_some_and(|m| matches!(text(m, source), "as_str" | "to_string" | "to_owned"))
         }),
         _ => false,
     }
 }
 
-fn macro_name<'s>(invocation: Node<'_>, source: &'s str) -> &'s str {
-    invocation.child_by_field_name("macro").map(|m| last_segment(m, source)).unwrap_or("")
+pub(super) fn macro_name<'s>(invocation: Node<'_>, source: &'s str) -> &'s str {
+    invocation
+        .field(Field::Macro)
+        .map(|m| last_segment(m, source))
+        .unwrap_or("")
 }
 
 /// `a::b::C` -> `C`; `Vec::<T>` -> `Vec`.
-fn last_segment<'s>(path: Node<'_>, source: &'s str) -> &'s str {
+pub(super) fn last_segment<'s>(path: Node<'_>, source: &'s str) -> &'s str {
     match path.kind() {
-        "scoped_identifier" | "scoped_type_identifier" => path.child_by_field_name("name").map(|n| text(n, source)).unwrap_or(""),
-        "generic_type" => path.child_by_field_name("type").map(|t| last_segment_flat(t, source)).unwrap_or(""),
+        "scoped_identifier" | "scoped_type_identifier" => path
+            .field(Field::Name)
+            .map(|n| text(n, source))
+            .unwrap_or(""),
+        "generic_type" => path
+            .field(Field::Type)
+            .map(|t| last_segment_flat(t, source))
+            .unwrap_or(""),
         _ => text(path, source),
     }
 }
@@ -559,15 +526,16 @@ fn is_zero(argument: Node<'_>, source: &str) -> bool {
 /// Short source text naming a receiver in messages (`v`, `self.items`); long chains are cut.
 fn receiver_label(receiver: Node<'_>, source: &str) -> String {
     let label = text(receiver, source);
+    let last_line = label.rsplit('\n').next().unwrap_or("").trim_start();
     if label.len() <= 40 && !label.contains('\n') {
-        label.to_string()
-    } else {
-        let cut: String = label.chars().take(37).collect();
-        format!("{}...", cut.split('\n').next().unwrap_or(""))
+        return label.to_string();
     }
+    let chars: Vec<char> = last_line.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(30)..].iter().collect();
+    format!("…{tail}")
 }
 
-fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
+pub(super) fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
     let count = u32::try_from(node.named_child_count()).ok()?;
     node.named_child(count.checked_sub(1)?)
 }

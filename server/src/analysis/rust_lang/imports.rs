@@ -1,6 +1,7 @@
 //! `use` declarations: expansion of paths, aliases, nested groups and globs into import bindings,
 //! plus the `::` path helpers shared with the body analysis.
 
+use super::grammar::{Field, FieldExt};
 use super::walk::{named_children, text};
 use crate::analysis::{ImportBinding, ModuleRef};
 use tree_sitter::Node;
@@ -14,11 +15,11 @@ pub(super) fn path_segments(node: Node<'_>, source: &str) -> Option<Vec<String>>
     while let Some(segment) = current {
         match segment.kind() {
             "scoped_identifier" | "scoped_type_identifier" => {
-                reversed.push(text(segment.child_by_field_name("name")?, source).to_string());
-                current = segment.child_by_field_name("path");
+                reversed.push(text(segment.field(Field::Name)?, source).to_string());
+                current = segment.field(Field::Path);
             }
             "generic_type" | "generic_type_with_turbofish" => {
-                current = segment.child_by_field_name("type");
+                current = segment.field(Field::Type);
             }
             "identifier" | "type_identifier" | "crate" | "self" | "super" | "primitive_type" => {
                 reversed.push(text(segment, source).to_string());
@@ -39,7 +40,7 @@ pub(super) fn path_segments(node: Node<'_>, source: &str) -> Option<Vec<String>>
 /// Every binding carries the range of the whole declaration.
 pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBinding> {
     let mut bindings = Vec::new();
-    let Some(argument) = declaration.child_by_field_name("argument") else {
+    let Some(argument) = declaration.field(Field::Argument) else {
         return bindings;
     };
     let range = declaration.byte_range();
@@ -54,13 +55,13 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
             }
             "scoped_use_list" => {
                 let mut full = prefix;
-                if let Some(path) = node.child_by_field_name("path") {
+                if let Some(path) = node.field(Field::Path) {
                     match path_segments(path, source) {
                         Some(segments) => full.extend(segments),
                         None => continue,
                     }
                 }
-                if let Some(list) = node.child_by_field_name("list") {
+                if let Some(list) = node.field(Field::List) {
                     pending.push((list, full));
                 }
             }
@@ -80,7 +81,7 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
                 });
             }
             "use_as_clause" => {
-                let (Some(path), Some(alias)) = (node.child_by_field_name("path"), node.child_by_field_name("alias"))
+                let (Some(path), Some(alias)) = (node.field(Field::Path), node.field(Field::Alias))
                 else {
                     continue;
                 };
@@ -88,7 +89,9 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
                 if alias == "_" {
                     continue;
                 }
-                let Some(segments) = path_segments(path, source) else { continue };
+                let Some(segments) = path_segments(path, source) else {
+                    continue;
+                };
                 let mut full = prefix;
                 full.extend(segments);
                 if let Some(binding) = binding_for(full, Some(alias), range.clone()) {
@@ -96,7 +99,9 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
                 }
             }
             "scoped_identifier" | "identifier" | "self" | "crate" | "super" => {
-                let Some(segments) = path_segments(node, source) else { continue };
+                let Some(segments) = path_segments(node, source) else {
+                    continue;
+                };
                 let mut full = prefix;
                 full.extend(segments);
                 if let Some(binding) = binding_for(full, None, range.clone()) {
@@ -110,7 +115,11 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
 }
 
 /// The binding for a fully expanded, non-glob use path (`full`), optionally renamed.
-fn binding_for(mut full: Vec<String>, alias: Option<&str>, range: crate::analysis::ByteRange) -> Option<ImportBinding> {
+fn binding_for(
+    mut full: Vec<String>,
+    alias: Option<&str>,
+    range: crate::analysis::ByteRange,
+) -> Option<ImportBinding> {
     // `a::b::{self}` imports `a::b` itself.
     if full.len() > 1 && full.last().is_some_and(|s| s == "self") {
         full.pop();
@@ -121,12 +130,27 @@ fn binding_for(mut full: Vec<String>, alias: Option<&str>, range: crate::analysi
         // the binding is the module itself.
         let local_name = alias?.to_string();
         full.push(item);
-        return Some(ImportBinding { local_name, module: ModuleRef::Rust { path: full }, item: None, range });
+        return Some(ImportBinding {
+            local_name,
+            module: ModuleRef::Rust { path: full },
+            item: None,
+            range,
+        });
     }
     let local_name = alias.unwrap_or(&item).to_string();
     if full.is_empty() {
         // `use regex;`: the binding is an external crate (or a module) itself.
-        return Some(ImportBinding { local_name, module: ModuleRef::Rust { path: vec![item] }, item: None, range });
+        return Some(ImportBinding {
+            local_name,
+            module: ModuleRef::Rust { path: vec![item] },
+            item: None,
+            range,
+        });
     }
-    Some(ImportBinding { local_name, module: ModuleRef::Rust { path: full }, item: Some(item), range })
+    Some(ImportBinding {
+        local_name,
+        module: ModuleRef::Rust { path: full },
+        item: Some(item),
+        range,
+    })
 }

@@ -5,10 +5,12 @@
 //! nested items inside a body are handed back to the item logic instead of the enclosing scan.
 
 use super::functions::{FnHeader, FnScan, StructFields};
+use super::grammar::{Field, FieldExt, Grammar, Kind};
 use super::imports::expand_use;
 use super::walk::{Visitor, named_children, text};
 use crate::analysis::{FunctionInfo, ImportBinding, ModuleRef, Symbol, SymbolKind};
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU16;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +18,8 @@ enum ScopeKind {
     /// An inline `mod m { .. }`.
     Module,
     Impl,
+    /// `impl Trait for Type`: `Type::name(..)` may be another trait's method of the same name.
+    TraitImpl,
     Trait,
     Function,
 }
@@ -26,6 +30,8 @@ struct Scope {
     /// The segment this scope adds to qualified names.
     name: String,
     generics: Vec<String>,
+    /// Test code (`#[cfg(test)]` module, `#[test]` function): never flagged.
+    test: bool,
 }
 
 struct OpenFunction<'a> {
@@ -73,7 +79,13 @@ impl<'a> FileWalker<'a> {
 
     /// Directly in the file or an inline module (not in a function, impl or trait).
     fn at_module_level(&self) -> bool {
-        self.scopes.last().is_none_or(|s| s.kind == ScopeKind::Module)
+        self.scopes
+            .last()
+            .is_none_or(|s| s.kind == ScopeKind::Module)
+    }
+
+    fn in_test_code(&self) -> bool {
+        self.scopes.last().is_some_and(|s| s.test)
     }
 
     fn in_inline_module_or_function(&self) -> bool {
@@ -84,18 +96,23 @@ impl<'a> FileWalker<'a> {
     fn container(&self) -> Option<String> {
         self.scopes
             .last()
-            .filter(|s| matches!(s.kind, ScopeKind::Impl | ScopeKind::Trait))
+            .filter(|s| {
+                matches!(
+                    s.kind,
+                    ScopeKind::Impl | ScopeKind::TraitImpl | ScopeKind::Trait
+                )
+            })
             .map(|s| s.name.clone())
     }
 
-    fn is_doc_or_attribute(&self, node: Node<'_>) -> bool {
-        match node.kind() {
-            "attribute_item" => true,
-            "line_comment" => {
+    fn is_doc_or_attribute(&self, node: Node<'_>, kind: Kind) -> bool {
+        match kind {
+            Kind::AttributeItem => true,
+            Kind::LineComment => {
                 let t = text(node, self.source);
                 t.starts_with("///") && !t.starts_with("////")
             }
-            "block_comment" => {
+            Kind::BlockComment => {
                 let t = text(node, self.source);
                 t.starts_with("/**") && !t.starts_with("/***") && t != "/**/"
             }
@@ -104,13 +121,15 @@ impl<'a> FileWalker<'a> {
     }
 
     fn start_function(&mut self, node: Node<'_>, item_start: usize) {
-        let Some(name_node) = node.child_by_field_name("name") else { return };
+        let Some(name_node) = node.field(Field::Name) else {
+            return;
+        };
         let name = text(name_node, self.source).to_string();
         if name.is_empty() || name_node.is_missing() {
             return;
         }
         if let Some(outer) = self.open.last_mut() {
-            outer.scan.bind_local_item(&name);
+            outer.scan.bind_local_item(text(name_node, self.source));
         }
         let container = self.container();
         let qualified_name = self.qualified(&name);
@@ -131,19 +150,49 @@ impl<'a> FileWalker<'a> {
             });
         }
         let own_generics = generic_names(node, self.source);
-        let generics: HashSet<String> =
-            self.scopes.iter().flat_map(|s| s.generics.iter().cloned()).chain(own_generics.iter().cloned()).collect();
-        let header = FnHeader { name: name.clone(), qualified_name, container, range, name_range: name_node.byte_range(), generics };
+        let generics: HashSet<String> = self
+            .scopes
+            .iter()
+            .flat_map(|s| s.generics.iter().cloned())
+            .chain(own_generics.iter().cloned())
+            .collect();
+        let attributes = self.source.get(item_start..node.start_byte()).unwrap_or("");
+        let test = self.in_test_code() || attributes.contains("test]");
+        let header = FnHeader {
+            name: name.clone(),
+            qualified_name,
+            container,
+            range,
+            name_range: name_node.byte_range(),
+            generics,
+            in_trait_impl: self
+                .scopes
+                .last()
+                .is_some_and(|s| s.kind == ScopeKind::TraitImpl),
+            test,
+        };
         let scan = FnScan::new(node, header, self.source, self.struct_fields);
         self.functions.push(None);
-        self.open.push(OpenFunction { node_id: node.id(), slot: self.functions.len() - 1, scan });
-        self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Function, name, generics: own_generics });
+        self.open.push(OpenFunction {
+            node_id: node.id(),
+            slot: self.functions.len() - 1,
+            scan,
+        });
+        self.scopes.push(Scope {
+            node_id: node.id(),
+            kind: ScopeKind::Function,
+            name,
+            generics: own_generics,
+            test,
+        });
     }
 
     /// Structs, enums, traits, aliases, consts and statics: symbols when at module (or impl) level,
     /// local names when inside a function body.
     fn record_item(&mut self, node: Node<'_>, item_start: usize) {
-        let Some(name_node) = node.child_by_field_name("name") else { return };
+        let Some(name_node) = node.field(Field::Name) else {
+            return;
+        };
         let name = text(name_node, self.source);
         if name.is_empty() {
             return;
@@ -194,54 +243,97 @@ impl<'a> FileWalker<'a> {
 }
 
 impl<'t> Visitor<'t> for FileWalker<'_> {
-    fn enter(&mut self, node: Node<'t>, field: Option<&'t str>, ancestors: &[Node<'t>]) -> bool {
+    fn enter(&mut self, node: Node<'t>, field: Option<NonZeroU16>, ancestors: &[Node<'t>]) -> bool {
+        let grammar = Grammar::get();
         let depth = ancestors.len();
         self.attribute_start.resize(depth + 1, None);
-        if self.is_doc_or_attribute(node) {
+        let kind = grammar.kind(node);
+        if self.is_doc_or_attribute(node, kind) {
             self.attribute_start[depth].get_or_insert(node.start_byte());
             self.forwarded.push(false);
             return false;
         }
-        let kind = node.kind();
-        if kind.ends_with("comment") {
+        if matches!(kind, Kind::LineComment | Kind::BlockComment) {
             self.forwarded.push(false);
             return false;
         }
-        let item_start = self.attribute_start[depth].take().unwrap_or(node.start_byte()).min(node.start_byte());
+        let item_start = self.attribute_start[depth]
+            .take()
+            .unwrap_or(node.start_byte())
+            .min(node.start_byte());
 
         // A function's signature is not part of its body.
         if let (Some(parent), Some(open)) = (ancestors.last(), self.open.last())
             && parent.id() == open.node_id
-            && field != Some("body")
+            && (field.is_none() || field != grammar.body)
         {
             self.forwarded.push(false);
             return false;
         }
         let descend = match kind {
-            "function_item" => {
+            Kind::FunctionItem => {
                 self.start_function(node, item_start);
                 true
             }
-            "impl_item" => {
-                let name = node.child_by_field_name("type").map(|t| impl_type_name(t, self.source)).unwrap_or_default();
+            Kind::ImplItem => {
+                let name = node
+                    .field(Field::Type)
+                    .map(|t| impl_type_name(t, self.source))
+                    .unwrap_or_default();
                 let generics = generic_names(node, self.source);
-                self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Impl, name, generics });
+                self.scopes.push(Scope {
+                    node_id: node.id(),
+                    kind: if node.field(Field::Trait).is_some() {
+                        ScopeKind::TraitImpl
+                    } else {
+                        ScopeKind::Impl
+                    },
+                    name,
+                    generics,
+                    test: self.in_test_code(),
+                });
                 true
             }
-            "trait_item" => {
+            Kind::TraitItem => {
                 self.record_item(node, item_start);
-                let name = node.child_by_field_name("name").map(|n| text(n, self.source).to_string()).unwrap_or_default();
+                let name = node
+                    .field(Field::Name)
+                    .map(|n| text(n, self.source).to_string())
+                    .unwrap_or_default();
                 let generics = generic_names(node, self.source);
-                self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Trait, name, generics });
+                self.scopes.push(Scope {
+                    node_id: node.id(),
+                    kind: ScopeKind::Trait,
+                    name,
+                    generics,
+                    test: self.in_test_code(),
+                });
                 true
             }
-            "mod_item" => {
-                let name = node.child_by_field_name("name").map(|n| text(n, self.source).to_string()).unwrap_or_default();
+            Kind::ModItem => {
+                let name = node
+                    .field(Field::Name)
+                    .map(|n| text(n, self.source).to_string())
+                    .unwrap_or_default();
                 if let Some(open) = self.open.last_mut() {
-                    open.scan.bind_local_item(&name);
+                    open.scan.bind_local_item(
+                        node.field(Field::Name)
+                            .map(|n| text(n, self.source))
+                            .unwrap_or(""),
+                    );
                 }
-                if node.child_by_field_name("body").is_some() {
-                    self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Module, name, generics: Vec::new() });
+                if node.field(Field::Body).is_some() {
+                    self.scopes.push(Scope {
+                        node_id: node.id(),
+                        kind: ScopeKind::Module,
+                        name,
+                        generics: Vec::new(),
+                        test: self.in_test_code()
+                            || self
+                                .source
+                                .get(item_start..node.start_byte())
+                                .is_some_and(|a| a.contains("cfg(test)")),
+                    });
                     true
                 } else {
                     if self.scopes.is_empty() && !name.is_empty() {
@@ -250,16 +342,15 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                     false
                 }
             }
-            "struct_item" | "enum_item" | "union_item" | "type_item" | "const_item" | "static_item" => {
+            Kind::TypeItem | Kind::ValueItem => {
                 self.record_item(node, item_start);
                 false
             }
-            "use_declaration" => {
+            Kind::UseDeclaration => {
                 self.record_use(node);
                 false
             }
-            "macro_definition" | "function_signature_item" | "extern_crate_declaration" | "foreign_mod_item"
-            | "token_tree" => false,
+            Kind::OpaqueItem | Kind::TokenTree => false,
             _ => {
                 if let Some(open) = self.open.last_mut() {
                     self.forwarded.push(true);
@@ -292,9 +383,9 @@ fn impl_type_name(mut node: Node<'_>, source: &str) -> String {
     for _ in 0..16 {
         let next = match node.kind() {
             "type_identifier" | "primitive_type" => return text(node, source).to_string(),
-            "generic_type" => node.child_by_field_name("type"),
-            "scoped_type_identifier" => node.child_by_field_name("name"),
-            "reference_type" | "pointer_type" => node.child_by_field_name("type"),
+            "generic_type" => node.field(Field::Type),
+            "scoped_type_identifier" => node.field(Field::Name),
+            "reference_type" | "pointer_type" => node.field(Field::Type),
             _ => None,
         };
         match next {
@@ -302,16 +393,23 @@ fn impl_type_name(mut node: Node<'_>, source: &str) -> String {
             None => break,
         }
     }
-    text(node, source).split_whitespace().collect::<Vec<_>>().join(" ")
+    text(node, source)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Names of the type and const parameters declared by an item (`<T, const N: usize>`).
 fn generic_names(item: Node<'_>, source: &str) -> Vec<String> {
-    let Some(parameters) = item.child_by_field_name("type_parameters") else { return Vec::new() };
+    let Some(parameters) = item.field(Field::TypeParameters) else {
+        return Vec::new();
+    };
     named_children(parameters)
         .into_iter()
         .filter_map(|p| match p.kind() {
-            "type_parameter" | "const_parameter" => p.child_by_field_name("name").map(|n| text(n, source).to_string()),
+            "type_parameter" | "const_parameter" => {
+                p.field(Field::Name).map(|n| text(n, source).to_string())
+            }
             "type_identifier" => Some(text(p, source).to_string()),
             _ => None,
         })
@@ -325,18 +423,23 @@ pub(super) fn struct_fields(root: Node<'_>, source: &str) -> StructFields {
     while let Some(list) = lists.pop() {
         for item in named_children(list) {
             match item.kind() {
-                "mod_item" => lists.extend(item.child_by_field_name("body")),
+                "mod_item" => lists.extend(item.field(Field::Body)),
                 "struct_item" => {
-                    let (Some(name), Some(body)) = (item.child_by_field_name("name"), item.child_by_field_name("body"))
+                    let (Some(name), Some(body)) =
+                        (item.field(Field::Name), item.field(Field::Body))
                     else {
                         continue;
                     };
                     let entry = fields.entry(text(name, source).to_string()).or_default();
                     for declaration in named_children(body) {
-                        if let (Some(field), Some(field_type)) =
-                            (declaration.child_by_field_name("name"), declaration.child_by_field_name("type"))
-                        {
-                            entry.insert(text(field, source).to_string(), text(field_type, source).to_string());
+                        if let (Some(field), Some(field_type)) = (
+                            declaration.field(Field::Name),
+                            declaration.field(Field::Type),
+                        ) {
+                            entry.insert(
+                                text(field, source).to_string(),
+                                text(field_type, source).to_string(),
+                            );
                         }
                     }
                 }

@@ -1,9 +1,12 @@
 //! Rust analysis: functions and methods, optimizability reasons, items, `use` declarations and `mod` children.
 
 mod functions;
+mod grammar;
 mod heuristics;
+mod holds;
 mod imports;
 mod items;
+mod messages;
 mod names;
 mod walk;
 
@@ -63,13 +66,16 @@ pub fn module_path(relative_to_src: &Path) -> Option<Vec<String>> {
 
 fn is_identifier(segment: &str) -> bool {
     let mut chars = segment.chars();
-    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
 /// The absolute module path (starting with `crate`) a `use` path's module part refers to,
 /// seen from the importing module; `None` for external crates and `std`.
 pub fn resolve_module(importer: &[String], module: &ModuleRef) -> Option<Vec<String>> {
-    let ModuleRef::Rust { path } = module else { return None };
+    let ModuleRef::Rust { path } = module else {
+        return None;
+    };
     let first = path.first()?;
     match first.as_str() {
         "crate" => Some(path.clone()),

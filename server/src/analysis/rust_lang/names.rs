@@ -2,23 +2,76 @@
 //! and reading name uses and self-calls out of macro token trees.
 
 use super::functions::FnScan;
+use super::grammar::{Field, FieldExt};
 use super::walk::text;
 use crate::analysis::ReasonKind;
 use tree_sitter::Node;
 
 /// Names in scope in every Rust file (std prelude, primitive types) that are never project dependencies.
 pub(super) const PRELUDE: &[&str] = &[
-    "Vec", "String", "Box", "Option", "Result", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy", "Send",
-    "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator", "DoubleEndedIterator",
-    "ExactSizeIterator", "Extend", "FromIterator", "ToString", "ToOwned", "From", "Into", "TryFrom", "TryInto",
-    "AsRef", "AsMut", "PartialEq", "Eq", "PartialOrd", "Ord", "drop", "i8", "i16", "i32", "i64", "i128", "isize",
-    "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64", "bool", "char", "str",
+    "Vec",
+    "String",
+    "Box",
+    "Option",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "ToString",
+    "ToOwned",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "drop",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "f32",
+    "f64",
+    "bool",
+    "char",
+    "str",
 ];
 
 /// A name or attribute suggesting the function caches results (`memo`, `cache`, `#[cached]`, `#[memoize]`).
 pub(super) fn mentions_memo(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.contains("memo") || lower.contains("cache")
+    let bytes = name.as_bytes();
+    bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"memo"))
+        || bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"cache"))
 }
 
 /// One token of a macro's token tree, flattened per nesting level.
@@ -31,14 +84,24 @@ impl FnScan<'_> {
     /// `format!(..)` in a loop allocates; names and self-calls inside any macro's tokens still count.
     pub(super) fn on_macro(&mut self, node: Node<'_>) {
         let macro_name = node
-            .child_by_field_name("macro")
+            .field(Field::Macro)
             .map(|m| match m.kind() {
-                "scoped_identifier" => m.child_by_field_name("name").map(|n| text(n, self.source)).unwrap_or(""),
+                "scoped_identifier" => m
+                    .field(Field::Name)
+                    .map(|n| text(n, self.source))
+                    .unwrap_or(""),
                 _ => text(m, self.source),
             })
             .unwrap_or("");
-        if macro_name == "format" && self.in_allocating_loop() && !self.consumed_macros.contains(&node.id()) {
-            self.find(ReasonKind::AllocationInLoop, node.byte_range(), "`format!`".to_string());
+        if macro_name == "format"
+            && self.in_allocating_loop()
+            && !self.consumed_macros.contains(&node.id())
+        {
+            self.find(
+                ReasonKind::AllocationInLoop,
+                node.byte_range(),
+                "`format!`".to_string(),
+            );
         }
         let mut cursor = node.walk();
         let mut trees = Vec::new();
@@ -61,7 +124,10 @@ impl FnScan<'_> {
                     if token.kind() == "token_tree" {
                         trees.push(token);
                     }
-                    tokens.push(Token { node: token, kind: token.kind() });
+                    tokens.push(Token {
+                        node: token,
+                        kind: token.kind(),
+                    });
                     if !cursor.goto_next_sibling() {
                         break;
                     }
@@ -89,7 +155,9 @@ impl FnScan<'_> {
             }
             let previous = start.checked_sub(1).map(|p| tokens[p].kind);
             let next = tokens.get(i + 1);
-            let next_is_call = next.is_some_and(|t| t.kind == "token_tree" && text(t.node, self.source).starts_with('('));
+            let next_is_call = next.is_some_and(|t| {
+                t.kind == "token_tree" && text(t.node, self.source).starts_with('(')
+            });
             for segment in &path {
                 if super::names::mentions_memo(segment) {
                     self.memo_evidence = true;
@@ -108,7 +176,9 @@ impl FnScan<'_> {
                 }
             } else if previous != Some("::") {
                 let labelled = next.is_some_and(|t| matches!(t.kind, "=" | ":" | "!"));
-                if next_is_call && self.is_own_call_path(&path) {
+                if next_is_call
+                    && self.is_own_call_path(&path.iter().map(String::as_str).collect::<Vec<_>>())
+                {
                     self.note_self_call(tokens[start].node.byte_range());
                 }
                 if !labelled
@@ -123,11 +193,12 @@ impl FnScan<'_> {
     }
 
     /// `name` for a free function, `Self::name` / `Type::name` for an associated one.
-    pub(super) fn is_own_call_path(&self, path: &[String]) -> bool {
+    pub(super) fn is_own_call_path(&self, path: &[&str]) -> bool {
         match (path, &self.header.container) {
             ([name], None) => *name == self.header.name,
-            ([owner, name], Some(container)) => {
-                *name == self.header.name && (owner == "Self" || owner == container)
+            // In a trait impl, `Self::from(..)` usually calls another impl of the same trait.
+            ([owner, name], Some(container)) if !self.header.in_trait_impl => {
+                *name == self.header.name && (*owner == "Self" || *owner == container)
             }
             _ => false,
         }

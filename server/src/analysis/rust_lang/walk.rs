@@ -4,29 +4,32 @@
 //! / `Node::child(i)` are not O(1) in tree-sitter, so every walk in this module goes through one
 //! cursor and keeps its own ancestor stack.
 
+use std::num::NonZeroU16;
 use tree_sitter::Node;
 
 /// Callbacks for [`walk`]. `leave` is called exactly once for every node `enter` was called on,
 /// whether or not its children were visited.
 pub(super) trait Visitor<'t> {
-    /// `field` is the node's field name in its parent; `ancestors` ends with the parent.
+    /// `field` is the node's field id in its parent; `ancestors` ends with the parent.
     /// Returns whether to visit the node's children.
-    fn enter(&mut self, node: Node<'t>, field: Option<&'t str>, ancestors: &[Node<'t>]) -> bool;
+    fn enter(&mut self, node: Node<'t>, field: Option<NonZeroU16>, ancestors: &[Node<'t>]) -> bool;
     fn leave(&mut self, node: Node<'t>);
 }
 
-/// Visits `root` and its descendants in source order.
+/// Visits `root` and its named descendants in source order (punctuation and keywords are skipped).
 pub(super) fn walk<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
     let mut cursor = root.walk();
     let mut ancestors: Vec<Node<'t>> = Vec::new();
     loop {
         let node = cursor.node();
-        let descend = visitor.enter(node, cursor.field_name(), &ancestors);
-        if descend && cursor.goto_first_child() {
-            ancestors.push(node);
-            continue;
+        if node.is_named() {
+            let descend = visitor.enter(node, cursor.field_id(), &ancestors);
+            if descend && cursor.goto_first_child() {
+                ancestors.push(node);
+                continue;
+            }
+            visitor.leave(node);
         }
-        visitor.leave(node);
         loop {
             if cursor.goto_next_sibling() {
                 break;

@@ -4,13 +4,22 @@ use super::analyze;
 
 /// Runs `f` on a thread with a 2 MB stack, like a small worker thread.
 fn with_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(2 * 1024 * 1024).spawn(f).expect("spawn").join().expect("no overflow")
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("no overflow")
 }
 
 #[test]
 fn ten_thousand_nested_parentheses_do_not_overflow_the_stack() {
     let depth = 10_000;
-    let source = format!("fn deep(x: i32) -> i32 {{ {}x{} }}\nfn after() {{}}\n", "(".repeat(depth), ")".repeat(depth));
+    let source = format!(
+        "fn deep(x: i32) -> i32 {{ {}x{} }}\nfn after() {{}}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     let analysis = with_small_stack(move || analyze(&source));
     let names: Vec<&str> = analysis.functions.iter().map(|f| f.name.as_str()).collect();
     assert!(names.contains(&"after"), "{names:?}");
@@ -19,16 +28,40 @@ fn ten_thousand_nested_parentheses_do_not_overflow_the_stack() {
 #[test]
 fn ten_thousand_nested_blocks_loops_and_closures_do_not_overflow_the_stack() {
     let depth = 10_000;
-    let blocks = format!("fn b() {{ {}helper(){} }}\n", "{ ".repeat(depth), " }".repeat(depth));
-    let loops = format!("fn l(v: &[u8]) {{ {}v.to_vec();{} }}\n", "for _ in v { ".repeat(depth), " }".repeat(depth));
-    let closures = format!("fn c(v: &[u8]) {{ {}0{} }}\n", "v.iter().map(|x| ".repeat(depth), ")".repeat(depth));
-    let macros = format!("fn m() {{ {}1{} }}\n", "vec![".repeat(depth), "]".repeat(depth));
+    let blocks = format!(
+        "fn b() {{ {}helper(){} }}\n",
+        "{ ".repeat(depth),
+        " }".repeat(depth)
+    );
+    let loops = format!(
+        "fn l(v: &[u8]) {{ {}v.to_vec();{} }}\n",
+        "for _ in v { ".repeat(depth),
+        " }".repeat(depth)
+    );
+    let closures = format!(
+        "fn c(v: &[u8]) {{ {}0{} }}\n",
+        "v.iter().map(|x| ".repeat(depth),
+        ")".repeat(depth)
+    );
+    let macros = format!(
+        "fn m() {{ {}1{} }}\n",
+        "vec![".repeat(depth),
+        "]".repeat(depth)
+    );
     let uses = format!("use a::{}x{};\n", "{b::".repeat(depth), "}".repeat(depth));
     let analysis = with_small_stack(move || {
-        [blocks, loops, closures, macros, uses].iter().map(|s| analyze(s)).collect::<Vec<_>>()
+        [blocks, loops, closures, macros, uses]
+            .iter()
+            .map(|s| analyze(s))
+            .collect::<Vec<_>>()
     });
     assert_eq!(analysis[0].functions[0].uses.len(), 1);
-    assert!(analysis[1].functions[0].reasons.iter().any(|r| r.kind == crate::analysis::ReasonKind::NestedLoops));
+    assert!(
+        analysis[1].functions[0]
+            .reasons
+            .iter()
+            .any(|r| r.kind == crate::analysis::ReasonKind::NestedLoops)
+    );
     assert_eq!(analysis[2].functions.len(), 1);
     assert_eq!(analysis[3].functions.len(), 1);
     assert!(analysis[4].imports.len() <= 1);
@@ -39,7 +72,11 @@ fn broken_code_still_yields_the_functions_that_parse() {
     let source = "use crate::a::{b, ;\nfn good(v: &[i32]) -> i32 { let mut t = 0; for x in v { for y in v { t += x * y; } } t }\nfn broken( { let x = ; \nimpl Foo { fn m(&self) -> u8 { 1 } }\nfn\n";
     let analysis = analyze(source);
     assert!(analysis.has_errors);
-    let good = analysis.functions.iter().find(|f| f.name == "good").expect("good parsed");
+    let good = analysis
+        .functions
+        .iter()
+        .find(|f| f.name == "good")
+        .expect("good parsed");
     assert!(good.is_flagged());
 }
 
@@ -58,8 +95,14 @@ fn every_prefix_of_a_real_file_analyses_without_panicking() {
 
 #[test]
 fn a_function_without_a_body_or_name_is_skipped() {
-    let analysis = analyze("trait T { fn sig(&self); fn dflt(&self) -> u8 { 0 } }\nextern \"C\" { fn ext(); }\nfn (x: u8) {}\n");
-    let names: Vec<&str> = analysis.functions.iter().map(|f| f.qualified_name.as_str()).collect();
+    let analysis = analyze(
+        "trait T { fn sig(&self); fn dflt(&self) -> u8 { 0 } }\nextern \"C\" { fn ext(); }\nfn (x: u8) {}\n",
+    );
+    let names: Vec<&str> = analysis
+        .functions
+        .iter()
+        .map(|f| f.qualified_name.as_str())
+        .collect();
     assert!(names.contains(&"T::dflt"), "{names:?}");
     assert!(!names.contains(&"T::sig"));
     assert!(!names.contains(&"ext"));
@@ -71,7 +114,9 @@ fn a_function_without_a_body_or_name_is_skipped() {
 #[test]
 #[ignore]
 fn analysis_is_cheaper_than_parsing() {
-    let Some(home) = std::env::var_os("CARGO_HOME").or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo").into_os_string())) else {
+    let Some(home) = std::env::var_os("CARGO_HOME").or_else(|| {
+        std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo").into_os_string())
+    }) else {
         return;
     };
     let registry = std::path::Path::new(&home).join("registry/src");
@@ -79,7 +124,12 @@ fn analysis_is_cheaper_than_parsing() {
         .into_iter()
         .flatten()
         .flatten()
-        .flat_map(|index| std::fs::read_dir(index.path()).into_iter().flatten().flatten())
+        .flat_map(|index| {
+            std::fs::read_dir(index.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
         .map(|krate| krate.path().join("src/dfa/dense.rs"))
         .find(|p| p.exists())
     else {
@@ -87,17 +137,54 @@ fn analysis_is_cheaper_than_parsing() {
     };
     let source = std::fs::read_to_string(path).unwrap();
     let language = crate::analysis::Language::Rust;
-    let rounds = 10;
-    let mut parse = std::time::Duration::ZERO;
-    let mut analysis = std::time::Duration::ZERO;
+    // Best of several rounds: the machine is shared, and the minimum is the least noisy estimate.
+    let rounds = 20;
+    let mut parse = std::time::Duration::MAX;
+    let mut analysis = std::time::Duration::MAX;
     for _ in 0..rounds {
         let start = std::time::Instant::now();
         let tree = language.parse(&source, None).unwrap();
-        parse += start.elapsed();
+        parse = parse.min(start.elapsed());
         let start = std::time::Instant::now();
         let result = super::super::analyze(&tree, &source);
-        analysis += start.elapsed();
+        analysis = analysis.min(start.elapsed());
         assert!(result.functions.len() > 100);
     }
-    assert!(analysis * 2 < parse, "analysis {analysis:?} vs parse {parse:?} over {rounds} rounds");
+    let limit = std::env::var("WECO_ANALYSIS_PARSE_RATIO")
+        .ok()
+        .and_then(|r| r.parse::<f64>().ok())
+        .unwrap_or(0.5);
+    assert!(
+        analysis.as_secs_f64() < parse.as_secs_f64() * limit,
+        "analysis {analysis:?} vs parse {parse:?} (best of {rounds})"
+    );
+}
+
+#[test]
+fn kind_id_table_agrees_with_node_kind_names() {
+    use crate::analysis::rust_lang::grammar::{Grammar, Kind, kind_for_name};
+    let source = "/// d\n#[a]\nuse a::{b as c, *};\nmod m { struct S { f: u8 } enum E { A } const C: u8 = 1; static D: u8 = 2; type T = u8; union U { a: u8 } }\ntrait Tr { fn s(&self); }\nimpl<'a> Tr for S { fn s(&self) { 'l: for x in 0..1 { while let Some(Point { x, y: ref z }) = q { loop { break 'l; } } } let c = |a: u8| a; c(1); v[0] += 1; v = w; m!(x); s::t(); if let Some(x) = y {} match q { Some(v) if v > 1 => {} _ => {} } } }\nmacro_rules! mm { () => {} }\nextern crate core;\n";
+    let tree = crate::analysis::Language::Rust.parse(source, None).unwrap();
+    let grammar = Grammar::get();
+    let mut cursor = tree.walk();
+    let mut seen = std::collections::HashSet::new();
+    'walk: loop {
+        let node = cursor.node();
+        let expected = if node.is_named() {
+            kind_for_name(node.kind())
+        } else {
+            Kind::Other
+        };
+        assert_eq!(grammar.kind(node), expected, "{}", node.kind());
+        seen.insert(format!("{expected:?}"));
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    assert!(seen.len() >= 30, "the sample covers most kinds: {seen:?}");
 }
