@@ -137,6 +137,10 @@ impl<'a> FnScan<'a> {
         }
         if let Some(parameters) = function.field(Field::Parameters) {
             scan.bind_parameters(parameters);
+            scan.note_signature_types(parameters);
+        }
+        if let Some(return_type) = function.child_by_field_name("return_type") {
+            scan.note_signature_types(return_type);
         }
         if let Some(body) = function.field(Field::Body) {
             let statements: Vec<Node<'_>> = named_children(body)
@@ -148,6 +152,30 @@ impl<'a> FnScan<'a> {
                 statements.len() == 1 && is_struct_construction(statements[0], source);
         }
         scan
+    }
+
+    /// Types named in the signature are dependencies too: consolidating a function needs the
+    /// structs its parameters and result are made of.
+    fn note_signature_types(&mut self, node: Node<'_>) {
+        let mut stack = vec![node];
+        while let Some(current) = stack.pop() {
+            match current.kind() {
+                "type_identifier" => {
+                    let name = text(current, self.source);
+                    if name != "Self" {
+                        self.add_candidate(vec![name.to_string()]);
+                    }
+                }
+                "scoped_type_identifier" => {
+                    if let Some(path) = super::imports::path_segments(current, self.source).and_then(|p| self.resolve_self(p)) {
+                        self.add_candidate(path);
+                    }
+                }
+                // Parameter names are bindings, not types.
+                "identifier" | "self_parameter" => {}
+                _ => stack.extend(named_children(current).into_iter().rev()),
+            }
+        }
     }
 
     fn bind_parameters(&mut self, parameters: Node<'_>) {

@@ -147,14 +147,8 @@ fn uses_are_calls_paths_types_and_constants_in_first_use_order() {
     let analysis = analyze(source);
     assert_eq!(
         uses_of(&analysis, "work"),
-        vec![
-            "helper",
-            "utils::normalize",
-            "Point",
-            "MAX",
-            "crate::a::f",
-            "Foo::new"
-        ]
+        // Signature types come first: consolidation needs the types a function takes and returns.
+        vec!["Item", "Point", "helper", "utils::normalize", "MAX", "crate::a::f", "Foo::new"]
     );
 }
 
