@@ -164,7 +164,7 @@ fn positions_use_the_negotiated_encoding_with_non_ascii_text() {
 
     let rust = copy_fixture("rust_crate");
     let path = rust.path().join("src/unicode.rs");
-    for (offered, name_start) in [(vec![], 20), (vec!["utf-8"], 23)] {
+    for (offered, name_start) in [(vec![], 17), (vec!["utf-8"], 20)] {
         let (mut client, _) = start(rust.path(), &offered);
         let uri = client.open(&path, "rust");
         let lenses = lenses(&mut client, &uri);
