@@ -108,58 +108,6 @@ fn a_function_without_a_body_or_name_is_skipped() {
     assert!(!names.contains(&"ext"));
 }
 
-/// Measures analysis against parsing on a large real file (regex-automata's dense DFA).
-/// Ignored by default: timing depends on the build profile and machine load.
-/// Run with `cargo test --release -p weco-lsp --lib rust_lang::tests::robustness::analysis_is_cheaper_than_parsing -- --ignored`.
-#[test]
-#[ignore]
-fn analysis_is_cheaper_than_parsing() {
-    let Some(home) = std::env::var_os("CARGO_HOME").or_else(|| {
-        std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo").into_os_string())
-    }) else {
-        return;
-    };
-    let registry = std::path::Path::new(&home).join("registry/src");
-    let Some(path) = std::fs::read_dir(&registry)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .flat_map(|index| {
-            std::fs::read_dir(index.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
-        .map(|krate| krate.path().join("src/dfa/dense.rs"))
-        .find(|p| p.exists())
-    else {
-        return;
-    };
-    let source = std::fs::read_to_string(path).unwrap();
-    let language = crate::analysis::Language::Rust;
-    // Best of several rounds: the machine is shared, and the minimum is the least noisy estimate.
-    let rounds = 20;
-    let mut parse = std::time::Duration::MAX;
-    let mut analysis = std::time::Duration::MAX;
-    for _ in 0..rounds {
-        let start = std::time::Instant::now();
-        let tree = language.parse(&source, None).unwrap();
-        parse = parse.min(start.elapsed());
-        let start = std::time::Instant::now();
-        let result = super::super::analyze(&tree, &source);
-        analysis = analysis.min(start.elapsed());
-        assert!(result.functions.len() > 100);
-    }
-    let limit = std::env::var("WECO_ANALYSIS_PARSE_RATIO")
-        .ok()
-        .and_then(|r| r.parse::<f64>().ok())
-        .unwrap_or(0.5);
-    assert!(
-        analysis.as_secs_f64() < parse.as_secs_f64() * limit,
-        "analysis {analysis:?} vs parse {parse:?} (best of {rounds})"
-    );
-}
-
 #[test]
 fn kind_id_table_agrees_with_node_kind_names() {
     use crate::analysis::rust_lang::grammar::{Grammar, Kind, kind_for_name};
