@@ -16,6 +16,7 @@ use crate::engine::OptimizerEvent;
 use crate::optimize::{self, PipelineError, PipelineEvent};
 use crate::task::{MetricKind, Placement, TaskRequest};
 
+#[derive(Debug)]
 pub struct Options {
     pub file: PathBuf,
     pub function: String,
