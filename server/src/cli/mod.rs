@@ -1,6 +1,7 @@
 //! Command-line entry points: argument parsing and dispatch to the server or a headless mode.
 
 pub mod analyze;
+pub mod consolidate;
 pub mod optimize;
 
 use std::io::Write;
@@ -15,6 +16,9 @@ Usage:
   weco-lsp analyze PATH... [--json]  list functions worth optimizing (JSON: one object per line)
   weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--apply]
                                      optimize one function in a terminal; --apply writes the result
+  weco-lsp consolidate FILE::FUNCTION
+                                     write one self-contained file with the function and the project
+                                     code it uses (.weco/<function>_consolidated/), to optimize as one file
 ";
 
 pub fn main(args: Vec<String>) -> ExitCode {
@@ -44,6 +48,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
         }
         Some("analyze") => analyze::run(&args[1..], &mut stdout),
         Some("optimize") => optimize::run(&args[1..], &mut stdout),
+        Some("consolidate") => consolidate::run(&args[1..], &mut stdout),
         Some(other) => fail(&format!("unknown command `{other}`\n\n{USAGE}")),
     }
 }

@@ -47,9 +47,47 @@ pub struct PendingResult {
     pub summary: String,
     pub report_path: PathBuf,
     pub harness_dir: PathBuf,
+    /// A result spanning several files (an optimized consolidated file mapped back): one entry
+    /// per changed file. Empty for a single-file result, described by `uri`, `path`, `version`,
+    /// `original` and `proposed`; for a multi-file one those describe the consolidated file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ResultFile>,
+}
+
+/// One file of a multi-file result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultFile {
+    pub uri: Uri,
+    pub path: PathBuf,
+    pub version: Option<i32>,
+    /// The file's text the change was computed against.
+    pub original: String,
+    pub proposed: String,
+    pub hunk_labels: Vec<String>,
+    /// Applied already (an editor may apply a multi-file result one document at a time).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub applied: bool,
 }
 
 impl PendingResult {
+    /// The files the result changes, in order. Hunk ids are global across them: the first file's
+    /// hunks are numbered from 0, each next file's continue where the previous file's stopped.
+    pub fn result_files(&self) -> Vec<ResultFile> {
+        if !self.files.is_empty() {
+            return self.files.clone();
+        }
+        vec![ResultFile {
+            uri: self.uri.clone(),
+            path: self.path.clone(),
+            version: self.version,
+            original: self.original.clone(),
+            proposed: self.proposed.clone(),
+            hunk_labels: self.hunk_labels.clone(),
+            applied: false,
+        }]
+    }
+
     pub fn file_in(harness_dir: &Path) -> PathBuf {
         harness_dir.join("result.json")
     }
@@ -198,6 +236,7 @@ mod tests {
             summary: "2x".into(),
             report_path: harness_dir.join("report.md"),
             harness_dir: harness_dir.clone(),
+            files: Vec::new(),
         };
         JobManager::default().store_result(result.clone());
         let restarted = JobManager::default();
@@ -205,5 +244,49 @@ mod tests {
         assert_eq!(restarted.result("../etc", &[root.path().to_path_buf()]), None);
         restarted.forget_result("f");
         assert!(!PendingResult::file_in(&harness_dir).exists());
+    }
+
+    #[test]
+    fn multi_file_results_survive_a_restart_and_old_single_file_ones_still_load() {
+        let root = tempfile::tempdir().unwrap();
+        let harness_dir = root.path().join(".weco/g");
+        std::fs::create_dir_all(&harness_dir).unwrap();
+        let file = |name: &str, original: &str, proposed: &str| ResultFile {
+            uri: format!("file:///p/{name}").parse().unwrap(),
+            path: format!("/p/{name}").into(),
+            version: None,
+            original: original.into(),
+            proposed: proposed.into(),
+            hunk_labels: vec!["change".into()],
+            applied: false,
+        };
+        let result = PendingResult {
+            task_id: "g".into(),
+            uri: "file:///p/.weco/g_consolidated/consolidated.py".parse().unwrap(),
+            path: "/p/.weco/g_consolidated/consolidated.py".into(),
+            function: "g".into(),
+            version: None,
+            original: "x\n".into(),
+            proposed: "y\n".into(),
+            hunk_labels: vec![],
+            metric_name: "speedup".into(),
+            goal: "max".into(),
+            baseline: Some(1.0),
+            best: Some(3.0),
+            summary: "3x".into(),
+            report_path: harness_dir.join("report.md"),
+            harness_dir: harness_dir.clone(),
+            files: vec![file("a.py", "a\n", "A\n"), file("b.py", "b\n", "B\n")],
+        };
+        JobManager::default().store_result(result.clone());
+        let loaded = JobManager::default().result("g", &[root.path().to_path_buf()]).expect("loaded");
+        assert_eq!(loaded, result);
+        assert_eq!(loaded.result_files().iter().map(|f| f.path.clone()).collect::<Vec<_>>(), vec![PathBuf::from("/p/a.py"), "/p/b.py".into()]);
+
+        let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(PendingResult::file_in(&harness_dir)).unwrap()).unwrap();
+        json.as_object_mut().unwrap().remove("files");
+        let single: PendingResult = serde_json::from_value(json).expect("a result.json without files loads");
+        assert_eq!(single.result_files().len(), 1);
+        assert_eq!(single.result_files()[0].original, "x\n");
     }
 }

@@ -4,6 +4,7 @@
 //! Frontends drive it with a channel of [`PipelineEvent`]s and a cancellation token; questions
 //! to the user (mode, workspace, apply) stay in the frontends.
 
+pub mod consolidated;
 pub mod status;
 pub mod verify;
 
@@ -152,6 +153,10 @@ pub async fn optimize(
     let original_text = std::fs::read_to_string(&task.original_path).unwrap_or_default();
     let mut engine_task = task.engine_task(settings.steps, Duration::from_secs(settings.eval_timeout));
     engine_task.function = Some(task.function.clone());
+    // In a consolidated file the slow code may sit in any piece: let rewrites look at every function.
+    if consolidated::table_for(&task.original_path).is_some() {
+        engine_task.function = None;
+    }
     engine_task.additional_instructions = settings.additional_instructions.clone();
     engine_task.model = settings.model.clone();
 

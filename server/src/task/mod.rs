@@ -229,11 +229,14 @@ fn fill_task_folder(
     let mut recorded_calls = None;
     let test_paths = layout::find_test_paths(&req.workspace_root);
     if needs_inputs && !test_paths.is_empty() {
+        // The tests call the project's own file, never a consolidated copy: record calls there.
+        let recorded_source = consolidated_origin(&req.source_path).unwrap_or_else(|| req.source_path.clone());
+        let (record_import_root, _) = pysig::module_path(&recorded_source);
         let settings = serde_json::json!({
-            "source_path": req.source_path,
+            "source_path": recorded_source,
             "function": req.function,
             "project_root": req.workspace_root,
-            "import_root": import_root,
+            "import_root": record_import_root,
             "test_paths": test_paths,
             "output": harness_dir.join("inputs.pkl"),
             "limit": 20,
@@ -297,4 +300,11 @@ fn fill_task_folder(
         backup,
         recorded_calls,
     })
+}
+
+/// The function's original file when `source` is a consolidated file (`.weco/<f>_consolidated/`).
+/// The consolidated file itself needs nothing special: its folder holds no `__init__.py`, so it is
+/// imported as a top-level module with no package, and its project imports were inlined.
+fn consolidated_origin(source: &Path) -> Option<PathBuf> {
+    crate::optimize::consolidated::table_for(source).map(|table| table.target_file)
 }

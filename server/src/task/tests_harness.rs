@@ -173,3 +173,23 @@ fn task_harness_folder_is_relocatable() {
     assert!(elsewhere.path().join("last_eval.json").exists() || output.contains("Constraint violated"));
     assert!(!task.dir.join("candidate_output.log").exists(), "nothing is written in the original folder");
 }
+
+#[test]
+fn task_harness_consolidated_file_is_imported_standalone_as_a_top_level_module() {
+    let (root, file) = package_project();
+    let consolidated = crate::consolidate::write_consolidated(root.path(), &file, "unique_weights").expect("consolidated");
+    assert!(consolidated.starts_with(root.path().canonicalize().unwrap().join(".weco/unique_weights_consolidated")));
+    let (import_root, module) = super::pysig::module_path(&consolidated);
+    assert_eq!((import_root.as_path(), module.as_str()), (consolidated.parent().unwrap(), "consolidated"));
+
+    let task = prepare_task(&request(root.path(), &consolidated, "unique_weights", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared from the consolidated file");
+    assert_eq!(task.inputs, InputOrigin::TypeHints);
+    assert_eq!(task.original_path, consolidated);
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("the consolidated copy runs without its package");
+    assert!((baseline.metric_value - 1.0).abs() < 1e-9, "{}", baseline.output);
+
+    let optimized = std::fs::read_to_string(&consolidated).unwrap().replace("if w not in out:", "if w not in set(out):");
+    let output = evaluate_variant(&task, &optimized);
+    assert!(speedup_of(&output) > 0.0, "a correct candidate of the consolidated file is accepted:\n{output}");
+}

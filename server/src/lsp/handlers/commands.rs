@@ -36,7 +36,7 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
         ext::CMD_CONSOLIDATE => {
             let target: FunctionTarget = serde_json::from_value(argument)
                 .map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
-            say(session, MessageType::INFO, format!("weco: consolidating `{}` is not available in this build yet.", target.function)).await;
+            tokio::spawn(super::consolidate::start(session.clone(), target));
             Ok(None)
         }
         ext::CMD_CANCEL => {

@@ -1,6 +1,7 @@
 //! Request and notification handlers, grouped by LSP area.
 
 pub mod commands;
+pub mod consolidate;
 pub mod features;
 pub mod lifecycle;
 pub mod optimize;

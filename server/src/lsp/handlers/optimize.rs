@@ -63,6 +63,18 @@ pub async fn start(session: Arc<Session>, target: FunctionTarget) {
     {
         return say(&session, MessageType::WARNING, format!("weco: save {} first; the optimization starts from the file on disk.", path.display())).await;
     }
+    spawn_job(session, target, path, language, JobSource::File).await;
+}
+
+/// What a job optimizes: the function in its own file, or a consolidated file whose result is
+/// mapped back to the files its pieces came from.
+pub enum JobSource {
+    File,
+    Consolidated(Box<super::consolidate::ConsolidatedJob>),
+}
+
+/// Registers the job (one per function) and runs it in the background.
+pub async fn spawn_job(session: Arc<Session>, target: FunctionTarget, path: std::path::PathBuf, language: Language, source: JobSource) {
     let job = match session.jobs.start(&target.uri, &target.function) {
         Ok(job) => job,
         Err(existing) => {
@@ -71,7 +83,7 @@ pub async fn start(session: Arc<Session>, target: FunctionTarget) {
     };
     tokio::spawn(async move {
         let job_id = job.job_id;
-        run_job(&session, job, path, language, target).await;
+        run_job(&session, job, path, language, target, source).await;
         session.jobs.finish(job_id);
         refresh_lenses(&session).await;
     });
@@ -83,8 +95,13 @@ async fn refresh_lenses(session: &Session) {
     }
 }
 
-async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathBuf, language: Language, target: FunctionTarget) {
+async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathBuf, language: Language, target: FunctionTarget, source: JobSource) {
     let root = session.root_for(&path);
+    // The file the task copies and the optimizer rewrites.
+    let source_path = match &source {
+        JobSource::File => path.clone(),
+        JobSource::Consolidated(consolidated) => consolidated.file.clone(),
+    };
     let settings = session.settings();
     let mut profile = Profile::load_or_create(&root);
 
@@ -104,15 +121,15 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
     let question = format!(
         "Where should weco work on `{}`?\n\nIsolated: copies in .weco/<task>/, your code is untouched until you apply. In-place: {} is rewritten at every step (backed up first).",
         target.function,
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        source_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     );
     let placement = match ask(session, question, &[WORKSPACE_ISOLATED, WORKSPACE_IN_PLACE]).await.as_deref() {
         Some(WORKSPACE_ISOLATED) => Placement::Isolated,
         Some(WORKSPACE_IN_PLACE) => {
             let confirm = format!(
                 "In-place rewrites {} with candidate code during every evaluation. A copy is saved to {}.backup first. Continue?",
-                path.display(),
-                path.display()
+                source_path.display(),
+                source_path.display()
             );
             match ask(session, confirm, &[CONFIRM_IN_PLACE, ANSWER_CANCEL]).await.as_deref() {
                 Some(CONFIRM_IN_PLACE) => Placement::InPlace,
@@ -138,7 +155,7 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
     let progress = begin_progress(session, &job, &target.function).await;
     let request = TaskRequest {
         workspace_root: root.clone(),
-        source_path: path.clone(),
+        source_path,
         function: target.function.clone(),
         language,
         metric: metric_kind(&settings),
@@ -260,15 +277,14 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
         session.set_run_diagnostics(&target.uri, Vec::new());
         super::text_document::republish(session, &target.uri).await;
     }
-    offer_result(session, &job, &target, result, version_at_start).await;
+    match source {
+        JobSource::File => offer_result(session, &job, &target, result, version_at_start).await,
+        JobSource::Consolidated(consolidated) => super::consolidate::offer_result(session, &job, &target, result, *consolidated).await,
+    }
 }
 
 async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &FunctionTarget, result: PipelineResult, version: Option<i32>) {
-    let state = match result.outcome {
-        crate::engine::RunOutcome::Completed => RunState::Finished,
-        crate::engine::RunOutcome::Cancelled => RunState::Cancelled,
-        crate::engine::RunOutcome::Failed => RunState::Failed,
-    };
+    let state = run_state(&result);
     let best = result.summary.best_metric;
     let report_note = format!("The report is in {}.", result.report_path.display());
     send_status(session, job, &result.task.name, &result.task.metric, state, result.summary.steps.len() as u32, result.summary.steps.len() as u32, best, &result.summary.outcome, "").await;
@@ -297,6 +313,7 @@ async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &Functio
         summary: summary.clone(),
         report_path: result.report_path.clone(),
         harness_dir: result.task.harness_dir.clone(),
+        files: Vec::new(),
     };
     session.jobs.store_result(pending.clone());
     let question = format!("weco · `{}`: {summary}. Apply the change to {}? {report_note}", target.function, result.task.original_path.display());
@@ -309,7 +326,15 @@ async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &Functio
     }
 }
 
-fn describe_win(result: &PipelineResult) -> String {
+pub(super) fn run_state(result: &PipelineResult) -> RunState {
+    match result.outcome {
+        crate::engine::RunOutcome::Completed => RunState::Finished,
+        crate::engine::RunOutcome::Cancelled => RunState::Cancelled,
+        crate::engine::RunOutcome::Failed => RunState::Failed,
+    }
+}
+
+pub(super) fn describe_win(result: &PipelineResult) -> String {
     let v = result.summary.verification.as_ref();
     let speed = match (v.and_then(|v| v.baseline_seconds_per_call), v.and_then(|v| v.best_seconds_per_call)) {
         (Some(before), Some(after)) => format!(": {} → {} per call", crate::results::report::format_seconds(before), crate::results::report::format_seconds(after)),
@@ -351,7 +376,7 @@ async fn end_progress(session: &Session, token: &Option<ProgressToken>, message:
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn send_status(session: &Session, job: &RunningJob, task_id: &str, metric: &str, state: RunState, step: u32, total: u32, best: Option<f64>, message: &str, backend: &str) {
+pub(super) async fn send_status(session: &Session, job: &RunningJob, task_id: &str, metric: &str, state: RunState, step: u32, total: u32, best: Option<f64>, message: &str, backend: &str) {
     let params = RunStatusParams {
         task_id: task_id.to_string(),
         uri: job.uri.clone(),
