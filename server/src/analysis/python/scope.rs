@@ -9,9 +9,33 @@ use super::{heuristics, imports};
 use crate::analysis::{
     score, ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU16;
 use tree_sitter::Node;
+
+/// A small, fast hasher for the short name keys of scopes (the FxHash mix used by rustc):
+/// the walk hashes several names per identifier, and SipHash would dominate the walk's cost.
+#[derive(Default)]
+pub(super) struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<NameHasher>>;
+type HashSet<K> = StdHashSet<K, BuildHasherDefault<NameHasher>>;
 
 /// How an identifier in a subtree is used, inherited from the parent down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,11 +113,11 @@ impl<'s> Frame<'s> {
             function_index: usize::MAX,
             is_method: false,
             cached: false,
-            params: HashSet::new(),
-            locals: HashSet::new(),
-            declared_outer: HashSet::new(),
+            params: HashSet::default(),
+            locals: HashSet::default(),
+            declared_outer: HashSet::default(),
             raw_uses: Vec::new(),
-            values: HashMap::new(),
+            values: HashMap::default(),
             loops: Vec::new(),
             any_loop: false,
             max_depth: 0,
@@ -167,7 +191,7 @@ pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
         functions: Vec::new(),
         symbols: Vec::new(),
         imports: Vec::new(),
-        constant_names: HashSet::new(),
+        constant_names: HashSet::default(),
     };
     let mut cursor = tree.root_node().walk();
     'walk: loop {
@@ -604,7 +628,7 @@ impl<'s, 't> Walker<'s, 't> {
         let is_local = |name: &str| {
             frame.params.contains(name) || (frame.locals.contains(name) && !frame.declared_outer.contains(name))
         };
-        let mut seen: HashSet<&[&str]> = HashSet::new();
+        let mut seen: HashSet<&[&str]> = HashSet::default();
         let mut free: Vec<Vec<&'s str>> = Vec::new();
         for path in &frame.raw_uses {
             let first = path[0];
