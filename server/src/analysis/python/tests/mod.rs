@@ -1,11 +1,11 @@
 //! Tests for Python analysis, on small snippets parsed for real.
 
-mod reasons;
 mod quiet;
-mod structure;
+mod reasons;
 mod robustness;
+mod structure;
 
-use crate::analysis::{analyze_source, FileAnalysis, FunctionInfo, Language, ReasonKind};
+use crate::analysis::{FileAnalysis, FunctionInfo, Language, ReasonKind, analyze_source};
 
 fn analyze(source: &str) -> FileAnalysis {
     analyze_source(Language::Python, source)

@@ -11,7 +11,8 @@ fn membership_in_dicts_sets_and_strings_is_fine() {
 
 #[test]
 fn membership_in_a_short_literal_list_is_fine() {
-    let src = "def f(xs):\n    n = 0\n    for x in xs:\n        if x in ['a', 'b']:\n            n += 1\n    return n\n";
+    let src =
+        "def f(xs):\n    n = 0\n    for x in xs:\n        if x in ['a', 'b']:\n            n += 1\n    return n\n";
     assert!(!kinds(&only_f(src)).contains(&ReasonKind::ListMembershipInLoop));
 }
 
@@ -24,7 +25,8 @@ fn membership_outside_a_loop_is_fine() {
 #[test]
 fn recursion_with_lru_cache_or_functools_cache_is_fine() {
     for decorator in ["@lru_cache(maxsize=None)", "@functools.cache", "@functools.lru_cache", "@cache"] {
-        let src = format!("{decorator}\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n");
+        let src =
+            format!("{decorator}\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n");
         let analysis = analyze(&src);
         let fib = function(&analysis, "fib");
         assert!(!kinds(fib).contains(&ReasonKind::UncachedRecursion), "{decorator}: {:?}", fib.reasons);

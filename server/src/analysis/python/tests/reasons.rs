@@ -4,7 +4,11 @@ use super::{kinds, only_f};
 use crate::analysis::ReasonKind;
 
 fn reason_text<'a>(source: &'a str, function: &crate::analysis::FunctionInfo, kind: ReasonKind) -> (&'a str, String) {
-    let reason = function.reasons.iter().find(|r| r.kind == kind).unwrap_or_else(|| panic!("no {kind:?} in {:?}", function.reasons));
+    let reason = function
+        .reasons
+        .iter()
+        .find(|r| r.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} in {:?}", function.reasons));
     (&source[reason.range.clone()], reason.message.clone())
 }
 
@@ -21,7 +25,8 @@ fn nested_for_loops_are_reported_with_their_depth() {
 
 #[test]
 fn comprehension_inside_a_loop_counts_as_a_nested_loop() {
-    let src = "def f(rows):\n    out = 0\n    for row in rows:\n        out += sum([c * 2 for c in row])\n    return out\n";
+    let src =
+        "def f(rows):\n    out = 0\n    for row in rows:\n        out += sum([c * 2 for c in row])\n    return out\n";
     let (_, message) = reason_text(src, &only_f(src), ReasonKind::NestedLoops);
     assert!(message.contains("2 deep"), "{message}");
 }
