@@ -3,8 +3,9 @@
 //! Each check looks only at a node and its direct children (never a whole subtree), so the
 //! checks add constant work per node to the single walk in `scope`.
 
+use super::frame::{FrameKind, ValueKind};
 use super::grammar::Tag;
-use super::scope::{FrameKind, ValueKind, Walker};
+use super::scope::Walker;
 use crate::analysis::{ByteRange, ReasonKind};
 use tree_sitter::Node;
 
@@ -149,7 +150,8 @@ pub(super) fn call(w: &mut Walker, node: Node) {
     let fields = &w.grammar.fields;
     let Some(function) = w.grammar.child(node, fields.function) else { return };
     let (frame_name, is_method) = w.frames.last().map_or(("", false), |f| (f.name, f.is_method));
-    let args = arguments(w, node);
+    // Only calls inside loops look at their arguments; most calls are not in loops.
+    let args = if depth >= 1 { arguments(w, node) } else { Vec::new() };
     let range = node.byte_range();
     let mut findings = Vec::new();
     let mut recursive = false;
@@ -169,7 +171,11 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                     range: range.clone(),
                 });
             }
-            if depth >= 2 && matches!(name, "list" | "dict" | "set" | "deepcopy") && args.len() == 1 && is_loop_invariant(w, args[0]) {
+            if depth >= 2
+                && matches!(name, "list" | "dict" | "set" | "deepcopy")
+                && args.len() == 1
+                && is_loop_invariant(w, args[0])
+            {
                 findings.push(allocation_finding(w, node, args[0]));
             }
         }
@@ -223,13 +229,16 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                 }
             }
             if depth >= 2 {
-                let module_copy = object_name == Some("copy") && matches!(attribute, "copy" | "deepcopy") && args.len() == 1;
+                let module_copy =
+                    object_name == Some("copy") && matches!(attribute, "copy" | "deepcopy") && args.len() == 1;
                 if module_copy && is_loop_invariant(w, args[0]) {
                     findings.push(allocation_finding(w, node, args[0]));
-                } else if attribute == "copy" && args.is_empty() && object.is_some_and(|o| is_loop_invariant(w, o)) {
-                    if let Some(object) = object {
-                        findings.push(allocation_finding(w, node, object));
-                    }
+                } else if let Some(object) = object
+                    && attribute == "copy"
+                    && args.is_empty()
+                    && is_loop_invariant(w, object)
+                {
+                    findings.push(allocation_finding(w, node, object));
                 }
             }
         }
@@ -421,4 +430,30 @@ fn only_statement<'t>(w: &Walker, block: Node<'t>) -> Option<Node<'t>> {
     let mut statements = block.named_children(&mut cursor).filter(|c| w.tag(*c) != Tag::Comment);
     let first = statements.next()?;
     statements.next().is_none().then_some(first)
+}
+
+pub(super) fn nested_loops_message(depth: usize) -> String {
+    let power = match depth {
+        2 => "²".to_string(),
+        3 => "³".to_string(),
+        d => format!("^{d}"),
+    };
+    format!(
+        "Loops are nested {depth} deep: the innermost body runs once for every combination of the outer \
+         iterations (O(n{power}) for inputs of size n); a dict/set lookup or a single pass can often replace the inner loop"
+    )
+}
+
+pub(super) fn recursion_message(name: &str, calls: usize) -> String {
+    if calls >= 2 {
+        format!(
+            "`{name}` calls itself {calls} times per call without caching: the same arguments are recomputed over and \
+             over (exponential time for branching recursion); `@functools.cache` or a memo dict makes each argument cost once"
+        )
+    } else {
+        format!(
+            "`{name}` calls itself without caching: repeated arguments are recomputed, and deep inputs can hit Python's \
+             recursion limit; `@functools.cache` or an iterative version avoids both"
+        )
+    }
 }

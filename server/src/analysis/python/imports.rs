@@ -30,10 +30,8 @@ pub(super) fn bindings(statement: Node, source: &str) -> Vec<ImportBinding> {
                     }
                     // `import a.b as c` binds `c` to the module `a.b` itself.
                     Tag::AliasedImport => {
-                        let path = grammar
-                            .child(name, fields.name)
-                            .map(|n| dotted_segments(n, source))
-                            .unwrap_or_default();
+                        let path =
+                            grammar.child(name, fields.name).map(|n| dotted_segments(n, source)).unwrap_or_default();
                         let alias = grammar.child(name, fields.alias).map(|n| text(n, source));
                         if let (false, Some(alias)) = (path.is_empty(), alias) {
                             out.push(ImportBinding {
@@ -73,16 +71,16 @@ pub(super) fn bindings(statement: Node, source: &str) -> Vec<ImportBinding> {
                 if item.is_empty() || local.is_empty() {
                     continue;
                 }
-                out.push(ImportBinding { local_name: local, module: module.clone(), item: Some(item), range: range.clone() });
+                out.push(ImportBinding {
+                    local_name: local,
+                    module: module.clone(),
+                    item: Some(item),
+                    range: range.clone(),
+                });
             }
             let mut cursor = statement.walk();
             if statement.children(&mut cursor).any(|child| child.kind() == "wildcard_import") {
-                out.push(ImportBinding {
-                    local_name: "*".to_string(),
-                    module,
-                    item: Some("*".to_string()),
-                    range,
-                });
+                out.push(ImportBinding { local_name: "*".to_string(), module, item: Some("*".to_string()), range });
             }
         }
         _ => {}
@@ -140,7 +138,11 @@ pub(super) fn module_name(relative_path: &Path) -> Option<Vec<String>> {
 }
 
 /// See [`super::resolve_module`].
-pub(super) fn resolve_module(importer: &[String], importer_is_package: bool, module: &ModuleRef) -> Option<Vec<String>> {
+pub(super) fn resolve_module(
+    importer: &[String],
+    importer_is_package: bool,
+    module: &ModuleRef,
+) -> Option<Vec<String>> {
     let ModuleRef::Python { level, path } = module else {
         return None;
     };

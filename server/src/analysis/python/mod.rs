@@ -4,6 +4,8 @@
 //! nesting, and asks `heuristics` about each node on the way; `imports` reads import statements
 //! and resolves module names. Node kinds and fields are resolved to ids once (`grammar`).
 
+mod builtins;
+mod frame;
 mod grammar;
 mod heuristics;
 mod imports;

@@ -4,12 +4,11 @@
 //! The walk is iterative (a `TreeCursor` plus an explicit stack), so arbitrarily deep code cannot
 //! overflow the thread's stack, and it visits every node once.
 
+use super::builtins::is_builtin;
+use super::frame::{Frame, FrameKind, HashSet, Value, ValueKind};
 use super::grammar::{Grammar, Tag};
 use super::{heuristics, imports};
-use crate::analysis::{
-    score, ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind,
-};
-use std::collections::{HashMap, HashSet};
+use crate::analysis::{ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind, score};
 use std::num::NonZeroU16;
 use tree_sitter::Node;
 
@@ -27,104 +26,6 @@ enum Mode {
     /// Inside a `case` pattern: bare names capture, dotted names are values.
     CasePattern,
     Ignore,
-}
-
-/// What a name is known to hold, as far as a cheap local look can tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ValueKind {
-    List,
-    Dict,
-    Set,
-    Str,
-    Other,
-}
-
-/// The latest binding of a name in a scope: its kind and the loop depth it was bound at.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Value {
-    pub kind: ValueKind,
-    pub loop_depth: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum FrameKind {
-    Module,
-    Class,
-    Function,
-}
-
-/// One scope being walked.
-pub(super) struct Frame<'s> {
-    pub kind: FrameKind,
-    pub name: &'s str,
-    pub qualified_name: String,
-    /// Reachable from outside as `Class.attr` chains from the module (module, classes in classes).
-    exported: bool,
-    function_index: usize,
-    pub is_method: bool,
-    pub cached: bool,
-    params: HashSet<&'s str>,
-    locals: HashSet<&'s str>,
-    declared_outer: HashSet<&'s str>,
-    raw_uses: Vec<Vec<&'s str>>,
-    pub values: HashMap<&'s str, Value>,
-    /// Ranges of the loops enclosing the node being visited, outermost first.
-    pub loops: Vec<ByteRange>,
-    any_loop: bool,
-    max_depth: usize,
-    deepest_nest: ByteRange,
-    statements: usize,
-    pub recursive_calls: Vec<ByteRange>,
-    pub memo_seen: bool,
-    pub reasons: Vec<Reason>,
-}
-
-impl<'s> Frame<'s> {
-    fn new(kind: FrameKind, name: &'s str, qualified_name: String, exported: bool) -> Self {
-        Frame {
-            kind,
-            name,
-            qualified_name,
-            exported,
-            function_index: usize::MAX,
-            is_method: false,
-            cached: false,
-            params: HashSet::new(),
-            locals: HashSet::new(),
-            declared_outer: HashSet::new(),
-            raw_uses: Vec::new(),
-            values: HashMap::new(),
-            loops: Vec::new(),
-            any_loop: false,
-            max_depth: 0,
-            deepest_nest: 0..0,
-            statements: 0,
-            recursive_calls: Vec::new(),
-            memo_seen: false,
-            reasons: Vec::new(),
-        }
-    }
-
-    pub fn loop_depth(&self) -> usize {
-        self.loops.len()
-    }
-
-    pub fn is_param(&self, name: &str) -> bool {
-        self.params.contains(name)
-    }
-
-    /// Records a reason, keeping at most a handful per kind so one hot spot cannot flood the list.
-    pub fn add_reason(&mut self, kind: ReasonKind, message: String, range: ByteRange) {
-        const MAX_PER_KIND: usize = 8;
-        if self.reasons.iter().filter(|r| r.kind == kind).count() < MAX_PER_KIND {
-            self.reasons.push(Reason { kind, message, range });
-        }
-    }
-
-    fn bind(&mut self, name: &'s str, value: Value) {
-        self.locals.insert(name);
-        self.values.insert(name, value);
-    }
 }
 
 /// A node on the walk's stack.
@@ -167,7 +68,7 @@ pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
         functions: Vec::new(),
         symbols: Vec::new(),
         imports: Vec::new(),
-        constant_names: HashSet::new(),
+        constant_names: HashSet::default(),
     };
     let mut cursor = tree.root_node().walk();
     'walk: loop {
@@ -239,23 +140,13 @@ impl<'s, 't> Walker<'s, 't> {
         }
 
         let pushed_loops = self.push_loops(tag, field);
-        let mut entry = Entry {
-            node,
-            tag,
-            mode,
-            pushed_frame: false,
-            pushed_loops,
-            comprehension_clauses: 0,
-            clauses_seen: 0,
-        };
+        let mut entry =
+            Entry { node, tag, mode, pushed_frame: false, pushed_loops, comprehension_clauses: 0, clauses_seen: 0 };
         let mut descend = true;
         match tag {
             Tag::Identifier => self.identifier(node, field, mode),
-            Tag::Attribute => {
-                if !(parent_tag == Tag::Attribute && field == fields.object) {
-                    self.attribute_chain(node);
-                }
-            }
+            // Only the outermost attribute of a chain records it.
+            Tag::Attribute if !(parent_tag == Tag::Attribute && field == fields.object) => self.attribute_chain(node),
             Tag::FunctionDefinition => {
                 self.open_function(node);
                 entry.pushed_frame = true;
@@ -269,7 +160,10 @@ impl<'s, 't> Walker<'s, 't> {
                 descend = false;
             }
             Tag::FutureImportStatement | Tag::Comment => descend = false,
-            Tag::ListComprehension | Tag::SetComprehension | Tag::DictionaryComprehension | Tag::GeneratorExpression => {
+            Tag::ListComprehension
+            | Tag::SetComprehension
+            | Tag::DictionaryComprehension
+            | Tag::GeneratorExpression => {
                 let mut cursor = node.walk();
                 entry.comprehension_clauses =
                     node.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::ForInClause).count();
@@ -304,7 +198,10 @@ impl<'s, 't> Walker<'s, 't> {
         let levels = match parent.tag {
             Tag::ForStatement if field == fields.body => 1,
             Tag::WhileStatement if field == fields.body || field == fields.condition => 1,
-            Tag::ListComprehension | Tag::SetComprehension | Tag::DictionaryComprehension | Tag::GeneratorExpression => {
+            Tag::ListComprehension
+            | Tag::SetComprehension
+            | Tag::DictionaryComprehension
+            | Tag::GeneratorExpression => {
                 if tag == Tag::ForInClause {
                     parent.clauses_seen += 1;
                     parent.clauses_seen - 1
@@ -337,9 +234,7 @@ impl<'s, 't> Walker<'s, 't> {
     fn is_docstring(&self, node: Node) -> bool {
         self.tag(node) == Tag::ExpressionStatement
             && node.named_child_count() == 1
-            && node
-                .named_child(0)
-                .is_some_and(|c| matches!(self.tag(c), Tag::String | Tag::ConcatenatedString))
+            && node.named_child(0).is_some_and(|c| matches!(self.tag(c), Tag::String | Tag::ConcatenatedString))
     }
 
     fn identifier(&mut self, node: Node, field: u16, mode: Mode) {
@@ -405,24 +300,23 @@ impl<'s, 't> Walker<'s, 't> {
     fn bound_value(&self, name: &str, parent_tag: Tag, parent: Node, field: u16) -> Value {
         let depth = self.frames.last().map_or(0, Frame::loop_depth);
         let fields = &self.grammar.fields;
-        if parent_tag == Tag::AugmentedAssignment {
-            if let Some(previous) = self.frames.last().and_then(|f| f.values.get(name)) {
-                return *previous;
-            }
+        let previous = self.frames.last().and_then(|f| f.values.get(name)).copied();
+        if let (Tag::AugmentedAssignment, Some(previous)) = (parent_tag, previous) {
+            return previous;
         }
         if parent_tag == Tag::Assignment && field == fields.left {
-            if let Some(right) = self.grammar.child(parent, fields.right) {
-                if heuristics::accumulates_into(self, right, name) {
-                    if let Some(previous) = self.frames.last().and_then(|f| f.values.get(name)) {
-                        return *previous;
-                    }
-                }
+            if let Some(right) = self.grammar.child(parent, fields.right)
+                && let Some(previous) = previous
+                && heuristics::accumulates_into(self, right, name)
+            {
+                return previous;
             }
-            let mut kind = self.grammar.child(parent, fields.right).map_or(ValueKind::Other, |r| heuristics::value_kind(self, r));
-            if kind == ValueKind::Other {
-                if let Some(annotation) = self.grammar.child(parent, fields.type_) {
-                    kind = annotation_kind(self.text(annotation));
-                }
+            let mut kind =
+                self.grammar.child(parent, fields.right).map_or(ValueKind::Other, |r| heuristics::value_kind(self, r));
+            if kind == ValueKind::Other
+                && let Some(annotation) = self.grammar.child(parent, fields.type_)
+            {
+                kind = annotation_kind(self.text(annotation));
             }
             return Value { kind, loop_depth: depth };
         }
@@ -582,16 +476,12 @@ impl<'s, 't> Walker<'s, 't> {
 
     fn has_cache_decorator(&self, decorated: Node) -> bool {
         let mut cursor = decorated.walk();
-        let result = decorated
-            .named_children(&mut cursor)
-            .filter(|c| self.tag(*c) == Tag::Decorator)
-            .any(|decorator| {
-                let text = self.text(decorator).trim_start_matches('@');
-                let callee = text.split('(').next().unwrap_or("").trim();
-                let last = callee.rsplit('.').next().unwrap_or("");
-                matches!(last, "cache" | "lru_cache" | "cached" | "memoize" | "memoized" | "cached_property")
-            });
-        result
+        decorated.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::Decorator).any(|decorator| {
+            let text = self.text(decorator).trim_start_matches('@');
+            let callee = text.split('(').next().unwrap_or("").trim();
+            let last = callee.rsplit('.').next().unwrap_or("");
+            matches!(last, "cache" | "lru_cache" | "cached" | "memoize" | "memoized" | "cached_property")
+        })
     }
 
     /// Pops the innermost scope; for a function, fills in its `FunctionInfo` and hands the names
@@ -604,7 +494,7 @@ impl<'s, 't> Walker<'s, 't> {
         let is_local = |name: &str| {
             frame.params.contains(name) || (frame.locals.contains(name) && !frame.declared_outer.contains(name))
         };
-        let mut seen: HashSet<&[&str]> = HashSet::new();
+        let mut seen: HashSet<&[&str]> = HashSet::default();
         let mut free: Vec<Vec<&'s str>> = Vec::new();
         for path in &frame.raw_uses {
             let first = path[0];
@@ -621,39 +511,35 @@ impl<'s, 't> Walker<'s, 't> {
         if frame.max_depth >= 2 {
             reasons.push(Reason {
                 kind: ReasonKind::NestedLoops,
-                message: nested_loops_message(frame.max_depth),
+                message: heuristics::nested_loops_message(frame.max_depth),
                 range: frame.deepest_nest.clone(),
             });
         }
-        if let Some(first_call) = frame.recursive_calls.first() {
-            if !frame.cached && !frame.memo_seen {
-                reasons.push(Reason {
-                    kind: ReasonKind::UncachedRecursion,
-                    message: recursion_message(frame.name, frame.recursive_calls.len()),
-                    range: first_call.clone(),
-                });
-            }
+        if let Some(first_call) = frame.recursive_calls.first()
+            && !frame.cached
+            && !frame.memo_seen
+        {
+            reasons.push(Reason {
+                kind: ReasonKind::UncachedRecursion,
+                message: heuristics::recursion_message(frame.name, frame.recursive_calls.len()),
+                range: first_call.clone(),
+            });
         }
         reasons.sort_by_key(|r| (r.range.start, r.kind));
-        let trivial = !frame.any_loop && frame.recursive_calls.is_empty() && frame.statements <= 2 && reasons.is_empty();
+        let trivial =
+            !frame.any_loop && frame.recursive_calls.is_empty() && frame.statements <= 2 && reasons.is_empty();
         if let Some(info) = self.functions.get_mut(frame.function_index) {
             info.score = score(&reasons);
             info.reasons = reasons;
             info.trivial = trivial;
-            info.uses = free
-                .into_iter()
-                .map(|path| NameUse { path: path.into_iter().map(str::to_string).collect() })
-                .collect();
+            info.uses =
+                free.into_iter().map(|path| NameUse { path: path.into_iter().map(str::to_string).collect() }).collect();
         }
     }
 }
 
 fn qualify(outer: &str, name: &str) -> String {
-    if outer.is_empty() {
-        name.to_string()
-    } else {
-        format!("{outer}.{name}")
-    }
+    if outer.is_empty() { name.to_string() } else { format!("{outer}.{name}") }
 }
 
 /// The mode of a child, from its parent's tag and mode and the field it sits in.
@@ -717,67 +603,4 @@ fn annotation_kind(annotation: &str) -> ValueKind {
         "str" => ValueKind::Str,
         _ => ValueKind::Other,
     }
-}
-
-fn nested_loops_message(depth: usize) -> String {
-    let power = match depth {
-        2 => "²".to_string(),
-        3 => "³".to_string(),
-        d => format!("^{d}"),
-    };
-    format!(
-        "Loops are nested {depth} deep: the innermost body runs once for every combination of the outer \
-         iterations (O(n{power}) for inputs of size n); a dict/set lookup or a single pass can often replace the inner loop"
-    )
-}
-
-fn recursion_message(name: &str, calls: usize) -> String {
-    if calls >= 2 {
-        format!(
-            "`{name}` calls itself {calls} times per call without caching: the same arguments are recomputed over and \
-             over (exponential time for branching recursion); `@functools.cache` or a memo dict makes each argument cost once"
-        )
-    } else {
-        format!(
-            "`{name}` calls itself without caching: repeated arguments are recomputed, and deep inputs can hit Python's \
-             recursion limit; `@functools.cache` or an iterative version avoids both"
-        )
-    }
-}
-
-/// Names that need no definition in the project: Python's builtins plus `self`/`cls` and module dunders.
-pub(super) fn is_builtin(name: &str) -> bool {
-    use std::sync::OnceLock;
-    static BUILTINS: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    BUILTINS
-        .get_or_init(|| {
-            const NAMES: &[&str] = &[
-                "self", "cls", "__name__", "__file__", "__doc__", "__debug__", "__builtins__", "__spec__",
-                "__package__", "__loader__", "__class__", "__dict__", "__annotations__", "abs", "aiter", "all",
-                "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr",
-                "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir", "divmod",
-                "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr",
-                "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance", "issubclass",
-                "iter", "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next", "object",
-                "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round",
-                "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type",
-                "vars", "zip", "__import__", "NotImplemented", "Ellipsis", "BaseException",
-                "BaseExceptionGroup", "Exception", "ExceptionGroup", "ArithmeticError", "AssertionError",
-                "AttributeError", "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning",
-                "ChildProcessError", "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError",
-                "ConnectionResetError", "DeprecationWarning", "EOFError", "EncodingWarning", "EnvironmentError",
-                "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning", "GeneratorExit",
-                "IOError", "ImportError", "ImportWarning", "IndentationError", "IndexError", "InterruptedError",
-                "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
-                "ModuleNotFoundError", "NameError", "NotADirectoryError", "NotImplementedError", "OSError",
-                "OverflowError", "PendingDeprecationWarning", "PermissionError", "ProcessLookupError",
-                "RecursionError", "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning",
-                "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError",
-                "SystemExit", "TabError", "TimeoutError", "TypeError", "UnboundLocalError",
-                "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError",
-                "UnicodeWarning", "UserWarning", "ValueError", "Warning", "ZeroDivisionError",
-            ];
-            NAMES.iter().copied().collect()
-        })
-        .contains(name)
 }
