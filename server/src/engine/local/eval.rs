@@ -39,12 +39,15 @@ pub struct EvalResult {
 /// The scratch folder is removed afterwards.
 pub async fn evaluate(task: &EngineTask, code: &str, scratch: &Path, cancel: &CancellationToken) -> EvalResult {
     let prepared = {
-        let (dir, scratch, source, code) = (task.dir.clone(), scratch.to_path_buf(), task.source_file.clone(), code.to_string());
+        let (dir, scratch, source, code) =
+            (task.dir.clone(), scratch.to_path_buf(), task.source_file.clone(), code.to_string());
         tokio::task::spawn_blocking(move || prepare_scratch(&dir, &scratch, &source, &code)).await
     };
     let result = match prepared {
         Ok(Ok(())) => run_command(&task.eval_command, scratch, task.eval_timeout, cancel).await,
-        Ok(Err(error)) => (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO),
+        Ok(Err(error)) => {
+            (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO)
+        }
         Err(error) => (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO),
     };
     let scratch_owned = scratch.to_path_buf();
@@ -216,10 +219,8 @@ fn last_meaningful_line(output: &str) -> Option<String> {
 
 /// `Constraint violated:` lines fail the step; otherwise the last `metric: number` line is the result.
 pub fn interpret_output(output: &str, metric: &str) -> EvalOutcome {
-    let violations: Vec<&str> = output
-        .lines()
-        .filter_map(|line| line.find("Constraint violated:").map(|at| line[at..].trim()))
-        .collect();
+    let violations: Vec<&str> =
+        output.lines().filter_map(|line| line.find("Constraint violated:").map(|at| line[at..].trim())).collect();
     if !violations.is_empty() {
         return EvalOutcome::Failed(violations.join("; "));
     }

@@ -107,7 +107,8 @@ impl RunDir {
             "output_file": relative,
             "output_length": output.chars().count(),
         });
-        let mut log = std::fs::OpenOptions::new().create(true).append(true).open(self.root.join("exec_output.jsonl"))?;
+        let mut log =
+            std::fs::OpenOptions::new().create(true).append(true).open(self.root.join("exec_output.jsonl"))?;
         writeln!(log, "{line}")
     }
 

@@ -183,6 +183,16 @@ mod tests {
     }
 
     #[test]
+    fn every_rewrite_has_a_doc_with_a_before_and_after_example() {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/rewrites");
+        for rewrite in catalogue(Language::Python).into_iter().chain(catalogue(Language::Rust)) {
+            let doc = std::fs::read_to_string(docs.join(format!("{}.md", rewrite.id)))
+                .unwrap_or_else(|e| panic!("rules/rewrites/{}.md: {e}", rewrite.id));
+            assert!(doc.contains("## Before") && doc.contains("## After"), "{}", rewrite.id);
+        }
+    }
+
+    #[test]
     fn catalogue_is_split_by_language_and_ids_are_unique() {
         let python = catalogue(Language::Python);
         let rust = catalogue(Language::Rust);

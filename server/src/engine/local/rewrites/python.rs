@@ -2,7 +2,9 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{Edit, FunctionNode, Rewrite, contains, descendants, finish, fresh_name, indent_at, target_functions, text};
+use super::{
+    Edit, FunctionNode, Rewrite, contains, descendants, finish, fresh_name, indent_at, target_functions, text,
+};
 use crate::analysis::Language;
 
 pub static REWRITES: &[Rewrite] = &[
@@ -134,7 +136,8 @@ fn top_level_insertion_point(root: Node, source: &str) -> (usize, bool) {
     let mut after = 0;
     let mut cursor = root.walk();
     for (index, child) in root.named_children(&mut cursor).enumerate() {
-        let is_import = matches!(child.kind(), "import_statement" | "import_from_statement" | "future_import_statement");
+        let is_import =
+            matches!(child.kind(), "import_statement" | "import_from_statement" | "future_import_statement");
         let is_docstring = index == 0
             && child.kind() == "expression_statement"
             && child.named_child(0).is_some_and(|n| n.kind() == "string");
@@ -200,8 +203,7 @@ pub fn memoize_recursion(source: &str, function: Option<&str>) -> Option<String>
             || descendants(body).iter().any(|node| {
                 node.kind() == "call"
                     && node.child_by_field_name("function").is_some_and(|f| {
-                        matches!(text(f, source), "print" | "input" | "open")
-                            || text(f, source).starts_with("random.")
+                        matches!(text(f, source), "print" | "input" | "open") || text(f, source).starts_with("random.")
                     })
             });
         if !recursive || impure {
@@ -294,7 +296,11 @@ fn method_call(call: Node) -> Option<(Node, Node, Node)> {
         return None;
     }
     let function = call.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-    Some((function.child_by_field_name("object")?, function.child_by_field_name("attribute")?, call.child_by_field_name("arguments")?))
+    Some((
+        function.child_by_field_name("object")?,
+        function.child_by_field_name("attribute")?,
+        call.child_by_field_name("arguments")?,
+    ))
 }
 
 fn argument_texts<'s>(arguments: Node, source: &'s str) -> Vec<&'s str> {
