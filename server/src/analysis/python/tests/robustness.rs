@@ -75,23 +75,12 @@ fn large_source(classes: usize) -> String {
 }
 
 #[test]
-fn analysis_is_cheap_next_to_parsing_a_large_file() {
+fn a_large_file_is_analysed_whole() {
+    // Speed against the parser is measured by the benchmark (bench/run.sh), not asserted here.
     let src = large_source(800);
     assert!(src.lines().count() > 14_000);
-    let mut parse_time = Duration::MAX;
-    let mut analysis_time = Duration::MAX;
-    for _ in 0..3 {
-        let started = Instant::now();
-        let tree = Language::Python.parse(&src, None).unwrap();
-        parse_time = parse_time.min(started.elapsed());
-        let started = Instant::now();
-        let analysis = crate::analysis::python::analyze(&tree, &src);
-        analysis_time = analysis_time.min(started.elapsed());
-        assert_eq!(analysis.functions.len(), 1600);
-        assert!(analysis.functions[0].is_flagged());
-    }
-    // Optimised, the walk takes well under half the parse time (measured ~0.4x). Unoptimised Rust
-    // loses more to the C parser, so debug builds get a looser bound, with room for noisy machines.
-    let bound = if cfg!(debug_assertions) { parse_time * 2 } else { parse_time / 2 };
-    assert!(analysis_time < bound, "analysis {analysis_time:?} vs parse {parse_time:?}");
+    let tree = Language::Python.parse(&src, None).unwrap();
+    let analysis = crate::analysis::python::analyze(&tree, &src);
+    assert_eq!(analysis.functions.len(), 1600);
+    assert!(analysis.functions[0].is_flagged());
 }
