@@ -2,7 +2,6 @@
 
 use super::{analyze, names};
 use crate::analysis::{Language, ReasonKind};
-use std::time::{Duration, Instant};
 
 #[test]
 fn broken_code_still_yields_the_functions_it_can() {
