@@ -171,3 +171,33 @@ fn discarding_leaves_the_file_untouched_and_conflicting_edits_are_refused() {
     assert!(!root.join(".weco/missing_skus/result.json").exists());
     assert!(root.join(".weco/missing_skus/report.md").exists(), "the report stays");
 }
+
+#[test]
+fn the_progress_cancel_button_stops_the_run_and_the_best_so_far_is_still_offered() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let questions = Arc::new(Mutex::new(Vec::new()));
+    let mut client = LspClient::start(root);
+    client.set_responder(scripted_user("Keep separate", questions.clone()));
+    client.initialize(root, capabilities(), json!({"weco": {"backend": "local", "steps": 50, "evalTimeout": 120}}));
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    optimize(&mut client, &file);
+    let token = client.wait_for("window/workDoneProgress/create", |_| true)["token"].clone();
+    // Once a candidate has beaten the baseline, the user presses Cancel on the progress notification.
+    client.wait_for("$/progress", |p| {
+        p["token"] == token && p["value"]["message"].as_str().is_some_and(|m| m.contains("best ") && !m.contains("best 1.00x"))
+    });
+    let lens = client.request("textDocument/codeLens", json!({"textDocument": {"uri": file_uri(&file)}}));
+    assert!(lens.is_null() || lens.as_array().is_some(), "{lens}");
+    client.notify("window/workDoneProgress/cancel", json!({"token": token}));
+    let end = client.wait_for("$/progress", |p| p["token"] == token && p["value"]["kind"] == "end");
+    assert!(end["value"]["message"].as_str().unwrap().contains("stopped by the user"), "{end}");
+    message_containing(&mut client, "kept separate");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    let report = std::fs::read_to_string(root.join(".weco/missing_skus/report.md")).unwrap();
+    assert!(report.contains("stopped by the user"), "{report}");
+    let steps_run = report.lines().filter(|l| l.starts_with("| ") && l.chars().nth(2).is_some_and(|c| c.is_ascii_digit())).count();
+    assert!(steps_run < 10, "the run went on after cancel:\n{report}");
+}
