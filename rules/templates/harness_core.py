@@ -9,6 +9,7 @@ import json
 import math
 import numbers
 import os
+import random
 import statistics
 import sys
 import time
@@ -190,7 +191,7 @@ def _short(value):
 def run_call(target, call):
     """Calls the target on a fresh deep copy of the input. Returns (outcome, mutated args, kwargs) where
     outcome is ("ok", value) or ("raised", exception type name)."""
-    args, kwargs = target.prepare(copy.deepcopy(call))
+    args, kwargs = target.prepare(fresh_copy(call))
     try:
         value = _materialize(target.unbound(*args, **kwargs))
         return ("ok", value), args, kwargs
@@ -254,29 +255,37 @@ def _time_batch(target, prepared):
     return time.perf_counter() - start
 
 
+_ATOMIC = (int, float, complex, str, bytes, bool, type(None))
+
+
+def fresh_copy(value):
+    """A deep copy; containers of plain values are copied directly, which is much faster than copy.deepcopy
+    for the large lists of numbers typical inputs are made of."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is list:
+        if all(type(item) in _ATOMIC for item in value):
+            return value[:]
+        return [fresh_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(fresh_copy(item) for item in value)
+    if kind is dict:
+        return {key: fresh_copy(item) for key, item in value.items()}
+    if kind is set and all(type(item) in _ATOMIC for item in value):
+        return set(value)
+    return copy.deepcopy(value)
+
+
 def _fresh_inputs(target, calls, count, round_index):
-    """`count` freshly deep-copied inputs for one batch; synthesized inputs are regenerated with a new seed
+    """`count` freshly copied inputs for one batch; synthesized inputs are regenerated with a new seed
     each round so caching results across calls does not pay off."""
     if CONFIG["inputs"] == "type_hints":
         calls = make_inputs(seed=1000 + round_index, count=max(1, min(count, 256)))
-    return [target.prepare(copy.deepcopy(calls[i % len(calls)])) for i in range(count)]
+    return [target.prepare(fresh_copy(calls[i % len(calls)])) for i in range(count)]
 
 
-PER_CALL_TIMING_ABOVE = 20e-6  # seconds; above this each call is timed on its own, interleaved call by call
-
-
-def _time_each_interleaved(base, cand, base_inputs, cand_inputs, flip):
-    """Times every call on its own, baseline and candidate alternating on the same input, so a pause of the
-    machine hits one call instead of a whole batch. Returns per-call times of each side."""
-    b_times, c_times = [], []
-    for i in range(len(base_inputs)):
-        if (i + flip) % 2 == 0:
-            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
-            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
-        else:
-            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
-            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
-    return b_times, c_times
+UNIT_SECONDS = 100e-6  # a timed unit is about this long: short enough that a pause of the machine rarely hits it
 
 
 def _robust_cv(values):
@@ -290,41 +299,54 @@ def _robust_cv(values):
 
 
 def measure_pair(base, cand, calls):
-    """Interleaved timing of baseline and candidate in rounds. Returns a dict of timing details."""
+    """Interleaved timing of baseline and candidate. Each round times many small units (a few calls, or one
+    slow call) of baseline and candidate on the same inputs, in random order, and compares the median unit
+    of each side; the result is the median over rounds, with the robust spread of the rounds as `cv`."""
     budget = float(CONFIG.get("target_seconds", 2.0))
     for target in (base, cand):
         for _ in range(3):
             _time_batch(target, _fresh_inputs(target, calls, 1, 0))
-    probe = _time_batch(base, _fresh_inputs(base, calls, len(calls), 0)) / len(calls)
-    probe = max(probe, 1e-7)
-    rounds = 9 if probe < budget / 20 else max(3, min(9, int(budget / (2 * probe))))
-    per_round = max(1, min(5000, int(budget / (2 * rounds * probe))))
-    per_call_mode = probe >= PER_CALL_TIMING_ABOVE
+    prepare_start = time.perf_counter()
+    probe_inputs = _fresh_inputs(base, calls, len(calls), 0)
+    prepare_cost = (time.perf_counter() - prepare_start) / len(calls)
+    probe = max(_time_batch(base, probe_inputs) / len(calls), 1e-7)
+    cost = 2 * (probe + prepare_cost)  # both sides, preparation included
+    rounds = 9 if cost * 20 < budget else max(3, min(9, int(budget / cost)))
+    per_round = max(1, min(5000, int(budget / (rounds * cost))))
+    unit = max(1, min(per_round, int(UNIT_SECONDS / probe)))
+    if CONFIG["inputs"] != "type_hints":
+        # a fixed pool may mix tiny and large inputs: every unit takes each input once, so units compare alike
+        unit = len(calls) * max(1, unit // len(calls))
+    units = max(1, per_round // unit)
     base_times, cand_times, ratios = [], [], []
+    started = time.perf_counter()
     for r in range(rounds):
-        base_inputs = _fresh_inputs(base, calls, per_round, r)
-        cand_inputs = _fresh_inputs(cand, calls, per_round, r)
-        _time_batch(base, [base.prepare(copy.deepcopy(calls[0]))])
-        _time_batch(cand, [cand.prepare(copy.deepcopy(calls[0]))])
-        if per_call_mode:
-            b_each, c_each = _time_each_interleaved(base, cand, base_inputs, cand_inputs, r % 2)
-            base_times.append(statistics.median(b_each))
-            cand_times.append(statistics.median(c_each))
-            ratios.append(statistics.median(b / max(c, 1e-12) for b, c in zip(b_each, c_each)))
-        else:
-            if r % 2 == 0:
-                b = _time_batch(base, base_inputs)
-                c = _time_batch(cand, cand_inputs)
+        if r >= 3 and time.perf_counter() - started > 2.5 * budget:
+            break  # a busy machine stretches wall time; three rounds still give a median and a spread
+        base_inputs = _fresh_inputs(base, calls, units * unit, r)
+        cand_inputs = _fresh_inputs(cand, calls, units * unit, r)
+        _time_batch(base, [base.prepare(fresh_copy(calls[0]))])
+        _time_batch(cand, [cand.prepare(fresh_copy(calls[0]))])
+        b_units, c_units = [], []
+        order = random.Random(7919 + r)  # random order: a periodic pause of the machine cannot favour one side
+        for i in range(units):
+            window = slice(i * unit, (i + 1) * unit)
+            if order.random() < 0.5:
+                b = _time_batch(base, base_inputs[window])
+                c = _time_batch(cand, cand_inputs[window])
             else:
-                c = _time_batch(cand, cand_inputs)
-                b = _time_batch(base, base_inputs)
-            base_times.append(b / per_round)
-            cand_times.append(c / per_round)
-            ratios.append(b / max(c, 1e-12))
+                c = _time_batch(cand, cand_inputs[window])
+                b = _time_batch(base, base_inputs[window])
+            b_units.append(b / unit)
+            c_units.append(c / unit)
+        # per-side medians: a call slowed by the machine is an outlier on its own side and drops out
+        base_times.append(statistics.median(b_units))
+        cand_times.append(statistics.median(c_units))
+        ratios.append(base_times[-1] / max(cand_times[-1], 1e-12))
     return {
-        "rounds": rounds,
-        "calls_per_round": per_round,
-        "timing": "per_call_interleaved" if per_call_mode else "batched",
+        "rounds": len(ratios),
+        "calls_per_round": units * unit,
+        "calls_per_unit": unit,
         "baseline_seconds_per_call": statistics.median(base_times),
         "candidate_seconds_per_call": statistics.median(cand_times),
         "ratio_median": statistics.median(ratios),
