@@ -16,6 +16,9 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Bound before the code under test is loaded: replacing time.perf_counter from optimize.py changes nothing here.
+_clock = time.perf_counter
+_cpu_clock = time.process_time
 _REAL_OUT = None
 _CAPTURE_FD = None
 
@@ -244,15 +247,31 @@ def _gpu_sync():
 
 def _time_batch(target, prepared):
     """Seconds for calling the target once on each prepared input. GPU work is synchronized when torch is loaded."""
+    return _time_batch_both(target, prepared)[0]
+
+
+def _time_batch_both(target, prepared):
+    """(wall seconds, process CPU seconds) for calling the target once on each prepared input."""
     function = target.unbound
     _gpu_sync()
-    start = time.perf_counter()
+    cpu_start = _cpu_clock()
+    start = _clock()
     for args, kwargs in prepared:
         result = function(*args, **kwargs)
         if isinstance(result, collections.abc.Iterator):
             list(result)
     _gpu_sync()
-    return time.perf_counter() - start
+    wall = _clock() - start
+    return wall, _cpu_clock() - cpu_start
+
+
+def _single_threaded_cpu_bound(walls, cpus):
+    """True when the least disturbed units spent their wall time on this process's CPU (within 15%): CPU time
+    then measures the same thing as wall time, without the pauses other processes on the machine cause."""
+    quiet = sorted(range(len(walls)), key=walls.__getitem__)[: max(1, len(walls) // 10)]
+    wall = sum(walls[i] for i in quiet)
+    cpu = sum(cpus[i] for i in quiet)
+    return wall > 0 and 0.85 <= cpu / wall <= 1.15
 
 
 _ATOMIC = (int, float, complex, str, bytes, bool, type(None))
@@ -285,7 +304,9 @@ def _fresh_inputs(target, calls, count, round_index):
     return [target.prepare(fresh_copy(calls[i % len(calls)])) for i in range(count)]
 
 
-UNIT_SECONDS = 100e-6  # a timed unit is about this long: short enough that a pause of the machine rarely hits it
+# A timed unit is about this long: reading the clocks costs nothing next to it, and a pause of the machine
+# only spoils a minority of units, which the per-side medians drop.
+UNIT_SECONDS = 1e-3
 
 
 def _robust_cv(values):
@@ -306,9 +327,9 @@ def measure_pair(base, cand, calls):
     for target in (base, cand):
         for _ in range(3):
             _time_batch(target, _fresh_inputs(target, calls, 1, 0))
-    prepare_start = time.perf_counter()
+    prepare_start = _clock()
     probe_inputs = _fresh_inputs(base, calls, len(calls), 0)
-    prepare_cost = (time.perf_counter() - prepare_start) / len(calls)
+    prepare_cost = (_clock() - prepare_start) / len(calls)
     probe = max(_time_batch(base, probe_inputs) / len(calls), 1e-7)
     cost = 2 * (probe + prepare_cost)  # both sides, preparation included
     rounds = 9 if cost * 20 < budget else max(3, min(9, int(budget / cost)))
@@ -318,37 +339,48 @@ def measure_pair(base, cand, calls):
         # a fixed pool may mix tiny and large inputs: every unit takes each input once, so units compare alike
         unit = len(calls) * max(1, unit // len(calls))
     units = max(1, per_round // unit)
-    base_times, cand_times, ratios = [], [], []
-    started = time.perf_counter()
+    rounds_data = []  # per round: (base walls, base cpus, cand walls, cand cpus), per unit, per call
+    started = _clock()
     for r in range(rounds):
-        if r >= 3 and time.perf_counter() - started > 2.5 * budget:
+        if r >= 3 and _clock() - started > 2.5 * budget:
             break  # a busy machine stretches wall time; three rounds still give a median and a spread
         base_inputs = _fresh_inputs(base, calls, units * unit, r)
         cand_inputs = _fresh_inputs(cand, calls, units * unit, r)
         _time_batch(base, [base.prepare(fresh_copy(calls[0]))])
         _time_batch(cand, [cand.prepare(fresh_copy(calls[0]))])
-        b_units, c_units = [], []
+        data = ([], [], [], [])
         order = random.Random(7919 + r)  # random order: a periodic pause of the machine cannot favour one side
         for i in range(units):
             window = slice(i * unit, (i + 1) * unit)
             if order.random() < 0.5:
-                b = _time_batch(base, base_inputs[window])
-                c = _time_batch(cand, cand_inputs[window])
+                b = _time_batch_both(base, base_inputs[window])
+                c = _time_batch_both(cand, cand_inputs[window])
             else:
-                c = _time_batch(cand, cand_inputs[window])
-                b = _time_batch(base, base_inputs[window])
-            b_units.append(b / unit)
-            c_units.append(c / unit)
-        # per-side medians: a call slowed by the machine is an outlier on its own side and drops out
-        base_times.append(statistics.median(b_units))
-        cand_times.append(statistics.median(c_units))
-        ratios.append(base_times[-1] / max(cand_times[-1], 1e-12))
+                c = _time_batch_both(cand, cand_inputs[window])
+                b = _time_batch_both(base, base_inputs[window])
+            for series, value in zip(data, (b[0], b[1], c[0], c[1])):
+                series.append(value / unit)
+        rounds_data.append(data)
+    all_units = [[v for data in rounds_data for v in data[k]] for k in range(4)]
+    use_cpu = (
+        "torch" not in sys.modules
+        and _single_threaded_cpu_bound(all_units[0], all_units[1])
+        and _single_threaded_cpu_bound(all_units[2], all_units[3])
+    )
+    base_k, cand_k = (1, 3) if use_cpu else (0, 2)
+    # per-side medians: a call slowed by the machine is an outlier on its own side and drops out
+    base_times = [statistics.median(data[base_k]) for data in rounds_data]
+    cand_times = [statistics.median(data[cand_k]) for data in rounds_data]
+    ratios = [b / max(c, 1e-12) for b, c in zip(base_times, cand_times)]
     return {
         "rounds": len(ratios),
         "calls_per_round": units * unit,
         "calls_per_unit": unit,
+        "clock": "process_cpu" if use_cpu else "wall",
         "baseline_seconds_per_call": statistics.median(base_times),
         "candidate_seconds_per_call": statistics.median(cand_times),
+        "baseline_wall_seconds_per_call": statistics.median(all_units[0]),
+        "candidate_wall_seconds_per_call": statistics.median(all_units[2]),
         "ratio_median": statistics.median(ratios),
         "round_ratios": ratios,
         "cv": _robust_cv(ratios),

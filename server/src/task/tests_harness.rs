@@ -419,3 +419,12 @@ fn task_harness_records_method_calls_with_their_instance_from_unittest_cases() {
     let wrong = evaluate_variant(&task, &METHOD.replace("total += x", "total += x + 1"));
     assert_eq!(last_line(&wrong), "speedup: 0", "{wrong}");
 }
+
+#[test]
+fn task_harness_clock_cannot_be_replaced_by_the_candidate() {
+    let (_root, task) = prepared_package_task();
+    let gaming = format!("import time\n_ticks = iter(range(10**9))\ntime.perf_counter = lambda: next(_ticks) * 1e-9\n{SLOW}");
+    let output = evaluate_variant(&task, &gaming);
+    let value = speedup_of(&output);
+    assert!(value < 2.0, "a replaced clock must not make the candidate look faster (got {value}):\n{output}");
+}
