@@ -43,12 +43,13 @@ def _silence_candidate_output():
     sys.stdout.flush()
     sys.stderr.flush()
     _REAL_OUT = os.fdopen(os.dup(1), "w")
-    real_err = os.fdopen(os.dup(2), "w")
     _CAPTURE_FD = os.open(os.path.join(HERE, "candidate_output.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(_CAPTURE_FD, 1)
     os.dup2(_CAPTURE_FD, 2)
-    sys.stdout = open(os.devnull, "w")
-    sys.stderr = real_err
+    # Python-level streams too (line buffered, so the log is readable after a crash); the harness writes
+    # its own lines through _out only.
+    sys.stdout = os.fdopen(os.dup(_CAPTURE_FD), "w", buffering=1)
+    sys.stderr = os.fdopen(os.dup(_CAPTURE_FD), "w", buffering=1)
 
 
 # ----------------------------------------------------------------- loading
@@ -265,13 +266,17 @@ def _time_batch_both(target, prepared):
     return wall, _cpu_clock() - cpu_start
 
 
-def _single_threaded_cpu_bound(walls, cpus):
-    """True when the least disturbed units spent their wall time on this process's CPU (within 15%): CPU time
-    then measures the same thing as wall time, without the pauses other processes on the machine cause."""
-    quiet = sorted(range(len(walls)), key=walls.__getitem__)[: max(1, len(walls) // 10)]
-    wall = sum(walls[i] for i in quiet)
-    cpu = sum(cpus[i] for i in quiet)
-    return wall > 0 and 0.85 <= cpu / wall <= 1.15
+def _spin_share(cpu_seconds):
+    """Burns `cpu_seconds` of pure-Python CPU work and returns the share of wall time it got: 1.0 on an idle
+    machine, less when other processes compete for the CPU."""
+    wall_start, cpu_start = _clock(), _cpu_clock()
+    while _cpu_clock() - cpu_start < cpu_seconds:
+        pass
+    return (_cpu_clock() - cpu_start) / max(_clock() - wall_start, 1e-12)
+
+
+def _cpu_share(walls, cpus):
+    return statistics.median(c / max(w, 1e-12) for w, c in zip(walls, cpus))
 
 
 _ATOMIC = (int, float, complex, str, bytes, bool, type(None))
@@ -339,6 +344,7 @@ def measure_pair(base, cand, calls):
         # a fixed pool may mix tiny and large inputs: every unit takes each input once, so units compare alike
         unit = len(calls) * max(1, unit // len(calls))
     units = max(1, per_round // unit)
+    shares = []  # CPU share of a spin loop, per calibration
     rounds_data = []  # per round: (base walls, base cpus, cand walls, cand cpus), per unit, per call
     started = _clock()
     for r in range(rounds):
@@ -361,11 +367,19 @@ def measure_pair(base, cand, calls):
             for series, value in zip(data, (b[0], b[1], c[0], c[1])):
                 series.append(value / unit)
         rounds_data.append(data)
+        unit_cpu = statistics.median(data[1]) * unit
+        shares.extend(_spin_share(unit_cpu) for _ in range(3))
     all_units = [[v for data in rounds_data for v in data[k]] for k in range(4)]
+    # Process CPU time measures single-threaded CPU-bound code without the pauses other processes cause (and
+    # without the unfairness of long calls being preempted more than short ones). It is used when both sides
+    # get the CPU share a pure spin loop of the same length gets, and no more (threads would exceed it).
+    machine_share = statistics.median(shares)
+    base_share = _cpu_share(all_units[0], all_units[1])
+    cand_share = _cpu_share(all_units[2], all_units[3])
     use_cpu = (
         "torch" not in sys.modules
-        and _single_threaded_cpu_bound(all_units[0], all_units[1])
-        and _single_threaded_cpu_bound(all_units[2], all_units[3])
+        and max(base_share, cand_share) <= 1.15
+        and min(base_share, cand_share) >= 0.5 * machine_share
     )
     base_k, cand_k = (1, 3) if use_cpu else (0, 2)
     # per-side medians: a call slowed by the machine is an outlier on its own side and drops out
@@ -377,6 +391,7 @@ def measure_pair(base, cand, calls):
         "calls_per_round": units * unit,
         "calls_per_unit": unit,
         "clock": "process_cpu" if use_cpu else "wall",
+        "cpu_share": {"machine": machine_share, "baseline": base_share, "candidate": cand_share},
         "baseline_seconds_per_call": statistics.median(base_times),
         "candidate_seconds_per_call": statistics.median(cand_times),
         "baseline_wall_seconds_per_call": statistics.median(all_units[0]),

@@ -26,5 +26,8 @@ def evaluate_metric(base, cand, calls):
         "baseline {:.6g} s/call, candidate {:.6g} s/call ({} time), ratio {:.4f}, cv {:.2%}, {} rounds x {} calls"
         .format(details["baseline_seconds_per_call"], details["candidate_seconds_per_call"], details["clock"], ratio,
                 details["cv"], details["rounds"], details["calls_per_round"]))
+    if details["clock"] == "wall" and details["cpu_share"]["machine"] < 0.8:
+        _out("The machine is busy (this evaluation got {:.0%} of a CPU); wall-clock timings are unreliable."
+             .format(details["cpu_share"]["machine"]))
     _out("speedup: {:.4f}".format(reported))
     return 0

@@ -100,6 +100,25 @@ fn task_harness_package_with_relative_imports_measures_baseline_and_faster_candi
         details["candidate_seconds_per_call"].as_f64().unwrap()
             < details["baseline_seconds_per_call"].as_f64().unwrap()
     );
+    assert_eq!(details["clock"], "process_cpu", "pure-Python loops are timed by CPU time: {details}");
+}
+
+#[test]
+fn task_harness_sleeping_code_is_timed_by_the_wall_clock() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("io.py");
+    std::fs::write(&file, "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.0001)\n    return n\n")
+        .unwrap();
+    let task = prepare_task(&request(root.path(), &file, "wait", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    let output = evaluate_variant(
+        &task,
+        "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.00005)\n    return n\n",
+    );
+    let details: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(task.dir.join("last_eval.json")).unwrap()).unwrap();
+    assert_eq!(details["clock"], "wall", "{details}");
+    assert!(speedup_of(&output) > 1.3, "half the sleeping is faster by the wall clock:\n{output}");
 }
 
 fn prepared_package_task() -> (tempfile::TempDir, PreparedTask) {
@@ -423,7 +442,8 @@ fn task_harness_records_method_calls_with_their_instance_from_unittest_cases() {
 #[test]
 fn task_harness_clock_cannot_be_replaced_by_the_candidate() {
     let (_root, task) = prepared_package_task();
-    let gaming = format!("import time\n_ticks = iter(range(10**9))\ntime.perf_counter = lambda: next(_ticks) * 1e-9\n{SLOW}");
+    let gaming =
+        format!("import time\n_ticks = iter(range(10**9))\ntime.perf_counter = lambda: next(_ticks) * 1e-9\n{SLOW}");
     let output = evaluate_variant(&task, &gaming);
     let value = speedup_of(&output);
     assert!(value < 2.0, "a replaced clock must not make the candidate look faster (got {value}):\n{output}");
