@@ -9,12 +9,16 @@ import json
 import math
 import numbers
 import os
+import random
 import statistics
 import sys
 import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Bound before the code under test is loaded: replacing time.perf_counter from optimize.py changes nothing here.
+_clock = time.perf_counter
+_cpu_clock = time.process_time
 _REAL_OUT = None
 _CAPTURE_FD = None
 
@@ -39,12 +43,13 @@ def _silence_candidate_output():
     sys.stdout.flush()
     sys.stderr.flush()
     _REAL_OUT = os.fdopen(os.dup(1), "w")
-    real_err = os.fdopen(os.dup(2), "w")
     _CAPTURE_FD = os.open(os.path.join(HERE, "candidate_output.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(_CAPTURE_FD, 1)
     os.dup2(_CAPTURE_FD, 2)
-    sys.stdout = open(os.devnull, "w")
-    sys.stderr = real_err
+    # Python-level streams too (line buffered, so the log is readable after a crash); the harness writes
+    # its own lines through _out only.
+    sys.stdout = os.fdopen(os.dup(_CAPTURE_FD), "w", buffering=1)
+    sys.stderr = os.fdopen(os.dup(_CAPTURE_FD), "w", buffering=1)
 
 
 # ----------------------------------------------------------------- loading
@@ -190,7 +195,7 @@ def _short(value):
 def run_call(target, call):
     """Calls the target on a fresh deep copy of the input. Returns (outcome, mutated args, kwargs) where
     outcome is ("ok", value) or ("raised", exception type name)."""
-    args, kwargs = target.prepare(copy.deepcopy(call))
+    args, kwargs = target.prepare(fresh_copy(call))
     try:
         value = _materialize(target.unbound(*args, **kwargs))
         return ("ok", value), args, kwargs
@@ -243,40 +248,70 @@ def _gpu_sync():
 
 def _time_batch(target, prepared):
     """Seconds for calling the target once on each prepared input. GPU work is synchronized when torch is loaded."""
+    return _time_batch_both(target, prepared)[0]
+
+
+def _time_batch_both(target, prepared):
+    """(wall seconds, process CPU seconds) for calling the target once on each prepared input."""
     function = target.unbound
     _gpu_sync()
-    start = time.perf_counter()
+    cpu_start = _cpu_clock()
+    start = _clock()
     for args, kwargs in prepared:
         result = function(*args, **kwargs)
         if isinstance(result, collections.abc.Iterator):
             list(result)
     _gpu_sync()
-    return time.perf_counter() - start
+    wall = _clock() - start
+    return wall, _cpu_clock() - cpu_start
+
+
+def _spin_share(cpu_seconds):
+    """Burns `cpu_seconds` of pure-Python CPU work and returns the share of wall time it got: 1.0 on an idle
+    machine, less when other processes compete for the CPU."""
+    wall_start, cpu_start = _clock(), _cpu_clock()
+    while _cpu_clock() - cpu_start < cpu_seconds:
+        pass
+    return (_cpu_clock() - cpu_start) / max(_clock() - wall_start, 1e-12)
+
+
+def _cpu_share(walls, cpus):
+    return statistics.median(c / max(w, 1e-12) for w, c in zip(walls, cpus))
+
+
+_ATOMIC = (int, float, complex, str, bytes, bool, type(None))
+
+
+def fresh_copy(value):
+    """A deep copy; containers of plain values are copied directly, which is much faster than copy.deepcopy
+    for the large lists of numbers typical inputs are made of."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is list:
+        if all(type(item) in _ATOMIC for item in value):
+            return value[:]
+        return [fresh_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(fresh_copy(item) for item in value)
+    if kind is dict:
+        return {key: fresh_copy(item) for key, item in value.items()}
+    if kind is set and all(type(item) in _ATOMIC for item in value):
+        return set(value)
+    return copy.deepcopy(value)
 
 
 def _fresh_inputs(target, calls, count, round_index):
-    """`count` freshly deep-copied inputs for one batch; synthesized inputs are regenerated with a new seed
+    """`count` freshly copied inputs for one batch; synthesized inputs are regenerated with a new seed
     each round so caching results across calls does not pay off."""
     if CONFIG["inputs"] == "type_hints":
         calls = make_inputs(seed=1000 + round_index, count=max(1, min(count, 256)))
-    return [target.prepare(copy.deepcopy(calls[i % len(calls)])) for i in range(count)]
+    return [target.prepare(fresh_copy(calls[i % len(calls)])) for i in range(count)]
 
 
-PER_CALL_TIMING_ABOVE = 20e-6  # seconds; above this each call is timed on its own, interleaved call by call
-
-
-def _time_each_interleaved(base, cand, base_inputs, cand_inputs, flip):
-    """Times every call on its own, baseline and candidate alternating on the same input, so a pause of the
-    machine hits one call instead of a whole batch. Returns per-call times of each side."""
-    b_times, c_times = [], []
-    for i in range(len(base_inputs)):
-        if (i + flip) % 2 == 0:
-            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
-            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
-        else:
-            c_times.append(_time_batch(cand, cand_inputs[i:i + 1]))
-            b_times.append(_time_batch(base, base_inputs[i:i + 1]))
-    return b_times, c_times
+# A timed unit is about this long: reading the clocks costs nothing next to it, and a pause of the machine
+# only spoils a minority of units, which the per-side medians drop.
+UNIT_SECONDS = 1e-3
 
 
 def _robust_cv(values):
@@ -290,43 +325,77 @@ def _robust_cv(values):
 
 
 def measure_pair(base, cand, calls):
-    """Interleaved timing of baseline and candidate in rounds. Returns a dict of timing details."""
+    """Interleaved timing of baseline and candidate. Each round times many small units (a few calls, or one
+    slow call) of baseline and candidate on the same inputs, in random order, and compares the median unit
+    of each side; the result is the median over rounds, with the robust spread of the rounds as `cv`."""
     budget = float(CONFIG.get("target_seconds", 2.0))
     for target in (base, cand):
         for _ in range(3):
             _time_batch(target, _fresh_inputs(target, calls, 1, 0))
-    probe = _time_batch(base, _fresh_inputs(base, calls, len(calls), 0)) / len(calls)
-    probe = max(probe, 1e-7)
-    rounds = 9 if probe < budget / 20 else max(3, min(9, int(budget / (2 * probe))))
-    per_round = max(1, min(5000, int(budget / (2 * rounds * probe))))
-    per_call_mode = probe >= PER_CALL_TIMING_ABOVE
-    base_times, cand_times, ratios = [], [], []
+    prepare_start = _clock()
+    probe_inputs = _fresh_inputs(base, calls, len(calls), 0)
+    prepare_cost = (_clock() - prepare_start) / len(calls)
+    probe = max(_time_batch(base, probe_inputs) / len(calls), 1e-7)
+    cost = 2 * (probe + prepare_cost)  # both sides, preparation included
+    rounds = 9 if cost * 20 < budget else max(3, min(9, int(budget / cost)))
+    per_round = max(1, min(5000, int(budget / (rounds * cost))))
+    unit = max(1, min(per_round, int(UNIT_SECONDS / probe)))
+    if CONFIG["inputs"] != "type_hints":
+        # a fixed pool may mix tiny and large inputs: every unit takes each input once, so units compare alike
+        unit = len(calls) * max(1, unit // len(calls))
+    units = max(1, per_round // unit)
+    shares = []  # CPU share of a spin loop, per calibration
+    rounds_data = []  # per round: (base walls, base cpus, cand walls, cand cpus), per unit, per call
+    started = _clock()
     for r in range(rounds):
-        base_inputs = _fresh_inputs(base, calls, per_round, r)
-        cand_inputs = _fresh_inputs(cand, calls, per_round, r)
-        _time_batch(base, [base.prepare(copy.deepcopy(calls[0]))])
-        _time_batch(cand, [cand.prepare(copy.deepcopy(calls[0]))])
-        if per_call_mode:
-            b_each, c_each = _time_each_interleaved(base, cand, base_inputs, cand_inputs, r % 2)
-            base_times.append(statistics.median(b_each))
-            cand_times.append(statistics.median(c_each))
-            ratios.append(statistics.median(b / max(c, 1e-12) for b, c in zip(b_each, c_each)))
-        else:
-            if r % 2 == 0:
-                b = _time_batch(base, base_inputs)
-                c = _time_batch(cand, cand_inputs)
+        if r >= 3 and _clock() - started > 2.5 * budget:
+            break  # a busy machine stretches wall time; three rounds still give a median and a spread
+        base_inputs = _fresh_inputs(base, calls, units * unit, r)
+        cand_inputs = _fresh_inputs(cand, calls, units * unit, r)
+        _time_batch(base, [base.prepare(fresh_copy(calls[0]))])
+        _time_batch(cand, [cand.prepare(fresh_copy(calls[0]))])
+        data = ([], [], [], [])
+        order = random.Random(7919 + r)  # random order: a periodic pause of the machine cannot favour one side
+        for i in range(units):
+            window = slice(i * unit, (i + 1) * unit)
+            if order.random() < 0.5:
+                b = _time_batch_both(base, base_inputs[window])
+                c = _time_batch_both(cand, cand_inputs[window])
             else:
-                c = _time_batch(cand, cand_inputs)
-                b = _time_batch(base, base_inputs)
-            base_times.append(b / per_round)
-            cand_times.append(c / per_round)
-            ratios.append(b / max(c, 1e-12))
+                c = _time_batch_both(cand, cand_inputs[window])
+                b = _time_batch_both(base, base_inputs[window])
+            for series, value in zip(data, (b[0], b[1], c[0], c[1])):
+                series.append(value / unit)
+        rounds_data.append(data)
+        unit_cpu = statistics.median(data[1]) * unit
+        shares.extend(_spin_share(unit_cpu) for _ in range(3))
+    all_units = [[v for data in rounds_data for v in data[k]] for k in range(4)]
+    # Process CPU time measures single-threaded CPU-bound code without the pauses other processes cause (and
+    # without the unfairness of long calls being preempted more than short ones). It is used when both sides
+    # get the CPU share a pure spin loop of the same length gets, and no more (threads would exceed it).
+    machine_share = statistics.median(shares)
+    base_share = _cpu_share(all_units[0], all_units[1])
+    cand_share = _cpu_share(all_units[2], all_units[3])
+    use_cpu = (
+        "torch" not in sys.modules
+        and max(base_share, cand_share) <= 1.15
+        and min(base_share, cand_share) >= 0.5 * machine_share
+    )
+    base_k, cand_k = (1, 3) if use_cpu else (0, 2)
+    # per-side medians: a call slowed by the machine is an outlier on its own side and drops out
+    base_times = [statistics.median(data[base_k]) for data in rounds_data]
+    cand_times = [statistics.median(data[cand_k]) for data in rounds_data]
+    ratios = [b / max(c, 1e-12) for b, c in zip(base_times, cand_times)]
     return {
-        "rounds": rounds,
-        "calls_per_round": per_round,
-        "timing": "per_call_interleaved" if per_call_mode else "batched",
+        "rounds": len(ratios),
+        "calls_per_round": units * unit,
+        "calls_per_unit": unit,
+        "clock": "process_cpu" if use_cpu else "wall",
+        "cpu_share": {"machine": machine_share, "baseline": base_share, "candidate": cand_share},
         "baseline_seconds_per_call": statistics.median(base_times),
         "candidate_seconds_per_call": statistics.median(cand_times),
+        "baseline_wall_seconds_per_call": statistics.median(all_units[0]),
+        "candidate_wall_seconds_per_call": statistics.median(all_units[2]),
         "ratio_median": statistics.median(ratios),
         "round_ratios": ratios,
         "cv": _robust_cv(ratios),

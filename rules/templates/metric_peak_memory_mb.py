@@ -8,7 +8,7 @@ import tracemalloc
 def _peak_mb(target, calls):
     peak = 0
     for call in calls:
-        args, kwargs = target.prepare(copy.deepcopy(call))
+        args, kwargs = target.prepare(fresh_copy(call))
         tracemalloc.start()
         tracemalloc.reset_peak()
         try:

@@ -33,7 +33,12 @@ impl InputOrigin {
 }
 
 /// The `make_inputs()` section of `evaluate.py` for the chosen origin.
-pub fn inputs_section(origin: InputOrigin, signature: Option<&PySignature>, function: &str, doctests: &[String]) -> String {
+pub fn inputs_section(
+    origin: InputOrigin,
+    signature: Option<&PySignature>,
+    function: &str,
+    doctests: &[String],
+) -> String {
     let mut out = String::from(
         "# ---------------------------------------------------------------------------\n\
          # Inputs: make_inputs() returns a list of calls, each (args tuple, kwargs dict).\n",
@@ -152,8 +157,18 @@ pub fn type_hints_supported(signature: &PySignature) -> bool {
 
 const SCALARS: &[&str] = &["int", "float", "str", "bool", "bytes", "list", "List", "dict", "Dict"];
 const SEQUENCES: &[&str] = &[
-    "list", "List", "Sequence", "Iterable", "Collection", "MutableSequence", "set", "Set", "frozenset", "FrozenSet",
-    "AbstractSet", "Optional",
+    "list",
+    "List",
+    "Sequence",
+    "Iterable",
+    "Collection",
+    "MutableSequence",
+    "set",
+    "Set",
+    "frozenset",
+    "FrozenSet",
+    "AbstractSet",
+    "Optional",
 ];
 const MAPPINGS: &[&str] = &["dict", "Dict", "Mapping", "MutableMapping"];
 
@@ -231,11 +246,10 @@ pub fn record_from_tests(
     let _ = std::fs::remove_file(&settings_path);
     let output = result.ok()?;
     tracing::debug!(target: "weco::task", output = %output.text, "recording inputs");
-    let count = output
-        .text
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("recorded ").and_then(|r| r.split_whitespace().next()?.parse::<usize>().ok()))?;
+    let count =
+        output.text.lines().rev().find_map(|l| {
+            l.strip_prefix("recorded ").and_then(|r| r.split_whitespace().next()?.parse::<usize>().ok())
+        })?;
     if count == 0 {
         let _ = std::fs::remove_file(task_dir.join("inputs.pkl"));
         return None;

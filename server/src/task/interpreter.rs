@@ -19,7 +19,9 @@ impl PackageManager {
         let python = interpreter.display().to_string();
         match self {
             PackageManager::Pip => vec![python, "-m".into(), "pip".into(), "install".into(), package.into()],
-            PackageManager::Uv => vec!["uv".into(), "pip".into(), "install".into(), "--python".into(), python, package.into()],
+            PackageManager::Uv => {
+                vec!["uv".into(), "pip".into(), "install".into(), "--python".into(), python, package.into()]
+            }
             PackageManager::Poetry => vec!["poetry".into(), "add".into(), package.into()],
             PackageManager::Conda => vec!["conda".into(), "install".into(), "-y".into(), package.into()],
         }

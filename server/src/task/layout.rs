@@ -20,10 +20,8 @@ pub fn unique_task_name(workspace_root: &Path, function: &str) -> String {
 }
 
 fn safe_name(function: &str) -> String {
-    let mut name: String = function
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
-        .collect();
+    let mut name: String =
+        function.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
     name = name.trim_matches('_').to_string();
     if name.is_empty() || name.starts_with('.') {
         name = format!("task{name}");

@@ -48,7 +48,11 @@ pub enum MetricKind {
     PeakMemoryMb,
     /// A score returned by `function` (a function of the same module, taken from the baseline copy),
     /// called with the candidate's version of the target function.
-    Custom { name: String, goal: Goal, function: String },
+    Custom {
+        name: String,
+        goal: Goal,
+        function: String,
+    },
 }
 
 impl MetricKind {
@@ -132,11 +136,20 @@ impl PreparedTask {
 pub enum TaskError {
     Unsupported(String),
     InvalidRequest(String),
-    FunctionNotFound { function: String, file: PathBuf },
+    FunctionNotFound {
+        function: String,
+        file: PathBuf,
+    },
     Io(String),
     /// The evaluation ran but gave no metric.
-    Evaluation { message: String, output_tail: String },
-    Timeout { seconds: f64, output_tail: String },
+    Evaluation {
+        message: String,
+        output_tail: String,
+    },
+    Timeout {
+        seconds: f64,
+        output_tail: String,
+    },
 }
 
 impl std::fmt::Display for TaskError {
@@ -204,7 +217,13 @@ fn fill_task_folder(
         Placement::Isolated => {
             layout::write_atomic(&harness_dir.join("optimize.py"), source.as_bytes())
                 .map_err(io("writing optimize.py"))?;
-            (harness_dir.to_path_buf(), PathBuf::from("optimize.py"), "optimize.py".to_string(), "bash evaluate.sh".to_string(), None)
+            (
+                harness_dir.to_path_buf(),
+                PathBuf::from("optimize.py"),
+                "optimize.py".to_string(),
+                "bash evaluate.sh".to_string(),
+                None,
+            )
         }
         Placement::InPlace => {
             let relative = req.source_path.strip_prefix(&req.workspace_root).map_err(|_| {

@@ -57,7 +57,11 @@ fn read_all(stream: Option<&mut impl Read>) -> String {
 
 fn kill_group(pid: u32) {
     // The evaluation's children (the interpreter under bash) share the group; kill them all.
-    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pid}")]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pid}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// The last 40 lines of an output, for error messages.

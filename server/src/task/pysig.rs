@@ -40,8 +40,7 @@ pub fn find_signature(source: &str, qualified: &str) -> Option<PySignature> {
         let last = i + 1 == segments.len();
         let (node, decorators) = find_child_definition(scope, source, segment, last)?;
         if last {
-            let decorated_static =
-                decorators.iter().any(|d| d.contains("staticmethod") || d.contains("classmethod"));
+            let decorated_static = decorators.iter().any(|d| d.contains("staticmethod") || d.contains("classmethod"));
             return Some(read_signature(node, source, in_class && !decorated_static, in_class));
         }
         in_class = node.kind() == "class_definition";

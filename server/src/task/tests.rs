@@ -82,11 +82,25 @@ fn task_doctest_calls_skip_other_statements() {
 
 #[test]
 fn task_type_hint_support_covers_common_annotations() {
-    for ok in ["int", "float", "str", "list[int]", "List[float]", "dict[str, int]", "tuple[int, ...]", "tuple[int, str]",
-        "set[str]", "Optional[list[int]]", "list[int] | None", "typing.List[typing.Dict[str, float]]", "Sequence[int]"] {
+    for ok in [
+        "int",
+        "float",
+        "str",
+        "list[int]",
+        "List[float]",
+        "dict[str, int]",
+        "tuple[int, ...]",
+        "tuple[int, str]",
+        "set[str]",
+        "Optional[list[int]]",
+        "list[int] | None",
+        "typing.List[typing.Dict[str, float]]",
+        "Sequence[int]",
+    ] {
         assert!(annotation_supported(ok), "{ok} should be supported");
     }
-    for bad in ["MyClass", "list[MyClass]", "Callable[[int], int]", "np.ndarray", "dict[str]", "int | str", "list[int"] {
+    for bad in ["MyClass", "list[MyClass]", "Callable[[int], int]", "np.ndarray", "dict[str]", "int | str", "list[int"]
+    {
         assert!(!annotation_supported(bad), "{bad} should not be supported");
     }
 }
@@ -107,7 +121,14 @@ fn task_module_path_walks_up_packages() {
 #[test]
 fn task_existing_evaluations_are_found_and_environments_skipped() {
     let root = tempfile::tempdir().unwrap();
-    for f in ["evaluate.py", "bench/benchmark.py", "tests/test_core.py", ".venv/lib/test_x.py", ".weco/old/evaluate.py", "core.py"] {
+    for f in [
+        "evaluate.py",
+        "bench/benchmark.py",
+        "tests/test_core.py",
+        ".venv/lib/test_x.py",
+        ".weco/old/evaluate.py",
+        "core.py",
+    ] {
         let path = root.path().join(f);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, "").unwrap();
@@ -209,7 +230,13 @@ fn task_profile_round_trips_and_tolerates_partial_files() {
 }
 
 fn baseline(per_call: f64) -> Baseline {
-    Baseline { metric_value: 1.0, eval_seconds: 2.5, per_call_seconds: Some(per_call), cv: Some(0.01), output: String::new() }
+    Baseline {
+        metric_value: 1.0,
+        eval_seconds: 2.5,
+        per_call_seconds: Some(per_call),
+        cv: Some(0.01),
+        output: String::new(),
+    }
 }
 
 #[test]

@@ -96,7 +96,29 @@ fn task_harness_package_with_relative_imports_measures_baseline_and_faster_candi
     assert!(speedup_of(&output) > 2.0, "the set-based version is much faster:\n{output}");
     let details: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(task.dir.join("last_eval.json")).unwrap()).unwrap();
-    assert!(details["candidate_seconds_per_call"].as_f64().unwrap() < details["baseline_seconds_per_call"].as_f64().unwrap());
+    assert!(
+        details["candidate_seconds_per_call"].as_f64().unwrap()
+            < details["baseline_seconds_per_call"].as_f64().unwrap()
+    );
+    assert_eq!(details["clock"], "process_cpu", "pure-Python loops are timed by CPU time: {details}");
+}
+
+#[test]
+fn task_harness_sleeping_code_is_timed_by_the_wall_clock() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("io.py");
+    std::fs::write(&file, "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.0001)\n    return n\n")
+        .unwrap();
+    let task = prepare_task(&request(root.path(), &file, "wait", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    let output = evaluate_variant(
+        &task,
+        "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.00005)\n    return n\n",
+    );
+    let details: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(task.dir.join("last_eval.json")).unwrap()).unwrap();
+    assert_eq!(details["clock"], "wall", "{details}");
+    assert!(speedup_of(&output) > 1.3, "half the sleeping is faster by the wall clock:\n{output}");
 }
 
 fn prepared_package_task() -> (tempfile::TempDir, PreparedTask) {
@@ -152,8 +174,14 @@ fn task_harness_ignores_metric_lines_printed_by_the_candidate() {
 fn task_harness_fresh_inputs_defeat_caching_results_across_calls() {
     let (_root, task) = prepared_package_task();
     let caching = SLOW
-        .replace("def unique_weights(xs: list[int]) -> list[int]:", "_CACHE = {}\n\n\ndef unique_weights(xs: list[int]) -> list[int]:")
-        .replace("    out = []", "    key = tuple(xs)\n    if key in _CACHE:\n        return list(_CACHE[key])\n    out = []")
+        .replace(
+            "def unique_weights(xs: list[int]) -> list[int]:",
+            "_CACHE = {}\n\n\ndef unique_weights(xs: list[int]) -> list[int]:",
+        )
+        .replace(
+            "    out = []",
+            "    key = tuple(xs)\n    if key in _CACHE:\n        return list(_CACHE[key])\n    out = []",
+        )
         .replace("    return out", "    _CACHE[key] = list(out)\n    return out");
     let output = evaluate_variant(&task, &caching);
     let value = speedup_of(&output);
@@ -192,4 +220,251 @@ fn task_harness_consolidated_file_is_imported_standalone_as_a_top_level_module()
     let optimized = std::fs::read_to_string(&consolidated).unwrap().replace("if w not in out:", "if w not in set(out):");
     let output = evaluate_variant(&task, &optimized);
     assert!(speedup_of(&output) > 0.0, "a correct candidate of the consolidated file is accepted:\n{output}");
+}
+
+const PAIRS: &str = r#"def count_pairs(xs, target):
+    n = 0
+    for i in range(len(xs)):
+        for j in range(i + 1, len(xs)):
+            if xs[i] + xs[j] == target:
+                n += 1
+    return n
+"#;
+
+const PAIRS_FAST: &str = r#"def count_pairs(xs, target):
+    seen = {}
+    n = 0
+    for x in xs:
+        n += seen.get(target - x, 0)
+        seen[x] = seen.get(x, 0) + 1
+    return n
+"#;
+
+/// (b) a flat project whose tests call the function; no type hints, so inputs must come from the tests.
+fn project_with_tests() -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("mylib.py"), PAIRS).unwrap();
+    std::fs::create_dir_all(root.path().join("tests")).unwrap();
+    std::fs::write(
+        root.path().join("tests/test_mylib.py"),
+        "from mylib import count_pairs\n\n\ndef test_small():\n    assert count_pairs([1, 2, 3, 4], 5) == 2\n\n\n\
+         def test_big():\n    xs = list(range(300))\n    assert count_pairs(xs, 299) == 150\n    assert count_pairs(xs, 299) == 150\n",
+    )
+    .unwrap();
+    let file = root.path().join("mylib.py");
+    (root, file)
+}
+
+#[test]
+fn task_harness_records_inputs_from_the_project_tests() {
+    let (root, file) = project_with_tests();
+    let task = prepare_task(&request(root.path(), &file, "count_pairs", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    assert_eq!(task.inputs, InputOrigin::Recorded);
+    assert_eq!(task.recorded_calls, Some(2), "two distinct calls (the repeated one counts once)");
+    assert!(task.dir.join("inputs.pkl").is_file());
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
+    assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
+    let output = evaluate_variant(&task, PAIRS_FAST);
+    assert!(speedup_of(&output) > 2.0, "{output}");
+    let output = evaluate_variant(&task, &PAIRS_FAST.replace("return n", "return n + 1"));
+    assert_eq!(last_line(&output), "speedup: 0", "{output}");
+}
+
+#[test]
+fn task_harness_uses_the_project_virtual_environment() {
+    let (root, file) = package_project();
+    let venv = root.path().join(".venv");
+    let status = Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(&venv).status().unwrap();
+    assert!(status.success(), "python3 -m venv works offline with --without-pip");
+    let detected = interpreter::detect(root.path());
+    assert_eq!(detected.path, venv.join("bin/python"));
+    assert_eq!(detected.manager, PackageManager::Pip);
+    std::fs::write(root.path().join("uv.lock"), "").unwrap();
+    assert_eq!(interpreter::detect(root.path()).manager, PackageManager::Uv);
+
+    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    let script = std::fs::read_to_string(task.dir.join("evaluate.sh")).unwrap();
+    assert!(script.contains(&venv.join("bin/python").display().to_string()), "{script}");
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured with the venv python");
+    assert_eq!(baseline.metric_value, 1.0);
+}
+
+#[test]
+fn task_harness_without_environment_falls_back_to_python3_on_path() {
+    let root = tempfile::tempdir().unwrap();
+    let detected = interpreter::detect(root.path());
+    assert!(detected.path.is_absolute() && detected.path.ends_with("python3"), "{detected:?}");
+    assert_eq!(detected.source, "PATH");
+}
+
+#[test]
+fn task_harness_in_place_backs_up_and_evaluates_the_users_file() {
+    let (root, file) = package_project();
+    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::InPlace))
+        .expect("task prepared");
+    assert_eq!(task.dir, root.path());
+    assert_eq!(task.source_file, Path::new("pkg/core.py"));
+    assert_eq!(task.eval_command, "bash .weco/unique_weights/evaluate.sh");
+    assert_eq!(std::fs::read_to_string(task.backup.as_ref().unwrap()).unwrap(), SLOW);
+    assert!(!task.harness_dir.join("optimize.py").exists());
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
+    assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
+    std::fs::write(&file, FAST).unwrap();
+    let faster = preflight(&task, Duration::from_secs(120)).expect("candidate measured");
+    assert!(faster.metric_value > 2.0, "{}", faster.output);
+}
+
+#[test]
+fn task_harness_doctest_examples_become_inputs() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("text.py");
+    std::fs::write(
+        &file,
+        "def join_words(words, sep):\n    \"\"\"Joins.\n\n    >>> join_words(['a', 'b'] * 200, '-')[:3]\n    'a-b'\n    \
+         >>> join_words(['x'] * 500, ',')\n    \"\"\"\n    out = ''\n    for w in words:\n        out += w + sep\n    return out[:-1]\n",
+    )
+    .unwrap();
+    let task = prepare_task(&request(root.path(), &file, "join_words", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    assert_eq!(task.inputs, InputOrigin::Doctest);
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
+    assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
+    let output = evaluate_variant(&task, "def join_words(words, sep):\n    return sep.join(words)\n");
+    assert!(speedup_of(&output) >= 1.0, "{output}");
+    assert!(!output.contains("Constraint violated"), "{output}");
+}
+
+#[test]
+fn task_harness_without_inputs_asks_for_make_inputs() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("m.py");
+    std::fs::write(&file, "def mystery(thing):\n    return sorted(thing)\n").unwrap();
+    let task = prepare_task(&request(root.path(), &file, "mystery", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    assert!(task.needs_manual_inputs());
+    let evaluate = std::fs::read_to_string(&task.evaluate_py).unwrap();
+    assert!(evaluate.contains(">>> FILL IN"));
+    let err = preflight(&task, Duration::from_secs(60)).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, TaskError::Evaluation { .. }) && message.contains("make_inputs"), "{message}");
+}
+
+const METHOD: &str = r#"class Scanner:
+    def __init__(self):
+        self.allowed = list(range(0, 1000, 3))
+
+    def scan(self, xs: list[int]) -> int:
+        total = 0
+        for x in xs:
+            if x in self.allowed:
+                total += x
+        return total
+"#;
+
+#[test]
+fn task_harness_methods_are_called_on_a_factory_instance() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("scan.py");
+    std::fs::write(&file, METHOD).unwrap();
+    let task = prepare_task(&request(root.path(), &file, "Scanner.scan", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    assert_eq!(task.name, "Scanner_scan");
+    assert_eq!(task.inputs, InputOrigin::TypeHints);
+    assert!(std::fs::read_to_string(&task.evaluate_py).unwrap().contains("def make_instance(module)"));
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
+    assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
+    let faster = METHOD
+        .replace(
+            "self.allowed = list(range(0, 1000, 3))",
+            "self.allowed = list(range(0, 1000, 3))\n        self.fast = set(self.allowed)",
+        )
+        .replace("if x in self.allowed:", "if x in self.fast:");
+    let output = evaluate_variant(&task, &faster);
+    assert!(speedup_of(&output) > 2.0, "{output}");
+}
+
+#[test]
+fn task_harness_latency_and_memory_metrics_report_the_candidate() {
+    let (root, file) = package_project();
+    let latency =
+        prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::LatencyMs, Placement::Isolated))
+            .expect("task prepared");
+    assert_eq!((latency.metric.as_str(), latency.goal), ("latency_ms", crate::engine::Goal::Minimize));
+    let measured = preflight(&latency, Duration::from_secs(120)).expect("latency measured");
+    assert!(measured.metric_value > 0.0, "{}", measured.output);
+    let wrong = evaluate_variant(&latency, &FAST.replace("return out", "return out[1:]"));
+    assert!(
+        wrong.contains("Constraint violated") && preflight::parse_metric(&wrong, "latency_ms").is_none(),
+        "{wrong}"
+    );
+
+    let memory =
+        prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::PeakMemoryMb, Placement::Isolated))
+            .expect("task prepared");
+    assert_eq!(memory.name, "unique_weights_2");
+    let measured = preflight(&memory, Duration::from_secs(120)).expect("memory measured");
+    assert!(measured.metric_value > 0.0, "{}", measured.output);
+    let hungry = FAST.replace("    return out", "    waste = [list(xs) for _ in range(50)]\n    return out");
+    let output = evaluate_variant(&memory, &hungry);
+    let value = preflight::parse_metric(&output, "peak_memory_mb").expect("metric printed");
+    assert!(
+        value > measured.metric_value * 5.0,
+        "the wasteful candidate uses more memory: {value} vs {}",
+        measured.metric_value
+    );
+}
+
+#[test]
+fn task_harness_custom_metric_uses_the_baseline_scorer() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("model.py");
+    let source = "def predict(x):\n    return x > 5\n\n\ndef accuracy(predict_fn):\n    data = [(i, i > 4) for i in range(10)]\n    \
+                  return sum(predict_fn(x) == y for x, y in data) / len(data)\n";
+    std::fs::write(&file, source).unwrap();
+    let metric = MetricKind::Custom {
+        name: "accuracy".into(),
+        goal: crate::engine::Goal::Maximize,
+        function: "accuracy".into(),
+    };
+    let task =
+        prepare_task(&request(root.path(), &file, "predict", metric, Placement::Isolated)).expect("task prepared");
+    let baseline = preflight(&task, Duration::from_secs(60)).expect("score measured");
+    assert!((baseline.metric_value - 0.9).abs() < 1e-9, "{}", baseline.output);
+    // the candidate cannot change its judge: its own `accuracy` is ignored
+    let output =
+        evaluate_variant(&task, "def predict(x):\n    return x > 4\n\n\ndef accuracy(predict_fn):\n    return 99.0\n");
+    assert_eq!(preflight::parse_metric(&output, "accuracy"), Some(1.0), "{output}");
+}
+
+#[test]
+fn task_harness_records_method_calls_with_their_instance_from_unittest_cases() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("scan.py");
+    std::fs::write(&file, METHOD.replace("def scan(self, xs: list[int]) -> int:", "def scan(self, xs):")).unwrap();
+    std::fs::write(
+        root.path().join("test_scan.py"),
+        "import unittest\nfrom scan import Scanner\n\n\nclass ScanTest(unittest.TestCase):\n    def test_scan(self):\n        \
+         self.assertEqual(Scanner().scan(list(range(600))), sum(range(0, 600, 3)))\n",
+    )
+    .unwrap();
+    let task = prepare_task(&request(root.path(), &file, "Scanner.scan", MetricKind::Speedup, Placement::Isolated))
+        .expect("task prepared");
+    assert_eq!(task.inputs, InputOrigin::Recorded);
+    assert_eq!(task.recorded_calls, Some(1));
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
+    assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
+    let wrong = evaluate_variant(&task, &METHOD.replace("total += x", "total += x + 1"));
+    assert_eq!(last_line(&wrong), "speedup: 0", "{wrong}");
+}
+
+#[test]
+fn task_harness_clock_cannot_be_replaced_by_the_candidate() {
+    let (_root, task) = prepared_package_task();
+    let gaming =
+        format!("import time\n_ticks = iter(range(10**9))\ntime.perf_counter = lambda: next(_ticks) * 1e-9\n{SLOW}");
+    let output = evaluate_variant(&task, &gaming);
+    let value = speedup_of(&output);
+    assert!(value < 2.0, "a replaced clock must not make the candidate look faster (got {value}):\n{output}");
 }
