@@ -61,7 +61,7 @@ fn run() -> Result<(), String> {
     say(format!("cores seen: {}; load average at start: {}", cores(), load_average()));
     say(String::new());
 
-    say(format!("### Whole-file analysis vs bare tree-sitter parse ({repetitions} interleaved repetitions, medians)"));
+    say(format!("#### Whole-file analysis vs bare tree-sitter parse ({repetitions} interleaved repetitions, medians)"));
     say(String::new());
     say("| file | lines | bare parse ms | parse + analysis ms | ratio of medians | median paired ratio | median paired thread-CPU ratio | target ≤ 1.5x |".into());
     say("|---|---:|---:|---:|---:|---:|---:|---|".into());
@@ -82,7 +82,7 @@ fn run() -> Result<(), String> {
     }
     say(String::new());
 
-    say(format!("### Incremental edit in process: `DocumentStore::change`, one character typed / deleted ({edits} edits)"));
+    say(format!("#### Incremental edit in process: `DocumentStore::change`, one character typed / deleted ({edits} edits)"));
     say(String::new());
     say("| file | change median ms | change p95 ms | change thread-CPU median ms | of which reparse median ms | of which analysis median ms | bare walk of all nodes median ms | target median < 5 ms |".into());
     say("|---|---:|---:|---:|---:|---:|---:|---|".into());
@@ -103,7 +103,7 @@ fn run() -> Result<(), String> {
     }
     say(String::new());
 
-    say(format!("### Indexing sympy 1.13.3 with `workspace::build_index` ({index_repetitions} interleaved repetitions)"));
+    say(format!("#### Indexing sympy 1.13.3 with `workspace::build_index` ({index_repetitions} interleaved repetitions)"));
     say(String::new());
     let indexing = in_process::index(&sympy, index_repetitions);
     say("| threads | files indexed / found | lines | median wall s | min wall s | CPU s (all threads) | target < 3 s on 2 cores |".into());
@@ -126,7 +126,7 @@ fn run() -> Result<(), String> {
     }
     say(String::new());
 
-    say(format!("### End to end through `{}` (sympy 1.13.3 as the workspace)", binary.display()));
+    say(format!("#### End to end through `{}` (sympy 1.13.3 as the workspace)", binary.display()));
     say(String::new());
     let log = std::env::temp_dir().join(format!("weco-lsp-bench-{}.log", std::process::id()));
     let mut session = end_to_end::start(&binary, &sympy, &log)?;
