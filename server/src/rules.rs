@@ -52,12 +52,61 @@ pub static TEMPLATES: &[Template] = templates![
     ("synth_inputs", "synth_inputs.py"),
 ];
 
+/// One document per rewrite of the local engine's `rules` proposer (`rules/rewrites/<id>.md`).
+pub static REWRITES: &[Doc] = docs![
+    "rewrites/python-membership-set",
+    "rewrites/python-memoize-recursion",
+    "rewrites/python-string-join",
+    "rewrites/python-pop-front-deque",
+    "rewrites/python-hoist-regex",
+    "rewrites/python-sorted-min-max",
+    "rewrites/python-append-comprehension",
+    "rewrites/rust-vec-with-capacity",
+    "rewrites/rust-clone-in-loop",
+    "rewrites/rust-hoist-regex",
+];
+
+/// The rewrite document (`rewrites/<id>`) that explains how a flagged pattern is fixed.
+pub fn rewrite_for(kind: crate::analysis::ReasonKind, language: crate::analysis::Language) -> Option<&'static str> {
+    use crate::analysis::{Language::*, ReasonKind::*};
+    Some(match (kind, language) {
+        (ListMembershipInLoop, Python) => "rewrites/python-membership-set",
+        (UncachedRecursion, Python) => "rewrites/python-memoize-recursion",
+        (StringConcatInLoop, Python) => "rewrites/python-string-join",
+        (FrontOfListOpInLoop, Python) => "rewrites/python-pop-front-deque",
+        (RegexInLoop, Python) => "rewrites/python-hoist-regex",
+        (SortForMinMax, Python) => "rewrites/python-sorted-min-max",
+        (AppendInLoop, Python) => "rewrites/python-append-comprehension",
+        (AllocationInLoop, Rust) => "rewrites/rust-vec-with-capacity",
+        (RegexInLoop, Rust) => "rewrites/rust-hoist-regex",
+        _ => return None,
+    })
+}
+
+/// Writes every guidance and rewrite document into `<weco_dir>/rules/`, so that hovers, messages and
+/// reports can link to them and the user (or weco, as extra guidance) can read them. Files that
+/// already hold the same text are left alone. Called when a task is set up (an explicit action).
+pub fn materialize(weco_dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    let dir = weco_dir.join("rules");
+    for d in DOCS.iter().chain(REWRITES) {
+        let path = dir.join(format!("{}.md", d.name));
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(d.text) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        crate::task::layout::write_atomic(&path, d.text.as_bytes())?;
+    }
+    Ok(dir)
+}
+
 /// The headings every document has, in this order (the title line is `# <anything>`).
 pub const DOC_SECTIONS: &[&str] = &["## When this applies", "## Rules", "## Pitfalls", "## Example"];
 
-/// The guidance document called `name` (`benchmarking`, `evaluate`...).
+/// The guidance document called `name` (`benchmarking`, `evaluate`..., or `rewrites/<id>`).
 pub fn doc(name: &str) -> Option<&'static str> {
-    DOCS.iter().find(|d| d.name == name).map(|d| d.text)
+    DOCS.iter().chain(REWRITES).find(|d| d.name == name).map(|d| d.text)
 }
 
 /// The harness template called `name` (`speedup`, `harness_core`...).
@@ -93,6 +142,33 @@ mod tests {
                 assert!(doc(stem).is_some(), "rules/{stem}.md is not registered in DOCS");
             }
         }
+    }
+
+    #[test]
+    fn every_rewrite_document_is_registered_and_materialized_once() {
+        for entry in std::fs::read_dir(rules_dir().join("rewrites")).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_str().unwrap();
+            assert!(doc(&format!("rewrites/{stem}")).is_some(), "rules/rewrites/{stem}.md is not registered in REWRITES");
+        }
+        let weco = tempfile::tempdir().unwrap();
+        let dir = materialize(weco.path()).unwrap();
+        let written = dir.join("rewrites/python-membership-set.md");
+        assert_eq!(std::fs::read_to_string(&written).unwrap(), doc("rewrites/python-membership-set").unwrap());
+        let modified = std::fs::metadata(&written).unwrap().modified().unwrap();
+        materialize(weco.path()).unwrap();
+        assert_eq!(std::fs::metadata(&written).unwrap().modified().unwrap(), modified, "unchanged files are not rewritten");
+        assert!(dir.join("benchmarking.md").exists());
+    }
+
+    #[test]
+    fn flagged_patterns_map_to_the_rewrite_that_fixes_them() {
+        use crate::analysis::{Language, ReasonKind};
+        for (kind, language) in [(ReasonKind::ListMembershipInLoop, Language::Python), (ReasonKind::AllocationInLoop, Language::Rust)] {
+            let name = rewrite_for(kind, language).unwrap();
+            assert!(doc(name).is_some(), "{name}");
+        }
+        assert!(rewrite_for(ReasonKind::NestedLoops, Language::Python).is_none());
     }
 
     #[test]

@@ -116,6 +116,7 @@ fn python_package_gets_lenses_diagnostics_hovers_and_code_actions() {
     // Hover on the reasons of a flagged function.
     let text = hover_text(&mut client, &uri, dedupe_line, 6);
     assert!(text.contains("dedupe_orders") && text.contains("list-membership-in-loop"), "{text}");
+    assert!(text.contains("weco-lsp rules rewrites/python-membership-set"), "the known fix is named: {text}");
     assert_eq!(client.shutdown(), Some(0));
 }
 

@@ -104,6 +104,14 @@ fn apply_accepts_every_hunk_with_confirmable_annotations_and_writes_a_report() {
     }
     let profile = std::fs::read_to_string(root.join(".weco/profile.yaml")).unwrap();
     assert!(profile.contains("optimization_history") && profile.contains("missing_skus") && profile.contains("vibe"), "{profile}");
+
+    // The guidance documents were written with the task; hovers now link to them.
+    let uri = client.open(&file, "python");
+    let line = after.lines().position(|l| l.starts_with("def fib")).unwrap() as u32;
+    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 5}}));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    let link = format!("{}/.weco/rules/rewrites/python-memoize-recursion.md", file_uri(root));
+    assert!(text.contains(&link), "{text}");
 }
 
 #[test]

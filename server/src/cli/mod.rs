@@ -14,6 +14,7 @@ Usage:
   weco-lsp [--stdio]                 serve the Language Server Protocol over stdio (default)
   weco-lsp --version                 print the version
   weco-lsp analyze PATH... [--json]  list functions worth optimizing (JSON: one object per line)
+  weco-lsp rules [NAME]              list the guidance documents, or print one
   weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--apply]
                                      optimize one function in a terminal; --apply writes the result
   weco-lsp consolidate FILE::FUNCTION
@@ -48,8 +49,28 @@ pub fn main(args: Vec<String>) -> ExitCode {
         }
         Some("analyze") => analyze::run(&args[1..], &mut stdout),
         Some("optimize") => optimize::run(&args[1..], &mut stdout),
+        Some("rules") => rules(&args[1..], &mut stdout),
         Some("consolidate") => consolidate::run(&args[1..], &mut stdout),
         Some(other) => fail(&format!("unknown command `{other}`\n\n{USAGE}")),
+    }
+}
+
+/// `weco-lsp rules [NAME]`: lists the embedded guidance documents, or prints one.
+fn rules(args: &[String], out: &mut impl Write) -> ExitCode {
+    match args.first() {
+        None => {
+            for name in crate::rules::DOCS.iter().chain(crate::rules::REWRITES).map(|d| d.name) {
+                let _ = writeln!(out, "{name}");
+            }
+            ExitCode::SUCCESS
+        }
+        Some(name) => match crate::rules::doc(name) {
+            Some(text) => {
+                let _ = write!(out, "{text}");
+                ExitCode::SUCCESS
+            }
+            None => fail(&format!("no guidance document `{name}`; `weco-lsp rules` lists them")),
+        },
     }
 }
 

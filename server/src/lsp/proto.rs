@@ -81,7 +81,7 @@ fn display_path(path: &Path, root: Option<&Path>) -> String {
     root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path).to_string_lossy().into_owned()
 }
 
-pub fn hover(function: &FunctionInfo, dependencies: &[Dependency], root: Option<&Path>) -> Hover {
+pub fn hover(function: &FunctionInfo, language: crate::analysis::Language, dependencies: &[Dependency], root: Option<&Path>) -> Hover {
     let mut text = format!("**weco** · `{}`", function.qualified_name);
     if function.is_flagged() {
         text.push_str(&format!(" · optimization score **{}/100**\n\n", function.score));
@@ -105,8 +105,33 @@ pub fn hover(function: &FunctionInfo, dependencies: &[Dependency], root: Option<
             text.push_str(&format!("- … and {} more\n", dependencies.len() - 20));
         }
     }
-    text.push_str("\nHow weco measures: correctness against the baseline first, then interleaved timing (see `rules/benchmarking.md`).");
+    text.push_str(&guidance_links(function, language, root));
     Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }), range: None }
+}
+
+/// Links to the guidance documents: the rewrite that fixes each flagged pattern, and how weco
+/// measures. They point at `.weco/rules/` once a task has written them there; before that the
+/// text names `weco-lsp rules NAME`, which prints the same document.
+fn guidance_links(function: &FunctionInfo, language: crate::analysis::Language, root: Option<&Path>) -> String {
+    let rules_dir = root.map(|r| crate::task::layout::weco_dir(r).join("rules"));
+    let link = |name: &str, label: &str| -> String {
+        match rules_dir.as_ref().map(|d| d.join(format!("{name}.md"))).filter(|p| p.exists()).and_then(|p| Uri::from_file_path(&p)) {
+            Some(uri) => format!("[{label}]({})", uri.as_str()),
+            None => format!("{label} (`weco-lsp rules {name}`)"),
+        }
+    };
+    let mut names: Vec<&str> = function.reasons.iter().filter_map(|r| crate::rules::rewrite_for(r.kind, language)).collect();
+    names.dedup();
+    let mut text = String::from("\n");
+    if !names.is_empty() {
+        let fixes: Vec<String> = names.iter().map(|n| link(n, n.trim_start_matches("rewrites/"))).collect();
+        text.push_str(&format!("Known fixes: {}.\n\n", fixes.join(", ")));
+    }
+    text.push_str(&format!(
+        "How weco measures: correctness against the baseline first, then interleaved timing; see {}.",
+        link("benchmarking", "benchmarking")
+    ));
+    text
 }
 
 /// "Optimize with Weco" for the function under the cursor, and "Consolidate for optimization"

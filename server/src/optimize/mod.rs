@@ -93,6 +93,10 @@ impl PipelineResult {
 
 /// Step 1: the task folder (blocking work on a worker thread).
 pub async fn prepare(request: TaskRequest) -> Result<PreparedTask, PipelineError> {
+    // The guidance documents next to the task, for hovers, messages and the user to read.
+    if let Err(e) = crate::rules::materialize(&task::layout::weco_dir(&request.workspace_root)) {
+        tracing::warn!("could not write the guidance documents: {e}");
+    }
     let task = tokio::task::spawn_blocking(move || task::prepare_task(&request))
         .await
         .map_err(|e| PipelineError::Backend(format!("task setup panicked: {e}")))?

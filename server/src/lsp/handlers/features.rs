@@ -33,7 +33,7 @@ pub fn hover(session: &Session, params: HoverParams) -> Option<Hover> {
     let path = uri_path(&doc.uri);
     let dependencies = path.as_deref().map(|p| session.dependencies(p, &function.qualified_name)).unwrap_or_default();
     let root = path.as_deref().map(|p| session.root_for(p));
-    Some(proto::hover(function, &dependencies, root.as_deref()))
+    Some(proto::hover(function, doc.language, &dependencies, root.as_deref()))
 }
 
 pub fn code_action(session: &Session, params: CodeActionParams) -> Option<CodeActionResponse> {
