@@ -209,3 +209,44 @@ fn the_progress_cancel_button_stops_the_run_and_the_best_so_far_is_still_offered
     let steps_run = report.lines().filter(|l| l.starts_with("| ") && l.chars().nth(2).is_some_and(|c| c.is_ascii_digit())).count();
     assert!(steps_run < 10, "the run went on after cancel:\n{report}");
 }
+
+#[test]
+fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let questions = Arc::new(Mutex::new(Vec::new()));
+    let mut client = LspClient::start(root);
+    let mut user = scripted_user("Keep separate", questions.clone());
+    let asked = questions.clone();
+    client.set_responder(move |method, params| {
+        if method == "window/showMessageRequest" && params["actions"].as_array().unwrap().iter().any(|a| a["title"] == "Reuse it") {
+            asked.lock().unwrap().push(params["message"].as_str().unwrap_or_default().to_string());
+            return json!({"title": "Reuse it"});
+        }
+        user(method, params)
+    });
+    client.initialize(root, capabilities(), options());
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    let run = |client: &mut LspClient| {
+        client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "count_known"}]}));
+    };
+    run(&mut client);
+    // Nothing to build inputs from: the harness is opened for the user to fill in.
+    let shown = client.wait_for("window/showDocument", |p| p["uri"].as_str().unwrap_or_default().ends_with("evaluate.py"));
+    let evaluate = PathBuf::from(shown["uri"].as_str().unwrap().trim_start_matches("file://"));
+    message_containing(&mut client, "make_inputs()");
+    let text = std::fs::read_to_string(&evaluate).unwrap();
+    let stub = "    raise NotImplementedError(";
+    let at = text.find(stub).expect("the make_inputs stub");
+    let line_end = at + text[at..].find('\n').unwrap();
+    let filled = format!("{}    return [((list(range(2000)), list(range(0, 4000, 3))), {{}})]{}", &text[..at], &text[line_end..]);
+    std::fs::write(&evaluate, filled).unwrap();
+
+    run(&mut client);
+    let kept = message_containing(&mut client, "kept separate");
+    assert!(kept.contains("count_known_2"), "{kept}");
+    assert!(questions.lock().unwrap().iter().any(|q| q.contains("already exists")), "reuse was offered");
+    let report = std::fs::read_to_string(root.join(".weco/count_known_2/report.md")).unwrap();
+    assert!(report.contains("## Impact"), "{report}");
+}

@@ -91,6 +91,38 @@ impl PipelineResult {
     }
 }
 
+/// Earlier harnesses (`.weco/*/evaluate.py`) for the same function of the same module, newest
+/// first: reusing one keeps the inputs the user wrote into its `make_inputs()`.
+pub fn reusable_harnesses(root: &std::path::Path, function: &str, source: &std::path::Path) -> Vec<PathBuf> {
+    let module = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let weco = task::layout::weco_dir(root);
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = task::find_existing_evals(root)
+        .into_iter()
+        .filter(|p| p.starts_with(&weco))
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            text.contains(&format!("\"function\": \"{function}\"")) && text.contains(&format!("\"module\": \"{module}\""))
+        })
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Step 1: the task folder (blocking work on a worker thread). With `reuse`, the earlier
+/// harness replaces the generated `evaluate.py` (same function, same module: same configuration).
+pub async fn prepare_reusing(request: TaskRequest, reuse: Option<PathBuf>) -> Result<PreparedTask, PipelineError> {
+    let Some(previous) = reuse else { return prepare(request).await };
+    let task = match prepare(request).await {
+        Ok(task) => task,
+        Err(PipelineError::NeedsInputs { task, .. }) => *task,
+        Err(e) => return Err(e),
+    };
+    let text = std::fs::read_to_string(&previous).map_err(|e| PipelineError::Backend(format!("cannot read {}: {e}", previous.display())))?;
+    task::layout::write_atomic(&task.evaluate_py, text.as_bytes()).map_err(|e| PipelineError::Backend(format!("cannot write {}: {e}", task.evaluate_py.display())))?;
+    Ok(task)
+}
+
 /// Step 1: the task folder (blocking work on a worker thread).
 pub async fn prepare(request: TaskRequest) -> Result<PreparedTask, PipelineError> {
     // The guidance documents next to the task, for hovers, messages and the user to read.

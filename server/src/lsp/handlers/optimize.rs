@@ -21,6 +21,8 @@ pub const WORKSPACE_IN_PLACE: &str = "In-place";
 pub const CONFIRM_IN_PLACE: &str = "Yes, rewrite it in place";
 pub const ANSWER_CANCEL: &str = "Cancel";
 pub const APPLY: &str = "Apply";
+pub const REUSE_EVAL: &str = "Reuse it";
+pub const NEW_EVAL: &str = "Generate a new one";
 pub const REVIEW: &str = "Review diff";
 pub const KEEP_SEPARATE: &str = "Keep separate";
 
@@ -163,7 +165,20 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
     };
     let version_at_start = session.snapshot(&target.uri).map(|d| d.version);
     report_progress(session, &progress, "setting up the task folder", 0).await;
-    let task = match optimize::prepare(request).await {
+    // An earlier harness for this function may hold inputs the user wrote: offer to reuse it.
+    let mut reuse = None;
+    if let Some(previous) = optimize::reusable_harnesses(&root, &target.function, &path).into_iter().next() {
+        let question = format!("An evaluation for `{}` already exists: {}. Reuse it (it keeps any inputs you wrote), or generate a new one?", target.function, previous.display());
+        match ask(session, question, &[REUSE_EVAL, NEW_EVAL]).await.as_deref() {
+            Some(REUSE_EVAL) => reuse = Some(previous),
+            Some(_) => {}
+            None => {
+                end_progress(session, &progress, "cancelled").await;
+                return say(session, MessageType::INFO, "weco: optimization cancelled.").await;
+            }
+        }
+    }
+    let task = match optimize::prepare_reusing(request, reuse).await {
         Ok(task) => task,
         Err(PipelineError::NeedsInputs { evaluate_py, .. }) => {
             end_progress(session, &progress, "needs inputs").await;
