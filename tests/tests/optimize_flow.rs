@@ -244,7 +244,17 @@ fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
     std::fs::write(&evaluate, filled).unwrap();
 
     run(&mut client);
-    let kept = message_containing(&mut client, "kept separate");
+    let mut seen = Vec::new();
+    let kept = client
+        .wait_for_within("window/showMessage", std::time::Duration::from_secs(90), &mut |p| {
+            let m = p["message"].as_str().unwrap_or_default().to_string();
+            seen.push(m.clone());
+            m.contains("kept separate")
+        })
+        .unwrap_or_else(|| panic!("no result; messages: {seen:#?}"))["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(kept.contains("count_known_2"), "{kept}");
     assert!(questions.lock().unwrap().iter().any(|q| q.contains("already exists")), "reuse was offered");
     let report = std::fs::read_to_string(root.join(".weco/count_known_2/report.md")).unwrap();
