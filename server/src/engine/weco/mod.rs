@@ -1,13 +1,17 @@
 //! The `weco` CLI backend: preflight, spawning `weco run`, parsing its plain output, stopping and resuming runs.
 //!
-//! Split: `preflight` (checks before a run), `spawn` (the runner), `parser` (the `--output plain` state
-//! machine), `stop` (stop/signal ladder and `weco run status`), `diagnose` (eval-output problem scanning).
+//! Split: `preflight` (checks before a run), `spawn` (spawning weco and the drive loop), `translate` (weco's
+//! output to `OptimizerEvent`s), `outcome` (run-end classification and best-result lookup), `parser` (the
+//! `--output plain` state machine), `stop` (stop/signal ladder and `weco run status`), `diagnose` (eval-output
+//! problem scanning).
 
 pub mod diagnose;
+mod outcome;
 pub mod parser;
 pub mod preflight;
 pub mod spawn;
 pub mod stop;
+mod translate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,27 +1,28 @@
-//! The runner: spawns `weco run --output plain` (or `weco resume`) in the task folder, turns its output into
-//! `OptimizerEvent`s, keeps the source file byte-identical, and stops it gently when cancelled or hung.
+//! Spawning and driving weco: starts `weco run --output plain` (or `weco resume`) in the task folder, runs the
+//! drive loop (output lines, exit, cancel, watchdog ticks) and stops weco gently when cancelled or hung. Turning
+//! output into events lives in `translate`; classifying how the run ended lives in `outcome`.
 
 use std::collections::{HashMap, VecDeque};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
-use super::diagnose::{RepeatedFailureDetector, summarize_failure};
-use super::parser::{PlainParser, PlainRecord};
+use super::diagnose::RepeatedFailureDetector;
+use super::parser::PlainParser;
 use super::stop::{
     GroupSignal, RunStatus, SubcommandOutput, query_status, request_stop, signal_group,
 };
-use super::{WecoInfo, WecoRunOptions, WecoRunRecord, save_run_record, write_atomically};
-use crate::engine::events::{BestResult, EngineTask, OptimizerEvent, RunOutcome};
+use super::{WecoInfo, WecoRunOptions};
+use crate::engine::events::{EngineTask, OptimizerEvent, RunOutcome};
 
 /// weco's default log dir, relative to the run's working directory.
-const LOG_DIR: &str = ".runs";
+pub(super) const LOG_DIR: &str = ".runs";
 const TICK: Duration = Duration::from_millis(200);
 /// How long to keep reading after weco exited (an orphan could hold the pipe open).
 const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
@@ -326,26 +327,28 @@ fn spawn_reader<R>(
     });
 }
 
-struct Runner<'a> {
-    task: &'a EngineTask,
+/// The state of one run, shared by the drive loop (here), event handling (`translate`) and run-end
+/// classification (`outcome`).
+pub(super) struct Runner<'a> {
+    pub(super) task: &'a EngineTask,
     weco: &'a WecoInfo,
     options: &'a WecoRunOptions,
     events: UnboundedSender<OptimizerEvent>,
     log: Option<std::fs::File>,
-    source_path: PathBuf,
-    parser: PlainParser,
-    run_id: Option<String>,
-    best: Option<(u32, f64)>,
-    plans: HashMap<u32, Option<String>>,
-    last_output: Option<(u32, String)>,
-    detector: RepeatedFailureDetector,
-    last_activity: Instant,
-    loop_ended: bool,
-    saw_complete: bool,
-    saw_stopped: bool,
-    errors: Vec<String>,
-    tail: VecDeque<String>,
-    hung_for: Option<Duration>,
+    pub(super) source_path: PathBuf,
+    pub(super) parser: PlainParser,
+    pub(super) run_id: Option<String>,
+    pub(super) best: Option<(u32, f64)>,
+    pub(super) plans: HashMap<u32, Option<String>>,
+    pub(super) last_output: Option<(u32, String)>,
+    pub(super) detector: RepeatedFailureDetector,
+    pub(super) last_activity: Instant,
+    pub(super) loop_ended: bool,
+    pub(super) saw_complete: bool,
+    pub(super) saw_stopped: bool,
+    pub(super) errors: Vec<String>,
+    pub(super) tail: VecDeque<String>,
+    pub(super) hung_for: Option<Duration>,
 }
 
 impl<'a> Runner<'a> {
@@ -385,186 +388,13 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn emit(&self, event: OptimizerEvent) {
+    pub(super) fn emit(&self, event: OptimizerEvent) {
         let _ = self.events.send(event);
     }
 
-    fn log_line(&mut self, line: &str) {
+    pub(super) fn log_line(&mut self, line: &str) {
         if let Some(file) = self.log.as_mut() {
             let _ = writeln!(file, "{line}");
-        }
-    }
-
-    fn remember(&mut self, line: &str) {
-        if self.tail.len() == 60 {
-            self.tail.pop_front();
-        }
-        self.tail.push_back(line.to_string());
-    }
-
-    fn on_stdout(&mut self, line: &str) {
-        self.last_activity = Instant::now();
-        self.log_line(line);
-        for record in self.parser.feed(line) {
-            self.on_record(record);
-        }
-    }
-
-    fn on_stderr(&mut self, line: &str) {
-        self.last_activity = Instant::now();
-        self.log_line(&format!("[stderr] {line}"));
-        self.remember(line);
-    }
-
-    fn on_record(&mut self, record: PlainRecord) {
-        match record {
-            PlainRecord::RunId(run_id) => {
-                let started_unix_s = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
-                let saved = WecoRunRecord {
-                    run_id: run_id.clone(),
-                    source_file: self.task.source_file.to_string_lossy().into_owned(),
-                    started_unix_s,
-                };
-                if let Err(e) = save_run_record(&self.task.dir, &saved) {
-                    tracing::warn!("cannot save weco-run.json: {e}");
-                }
-                self.run_id = Some(run_id.clone());
-                self.emit(OptimizerEvent::Started {
-                    run_id,
-                    backend: "weco",
-                    total_steps: self.task.steps,
-                });
-            }
-            PlainRecord::TotalSteps(_) => {}
-            PlainRecord::StepStarted(step) => self.emit(OptimizerEvent::StepStarted { step }),
-            PlainRecord::OutputStarting { step } => {
-                if let Some(count) = self.output_line_count(step) {
-                    self.parser.expect_output_lines(count);
-                }
-            }
-            PlainRecord::Candidate { step, plan } => {
-                self.plans.insert(step, plan.clone());
-                self.emit(OptimizerEvent::Candidate { step, plan });
-            }
-            PlainRecord::EvalOutput { step, output } => {
-                self.last_output = Some((step, output.clone()));
-                self.emit(OptimizerEvent::EvalOutput { step, output });
-            }
-            PlainRecord::Metric { step, value, best } => {
-                self.detector.record_success();
-                if self
-                    .best
-                    .is_none_or(|(_, incumbent)| self.task.goal.is_better(value, incumbent))
-                {
-                    self.best = Some((step, value));
-                }
-                self.emit(OptimizerEvent::Metric { step, value, best });
-            }
-            PlainRecord::NoMetric { step } => {
-                let output = match &self.last_output {
-                    Some((s, output)) if *s == step => output.clone(),
-                    _ => String::new(),
-                };
-                let error = if self.loop_ended || self.errors.iter().any(|e| is_connection_error(e))
-                {
-                    "the result was not scored (weco stopped before the backend answered)"
-                        .to_string()
-                } else {
-                    summarize_failure(&output)
-                };
-                self.emit(OptimizerEvent::StepFailed { step, error });
-                if let Some(signature) = self.detector.record_failure(&output) {
-                    self.emit(OptimizerEvent::Message {
-                        error: true,
-                        text: format!(
-                            "The last 3 steps failed the same way: {signature}. weco keeps spending credits on such steps; \
-                             consider stopping the run and fixing the evaluation environment."
-                        ),
-                    });
-                }
-            }
-            PlainRecord::Warning(text) => {
-                self.remember(&text);
-                self.emit(OptimizerEvent::Message { error: false, text });
-            }
-            PlainRecord::Error(text) => {
-                if is_fatal_loop_error(&text) {
-                    self.loop_ended = true;
-                }
-                self.remember(&text);
-                self.errors.push(text.clone());
-                self.emit(OptimizerEvent::Message { error: true, text });
-            }
-            PlainRecord::Reconnecting(detail) => self.emit(OptimizerEvent::Message {
-                error: false,
-                text: format!("Lost the connection to Weco; reconnecting ({detail})."),
-            }),
-            PlainRecord::Reconnected => self.emit(OptimizerEvent::Message {
-                error: false,
-                text: "Reconnected to Weco.".into(),
-            }),
-            PlainRecord::Complete => {
-                self.saw_complete = true;
-                self.loop_ended = true;
-            }
-            PlainRecord::Stopped | PlainRecord::Interrupted => {
-                self.saw_stopped = true;
-                self.loop_ended = true;
-            }
-            PlainRecord::Other(line) => {
-                if !line.trim().is_empty() {
-                    self.remember(&line);
-                }
-            }
-        }
-    }
-
-    /// weco writes the whole eval output to `.runs/<id>/outputs/step_<n>.out.txt` before printing it, and
-    /// `print` adds one newline: the block is exactly `count('\n') + 1` lines.
-    fn output_line_count(&self, step: u32) -> Option<usize> {
-        let run_id = self.run_id.as_ref()?;
-        let path = self
-            .task
-            .dir
-            .join(LOG_DIR)
-            .join(run_id)
-            .join("outputs")
-            .join(format!("step_{step}.out.txt"));
-        let content = std::fs::read(path).ok()?;
-        Some(content.iter().filter(|b| **b == b'\n').count() + 1)
-    }
-
-    fn on_stop_answer(&mut self, answer: Result<SubcommandOutput, String>) {
-        match answer {
-            Ok(output) => {
-                for line in output.stdout.lines().chain(output.stderr.lines()) {
-                    self.log_line(&format!("[weco run stop] {line}"));
-                }
-            }
-            Err(e) => self.log_line(&format!("[weco run stop] {e}")),
-        }
-    }
-
-    fn on_status(&mut self, status: Result<RunStatus, String>) {
-        match status {
-            Ok(status) => {
-                self.log_line(&format!(
-                    "[weco-lsp] watchdog: run status {}",
-                    status.status
-                ));
-                if status.is_terminal() && !self.loop_ended {
-                    self.emit(OptimizerEvent::Message {
-                        error: false,
-                        text: format!(
-                            "Weco reports the run as {}; waiting for the local client to finish.",
-                            status.status
-                        ),
-                    });
-                }
-            }
-            Err(e) => self.log_line(&format!("[weco-lsp] watchdog: {e}")),
         }
     }
 
@@ -621,193 +451,6 @@ impl<'a> Runner<'a> {
             other => other,
         }
     }
-
-    fn finish_early(mut self, outcome: RunOutcome, message: String) -> RunOutcome {
-        self.log_line(&format!("[weco-lsp] {message}"));
-        self.emit(OptimizerEvent::Finished {
-            outcome,
-            best: None,
-            message: Some(message),
-        });
-        outcome
-    }
-
-    fn finish(
-        mut self,
-        exit: Option<ExitStatus>,
-        cancelled: bool,
-        killed: bool,
-        snapshot: &[u8],
-    ) -> RunOutcome {
-        for record in self.parser.finish() {
-            self.on_record(record);
-        }
-        let restored = self.restore_source(snapshot);
-        let resume_hint = self
-            .run_id
-            .as_ref()
-            .map(|id| format!(" Continue later with `weco resume {id}`."))
-            .unwrap_or_default();
-        let (outcome, mut message) = if cancelled && self.hung_for.is_none() {
-            (
-                RunOutcome::Cancelled,
-                Some(format!("Stopped.{resume_hint}")),
-            )
-        } else if exit.is_some_and(|s| s.success()) && self.saw_complete {
-            (RunOutcome::Completed, None)
-        } else if self.saw_stopped && self.errors.is_empty() && self.hung_for.is_none() {
-            (
-                RunOutcome::Cancelled,
-                Some(format!(
-                    "The run was stopped outside the editor.{resume_hint}"
-                )),
-            )
-        } else {
-            (
-                RunOutcome::Failed,
-                Some(self.failure_message(exit, killed, &resume_hint)),
-            )
-        };
-        if let Some(note) = restored {
-            message = Some(match message {
-                Some(text) => format!("{text} {note}"),
-                None => note,
-            });
-        }
-        let best = self.best_result(snapshot);
-        if let Some(text) = &message {
-            self.log_line(&format!("[weco-lsp] {text}"));
-        }
-        self.emit(OptimizerEvent::Finished {
-            outcome,
-            best,
-            message,
-        });
-        outcome
-    }
-
-    fn failure_message(&self, exit: Option<ExitStatus>, killed: bool, resume_hint: &str) -> String {
-        let all_text = || self.errors.iter().chain(self.tail.iter());
-        if let Some(silence) = self.hung_for {
-            return format!(
-                "weco printed nothing for {}s and was stopped.{resume_hint}",
-                silence.as_secs()
-            );
-        }
-        if self.errors.iter().any(|e| e.contains("Out of credits")) {
-            let id = self.run_id.as_deref().unwrap_or("<run id>");
-            return format!(
-                "Out of Weco credits. Top up with `weco credits topup`, then continue with `weco resume {id}`."
-            );
-        }
-        if all_text().any(|l| {
-            l.contains("Authentication Required") || l.contains("Would you like to log in")
-        }) {
-            return "Not logged in to Weco. Run `weco login` in a terminal (or set WECO_API_KEY), or use the local engine."
-                .to_string();
-        }
-        if all_text().any(|l| is_connection_error(l)) {
-            return format!(
-                "Could not reach the Weco service (offline?). Check the connection.{resume_hint} Or use the local engine."
-            );
-        }
-        if killed {
-            return format!("weco did not respond to SIGINT and was killed.{resume_hint}");
-        }
-        let detail = self
-            .errors
-            .last()
-            .or_else(|| self.tail.iter().rev().find(|l| !l.trim().is_empty()))
-            .map(|l| format!(": {l}"))
-            .unwrap_or_default();
-        match exit.and_then(|s| s.code()) {
-            Some(code) => format!("weco exited with code {code}{detail}.{resume_hint}"),
-            None => {
-                let signal = exit.and_then(|s| std::os::unix::process::ExitStatusExt::signal(&s));
-                format!(
-                    "weco was killed (signal {}){detail}.{resume_hint}",
-                    signal.unwrap_or(0)
-                )
-            }
-        }
-    }
-
-    /// weco swaps candidates into the source file during every eval; a killed weco can leave one there.
-    fn restore_source(&mut self, snapshot: &[u8]) -> Option<String> {
-        let current = std::fs::read(&self.source_path).ok();
-        if current.as_deref() == Some(snapshot) {
-            return None;
-        }
-        let note = match write_atomically(&self.source_path, snapshot) {
-            Ok(()) => format!(
-                "weco left {} modified; it was restored from the snapshot taken before the run.",
-                self.task.source_file.display()
-            ),
-            Err(e) => format!(
-                "weco left {} modified and restoring it failed: {e}.",
-                self.task.source_file.display()
-            ),
-        };
-        self.emit(OptimizerEvent::Message {
-            error: true,
-            text: note.clone(),
-        });
-        Some(note)
-    }
-
-    /// The best candidate's code: weco's `best/files` copy, else the step snapshot weco wrote before its eval.
-    fn best_result(&self, snapshot: &[u8]) -> Option<BestResult> {
-        let run_id = self.run_id.as_ref()?;
-        let (step, metric) = self.best?;
-        let run_dir = self.task.dir.join(LOG_DIR).join(run_id);
-        let candidates = [
-            run_dir
-                .join("best")
-                .join("files")
-                .join(&self.task.source_file),
-            run_dir
-                .join("steps")
-                .join(step.to_string())
-                .join("files")
-                .join(&self.task.source_file),
-        ];
-        let code = candidates
-            .iter()
-            .find_map(|path| std::fs::read(path).ok())?;
-        if code == snapshot {
-            return None;
-        }
-        let code = String::from_utf8(code).ok()?;
-        Some(BestResult {
-            step,
-            metric,
-            code,
-            plan: self.plans.get(&step).cloned().flatten(),
-        })
-    }
-}
-
-fn is_fatal_loop_error(text: &str) -> bool {
-    text.contains("Out of credits")
-        || text.contains("Auto-resume exhausted")
-        || text.contains("Timeout waiting for execution tasks")
-}
-
-fn is_connection_error(text: &str) -> bool {
-    [
-        "Auto-resume exhausted",
-        "Network error",
-        "Error starting run",
-        "Connection refused",
-        "Max retries exceeded",
-        "NameResolutionError",
-        "Failed to resolve",
-        "ConnectionError",
-        "Connection aborted",
-        "RemoteDisconnected",
-    ]
-    .iter()
-    .any(|needle| text.contains(needle))
 }
 
 fn shell_words(args: &[OsString]) -> String {
@@ -866,13 +509,5 @@ mod tests {
             args.contains(&"--no-open".to_string()) && args.contains(&"--save-logs".to_string())
         );
         assert!(!args.iter().any(|a| a == "--apply-change"));
-    }
-
-    #[test]
-    fn connection_failures_are_recognised() {
-        assert!(is_connection_error(
-            "Auto-resume exhausted after 1 attempt(s). Use 'weco resume x' to continue manually."
-        ));
-        assert!(!is_connection_error("RuntimeError: candidate is broken"));
     }
 }
