@@ -166,7 +166,9 @@ fn task_harness_ignores_metric_lines_printed_by_the_candidate() {
     );
     let output = evaluate_variant(&task, &gaming);
     let value = speedup_of(&output);
-    assert!(value < 2.0, "a printed metric must not count (got {value}):\n{output}");
+    // The candidate is the slow code plus prints: whatever the machine's load does to the timing,
+    // the value is a measurement, never the 999 it printed.
+    assert!(value < 10.0, "a printed metric must not count (got {value}):\n{output}");
     assert!(!output.contains("999"), "the candidate's output never reaches the evaluation output:\n{output}");
 }
 
@@ -185,7 +187,8 @@ fn task_harness_fresh_inputs_defeat_caching_results_across_calls() {
         .replace("    return out", "    _CACHE[key] = list(out)\n    return out");
     let output = evaluate_variant(&task, &caching);
     let value = speedup_of(&output);
-    assert!(value < 1.5, "a cache keyed on the input must not look faster (got {value}):\n{output}");
+    // A cache that hit would look tens of times faster; timing noise on a busy machine stays far below that.
+    assert!(value < 3.0, "a cache keyed on the input must not look faster (got {value}):\n{output}");
 }
 
 #[test]
