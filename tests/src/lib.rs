@@ -332,3 +332,59 @@ pub fn edits_of(workspace_edit: &Value) -> Vec<Value> {
     }
     workspace_edit["changes"].as_object().map(|m| m.values().flat_map(|v| v.as_array().cloned().unwrap_or_default()).collect()).unwrap_or_default()
 }
+
+/// Client capabilities of an editor that shows progress, documents and refactor previews.
+pub fn editor_capabilities() -> Value {
+    json!({
+        "workspace": {"codeLens": {"refreshSupport": true}, "workspaceEdit": {"documentChanges": true, "changeAnnotationSupport": {"groupsOnLabel": true}}},
+        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
+    })
+}
+
+/// Settings for a short run with the local engine.
+pub fn local_backend(steps: u32) -> Value {
+    json!({"weco": {"backend": "local", "steps": steps, "evalTimeout": 120}})
+}
+
+/// A user who answers every question with the first of `answers` it offers (else its first
+/// button), records the questions, and applies workspace edits to the files on disk as an
+/// editor would (edit, then save).
+pub fn scripted_user(answers: Vec<&'static str>, questions: Arc<Mutex<Vec<String>>>) -> impl FnMut(&str, &Value) -> Value + Send + 'static {
+    move |method, params| match method {
+        "window/showMessageRequest" => {
+            questions.lock().unwrap().push(params["message"].as_str().unwrap_or_default().to_string());
+            let titles: Vec<&str> = params["actions"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
+            let pick = answers.iter().find(|t| titles.contains(t)).copied().unwrap_or(titles[0]);
+            json!({"title": pick})
+        }
+        "workspace/applyEdit" => {
+            for change in params["edit"]["documentChanges"].as_array().unwrap() {
+                let uri = change["textDocument"]["uri"].as_str().unwrap();
+                let path = PathBuf::from(uri.trim_start_matches("file://"));
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, apply_text_edits(&text, change["edits"].as_array().unwrap())).unwrap();
+            }
+            json!({"applied": true})
+        }
+        "window/showDocument" => json!({"success": true}),
+        _ => Value::Null,
+    }
+}
+
+/// Starts the server on `root` as that scripted user, with `options`, once the index is built.
+pub fn start_editor(root: &Path, answers: Vec<&'static str>, options: Value) -> (LspClient, Arc<Mutex<Vec<String>>>) {
+    let questions = Arc::new(Mutex::new(Vec::new()));
+    let mut client = LspClient::start(root);
+    client.set_responder(scripted_user(answers, questions.clone()));
+    client.initialize(root, editor_capabilities(), options);
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    (client, questions)
+}
+
+impl LspClient {
+    /// Waits for a `window/showMessage` containing `needle`; returns the message.
+    pub fn message_containing(&mut self, needle: &str) -> String {
+        let params = self.wait_for("window/showMessage", |p| p["message"].as_str().unwrap_or_default().contains(needle));
+        params["message"].as_str().unwrap().to_string()
+    }
+}

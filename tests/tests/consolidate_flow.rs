@@ -7,61 +7,17 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use weco_lsp_e2e::{LspClient, apply_text_edits, copy_fixture, file_uri, server_binary};
+use weco_lsp_e2e::{LspClient, copy_fixture, file_uri, local_backend, server_binary, start_editor};
 
 const FUNCTION: &str = "restock_report";
 
-fn capabilities() -> Value {
-    json!({
-        "workspace": {"codeLens": {"refreshSupport": true}, "workspaceEdit": {"documentChanges": true, "changeAnnotationSupport": {"groupsOnLabel": true}}},
-        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
-    })
-}
-
-fn options() -> Value {
-    json!({"weco": {"backend": "local", "steps": 3, "evalTimeout": 120}})
-}
-
-/// Answers questions with the first of `answers` offered; applies every document of a workspace
-/// edit to the files on disk, as an editor would (edit, then save).
-fn scripted_user(answers: &'static [&'static str], questions: Arc<Mutex<Vec<String>>>) -> impl FnMut(&str, &Value) -> Value + Send + 'static {
-    move |method, params| match method {
-        "window/showMessageRequest" => {
-            questions.lock().unwrap().push(params["message"].as_str().unwrap_or_default().to_string());
-            let titles: Vec<&str> = params["actions"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
-            let pick = answers.iter().find(|t| titles.contains(t)).copied().unwrap_or(titles[0]);
-            json!({"title": pick})
-        }
-        "workspace/applyEdit" => {
-            for change in params["edit"]["documentChanges"].as_array().unwrap() {
-                let uri = change["textDocument"]["uri"].as_str().unwrap();
-                let path = PathBuf::from(uri.trim_start_matches("file://"));
-                let text = std::fs::read_to_string(&path).unwrap();
-                std::fs::write(&path, apply_text_edits(&text, change["edits"].as_array().unwrap())).unwrap();
-            }
-            json!({"applied": true})
-        }
-        "window/showDocument" => json!({"success": true}),
-        _ => Value::Null,
-    }
-}
-
+/// The scripted user's answers, in order of preference.
 fn start(root: &Path, answers: &'static [&'static str]) -> (LspClient, Arc<Mutex<Vec<String>>>) {
-    let questions = Arc::new(Mutex::new(Vec::new()));
-    let mut client = LspClient::start(root);
-    client.set_responder(scripted_user(answers, questions.clone()));
-    client.initialize(root, capabilities(), options());
-    client.wait_for("workspace/codeLens/refresh", |_| true);
-    (client, questions)
+    start_editor(root, answers.to_vec(), local_backend(3))
 }
 
 fn consolidate(client: &mut LspClient, file: &Path) {
     client.request("workspace/executeCommand", json!({"command": "weco.consolidate", "arguments": [{"uri": file_uri(file), "function": FUNCTION}]}));
-}
-
-fn message_containing(client: &mut LspClient, needle: &str) -> String {
-    let params = client.wait_for("window/showMessage", |p| p["message"].as_str().unwrap_or_default().contains(needle));
-    params["message"].as_str().unwrap().to_string()
 }
 
 fn texts(root: &Path) -> [String; 3] {
@@ -83,7 +39,7 @@ fn consolidate_writes_the_file_opens_it_and_offers_to_optimize_with_the_sources_
     let shown = client.wait_for("window/showDocument", |_| true);
     let written = consolidated_file(&root.canonicalize().unwrap());
     assert_eq!(shown["uri"], file_uri(&written));
-    let stays = message_containing(&mut client, "stays in");
+    let stays = client.message_containing("stays in");
     assert!(stays.contains("consolidated.py"), "{stays}");
 
     let text = std::fs::read_to_string(&written).unwrap();
@@ -106,9 +62,9 @@ fn optimizing_the_consolidated_file_applies_the_change_to_the_helpers_own_file()
     let [report_before, planning_before, lookup_before] = texts(root);
     let (mut client, questions) = start(root, &["Optimize", "Vibe Mode", "Isolated directory (recommended)", "Apply", "Keep going"]);
     consolidate(&mut client, &root.join("warehouse/report.py"));
-    let baseline = message_containing(&mut client, "baseline of `restock_report`");
+    let baseline = client.message_containing("baseline of `restock_report`");
     assert!(baseline.contains("per call"), "{baseline}");
-    let applied = message_containing(&mut client, "weco: applied");
+    let applied = client.message_containing("weco: applied");
     assert!(applied.contains("lookup.py"), "{applied}");
 
     let [report_after, planning_after, lookup_after] = texts(root);

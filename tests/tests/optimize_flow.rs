@@ -5,63 +5,22 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde_json::{Value, json};
-use weco_lsp_e2e::{LspClient, apply_text_edits, copy_fixture, edits_of, file_uri};
+use serde_json::json;
+use weco_lsp_e2e::{LspClient, copy_fixture, editor_capabilities, file_uri, local_backend, scripted_user, start_editor};
 
 const FUNCTION: &str = "missing_skus";
 
-fn capabilities() -> Value {
-    json!({
-        "workspace": {"codeLens": {"refreshSupport": true}, "workspaceEdit": {"documentChanges": true, "changeAnnotationSupport": {"groupsOnLabel": true}}},
-        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
-    })
-}
-
-fn options() -> Value {
-    json!({"weco": {"backend": "local", "steps": 3, "evalTimeout": 120}})
-}
-
-/// Answers questions like a user who picks Vibe mode, the isolated folder, and `decision` at the end;
-/// applies workspace edits to the file on disk as an editor would (edit, then save).
-fn scripted_user(decision: &'static str, questions: Arc<Mutex<Vec<String>>>) -> impl FnMut(&str, &Value) -> Value + Send + 'static {
-    move |method, params| match method {
-        "window/showMessageRequest" => {
-            questions.lock().unwrap().push(params["message"].as_str().unwrap_or_default().to_string());
-            let titles: Vec<&str> = params["actions"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
-            let pick = ["Vibe Mode", "Isolated directory (recommended)", decision, "Keep going"]
-                .into_iter()
-                .find(|t| titles.contains(t))
-                .unwrap_or(titles[0]);
-            json!({"title": pick})
-        }
-        "workspace/applyEdit" => {
-            let uri = params["edit"]["documentChanges"][0]["textDocument"]["uri"].as_str().unwrap();
-            let path = PathBuf::from(uri.trim_start_matches("file://"));
-            let text = std::fs::read_to_string(&path).unwrap();
-            std::fs::write(&path, apply_text_edits(&text, &edits_of(&params["edit"]))).unwrap();
-            json!({"applied": true})
-        }
-        "window/showDocument" => json!({"success": true}),
-        _ => Value::Null,
-    }
+/// A user who picks Vibe mode, the isolated folder, and `decision` at the end.
+fn answers(decision: &'static str) -> Vec<&'static str> {
+    vec!["Vibe Mode", "Isolated directory (recommended)", decision, "Keep going"]
 }
 
 fn start(root: &Path, decision: &'static str) -> (LspClient, Arc<Mutex<Vec<String>>>) {
-    let questions = Arc::new(Mutex::new(Vec::new()));
-    let mut client = LspClient::start(root);
-    client.set_responder(scripted_user(decision, questions.clone()));
-    client.initialize(root, capabilities(), options());
-    client.wait_for("workspace/codeLens/refresh", |_| true);
-    (client, questions)
+    start_editor(root, answers(decision), local_backend(3))
 }
 
 fn optimize(client: &mut LspClient, file: &Path) {
     client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(file), "function": FUNCTION}]}));
-}
-
-fn message_containing(client: &mut LspClient, needle: &str) -> String {
-    let params = client.wait_for("window/showMessage", |p| p["message"].as_str().unwrap_or_default().contains(needle));
-    params["message"].as_str().unwrap().to_string()
 }
 
 #[test]
@@ -78,11 +37,11 @@ fn apply_accepts_every_hunk_with_confirmable_annotations_and_writes_a_report() {
     let token = create["token"].clone();
     let begin = client.wait_for("$/progress", |p| p["token"] == token && p["value"]["kind"] == "begin");
     assert_eq!(begin["value"]["cancellable"], true);
-    let baseline = message_containing(&mut client, "baseline of `missing_skus`");
+    let baseline = client.message_containing("baseline of `missing_skus`");
     assert!(baseline.contains("per call"), "{baseline}");
     client.wait_for("$/progress", |p| p["token"] == token && p["value"]["message"].as_str().is_some_and(|m| m.contains("best")));
     client.wait_for("$/progress", |p| p["token"] == token && p["value"]["kind"] == "end");
-    let applied = message_containing(&mut client, "applied");
+    let applied = client.message_containing("applied");
     assert!(applied.contains("inventory.py"), "{applied}");
 
     let asked = questions.lock().unwrap().clone();
@@ -161,7 +120,7 @@ fn discarding_leaves_the_file_untouched_and_conflicting_edits_are_refused() {
     let before = std::fs::read_to_string(&file).unwrap();
     let (mut client, _) = start(root, "Keep separate");
     optimize(&mut client, &file);
-    let kept = message_containing(&mut client, "kept separate");
+    let kept = client.message_containing("kept separate");
     assert!(kept.contains("optimize.py"), "{kept}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
 
@@ -169,12 +128,12 @@ fn discarding_leaves_the_file_untouched_and_conflicting_edits_are_refused() {
     let clash = before.replace("if sku not in in_stock:", "if sku not in list(in_stock):");
     std::fs::write(&file, &clash).unwrap();
     client.request("workspace/executeCommand", json!({"command": "weco.applyResult", "arguments": [{"taskId": FUNCTION}]}));
-    let refused = message_containing(&mut client, "nothing was applied");
+    let refused = client.message_containing("nothing was applied");
     assert!(refused.contains("same lines"), "{refused}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), clash);
 
     client.request("workspace/executeCommand", json!({"command": "weco.discardResult", "arguments": [{"taskId": FUNCTION}]}));
-    message_containing(&mut client, "discarded");
+    client.message_containing("discarded");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), clash);
     assert!(!root.join(".weco/missing_skus/result.json").exists());
     assert!(root.join(".weco/missing_skus/report.md").exists(), "the report stays");
@@ -188,8 +147,8 @@ fn the_progress_cancel_button_stops_the_run_and_the_best_so_far_is_still_offered
     let before = std::fs::read_to_string(&file).unwrap();
     let questions = Arc::new(Mutex::new(Vec::new()));
     let mut client = LspClient::start(root);
-    client.set_responder(scripted_user("Keep separate", questions.clone()));
-    client.initialize(root, capabilities(), json!({"weco": {"backend": "local", "steps": 50, "evalTimeout": 120}}));
+    client.set_responder(scripted_user(answers("Keep separate"), questions.clone()));
+    client.initialize(root, editor_capabilities(), local_backend(50));
     client.wait_for("workspace/codeLens/refresh", |_| true);
     optimize(&mut client, &file);
     let token = client.wait_for("window/workDoneProgress/create", |_| true)["token"].clone();
@@ -202,7 +161,7 @@ fn the_progress_cancel_button_stops_the_run_and_the_best_so_far_is_still_offered
     client.notify("window/workDoneProgress/cancel", json!({"token": token}));
     let end = client.wait_for("$/progress", |p| p["token"] == token && p["value"]["kind"] == "end");
     assert!(end["value"]["message"].as_str().unwrap().contains("stopped by the user"), "{end}");
-    message_containing(&mut client, "kept separate");
+    client.message_containing("kept separate");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
     let report = std::fs::read_to_string(root.join(".weco/missing_skus/report.md")).unwrap();
     assert!(report.contains("stopped by the user"), "{report}");
@@ -217,7 +176,7 @@ fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
     let file = root.join("inventory.py");
     let questions = Arc::new(Mutex::new(Vec::new()));
     let mut client = LspClient::start(root);
-    let mut user = scripted_user("Keep separate", questions.clone());
+    let mut user = scripted_user(answers("Keep separate"), questions.clone());
     let asked = questions.clone();
     client.set_responder(move |method, params| {
         if method == "window/showMessageRequest" && params["actions"].as_array().unwrap().iter().any(|a| a["title"] == "Reuse it") {
@@ -226,7 +185,7 @@ fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
         }
         user(method, params)
     });
-    client.initialize(root, capabilities(), options());
+    client.initialize(root, editor_capabilities(), local_backend(3));
     client.wait_for("workspace/codeLens/refresh", |_| true);
     let run = |client: &mut LspClient| {
         client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "count_known"}]}));
@@ -235,7 +194,7 @@ fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
     // Nothing to build inputs from: the harness is opened for the user to fill in.
     let shown = client.wait_for("window/showDocument", |p| p["uri"].as_str().unwrap_or_default().ends_with("evaluate.py"));
     let evaluate = PathBuf::from(shown["uri"].as_str().unwrap().trim_start_matches("file://"));
-    message_containing(&mut client, "make_inputs()");
+    client.message_containing("make_inputs()");
     let text = std::fs::read_to_string(&evaluate).unwrap();
     let stub = "    raise NotImplementedError(";
     let at = text.find(stub).expect("the make_inputs stub");
