@@ -388,3 +388,51 @@ impl LspClient {
         params["message"].as_str().unwrap().to_string()
     }
 }
+
+/// The real weco client (`WECO_BIN`, installed by scripts/setup.sh); a clear failure when missing.
+pub fn weco_bin() -> PathBuf {
+    let path = std::env::var_os("WECO_BIN").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
+        panic!("WECO_BIN is not set: `python3 -m venv .venv-weco && .venv-weco/bin/pip install weco==0.4.0`, then export WECO_BIN=$PWD/.venv-weco/bin/weco (scripts/setup.sh does this)")
+    });
+    assert!(path.is_file(), "WECO_BIN={} does not exist", path.display());
+    path
+}
+
+/// The local fake of Weco's HTTP API (`tests/fake_weco/server.py`), killed when dropped.
+pub struct FakeWeco {
+    child: Child,
+    pub port: u16,
+}
+
+impl FakeWeco {
+    pub fn start(args: &[&str]) -> FakeWeco {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fake_weco/server.py");
+        let mut child = Command::new("python3").arg(script).args(args).stdout(Stdio::piped()).stdin(Stdio::null()).spawn().expect("python3");
+        let mut line = String::new();
+        // The fake prints `PORT <n>` once it listens; reading that line is the wait.
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let port = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("fake server said {line:?}"));
+        FakeWeco { child, port }
+    }
+
+    /// Environment for a process that runs the real weco against this fake: weco on PATH, a test
+    /// key, a private HOME, and update checks failing at once instead of reaching the network.
+    pub fn env(&self, home: &Path) -> Vec<(String, String)> {
+        let weco_dir = weco_bin().parent().unwrap().to_path_buf();
+        vec![
+            ("PATH".into(), format!("{}:{}", weco_dir.display(), std::env::var("PATH").unwrap_or_default())),
+            ("HOME".into(), home.display().to_string()),
+            ("WECO_BASE_URL".into(), format!("http://127.0.0.1:{}", self.port)),
+            ("WECO_API_KEY".into(), "test-key-4f9a7c".into()),
+            ("HTTPS_PROXY".into(), "http://127.0.0.1:9".into()),
+            ("NO_PROXY".into(), "127.0.0.1,localhost".into()),
+        ]
+    }
+}
+
+impl Drop for FakeWeco {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

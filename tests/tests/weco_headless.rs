@@ -1,61 +1,22 @@
 //! `weco-lsp optimize --backend weco` end to end: the real weco 0.4.0 client (`WECO_BIN`) against
 //! the fake Weco API, our harness measuring each candidate, the verified result and the report.
 
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
-use weco_lsp_e2e::{copy_fixture, server_binary};
+use weco_lsp_e2e::{FakeWeco, copy_fixture, server_binary};
 
+/// The key `FakeWeco::env` gives weco; it must never show up in logs, reports or output.
 const API_KEY: &str = "test-key-4f9a7c";
-
-fn weco_bin() -> PathBuf {
-    let path = std::env::var_os("WECO_BIN").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
-        panic!("WECO_BIN is not set: `python3 -m venv .venv-weco && .venv-weco/bin/pip install weco==0.4.0`, then export WECO_BIN=$PWD/.venv-weco/bin/weco (scripts/setup.sh does this)")
-    });
-    assert!(path.is_file(), "WECO_BIN={} does not exist", path.display());
-    path
-}
-
-struct FakeWeco {
-    child: Child,
-    port: u16,
-}
-
-impl FakeWeco {
-    fn start(args: &[&str]) -> FakeWeco {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fake_weco/server.py");
-        let mut child = Command::new("python3").arg(script).args(args).stdout(Stdio::piped()).stdin(Stdio::null()).spawn().expect("python3");
-        let mut line = String::new();
-        // The fake prints `PORT <n>` once it listens; reading that line is the wait.
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("fake server said {line:?}"));
-        FakeWeco { child, port }
-    }
-}
-
-impl Drop for FakeWeco {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn optimize(root: &Path, fake: &FakeWeco, extra: &[&str]) -> (bool, String) {
     let home = root.join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let weco_dir = weco_bin().parent().unwrap().to_path_buf();
-    let path = format!("{}:{}", weco_dir.display(), std::env::var("PATH").unwrap_or_default());
     let output = Command::new(server_binary())
         .args(["optimize", "inventory.py::missing_skus", "--backend", "weco", "--steps", "3"])
         .args(extra)
         .current_dir(root)
-        .env("PATH", path)
-        .env("HOME", &home)
-        .env("WECO_BASE_URL", format!("http://127.0.0.1:{}", fake.port))
-        .env("WECO_API_KEY", API_KEY)
-        .env("HTTPS_PROXY", "http://127.0.0.1:9")
-        .env("NO_PROXY", "127.0.0.1,localhost")
+        .envs(fake.env(&home))
         .stdin(Stdio::null())
         .output()
         .unwrap();
