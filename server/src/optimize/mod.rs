@@ -176,6 +176,14 @@ fn proposer(settings: &Settings) -> ProposerKind {
     }
 }
 
+/// Whether a run leaves a report and a profile history entry (every real optimization does;
+/// the Assistant Scientist's 1-step validation run does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recording {
+    Full,
+    Validation,
+}
+
 /// Steps 3 to 5: runs the backend, verifies the winner, writes the report and the history.
 pub async fn optimize(
     task: PreparedTask,
@@ -184,6 +192,19 @@ pub async fn optimize(
     root: PathBuf,
     events: UnboundedSender<PipelineEvent>,
     cancel: CancellationToken,
+) -> PipelineResult {
+    optimize_recording(task, baseline, settings, root, events, cancel, Recording::Full).await
+}
+
+/// [`optimize`], choosing whether the run is recorded.
+pub async fn optimize_recording(
+    task: PreparedTask,
+    baseline: Baseline,
+    settings: Settings,
+    root: PathBuf,
+    events: UnboundedSender<PipelineEvent>,
+    cancel: CancellationToken,
+    recording: Recording,
 ) -> PipelineResult {
     let started = Instant::now();
     let original_text = std::fs::read_to_string(&task.original_path).unwrap_or_default();
@@ -200,7 +221,7 @@ pub async fn optimize(
         Ok(choice) => choice,
         Err(message) => {
             let finished = OptimizerEvent::Finished { outcome: RunOutcome::Failed, best: None, message: Some(message) };
-            return finish(task, baseline, settings, root, original_text, RunTracker::new("", crate::engine::Goal::Maximize, 0), finished, "weco", started).await;
+            return finish(task, baseline, settings, root, original_text, RunTracker::new("", crate::engine::Goal::Maximize, 0), finished, "weco", started, recording).await;
         }
     };
     let backend_name: &'static str = if weco.is_some() { "weco" } else { "local" };
@@ -250,7 +271,7 @@ pub async fn optimize(
         message: Some("the optimizer stopped without reporting an end".into()),
     });
     let _ = events.send(PipelineEvent::Stage("Verifying the best candidate against the baseline".into()));
-    finish(task, baseline, settings, root, original_text, tracker, finished, backend_name, started).await
+    finish(task, baseline, settings, root, original_text, tracker, finished, backend_name, started, recording).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -264,6 +285,7 @@ async fn finish(
     finished: OptimizerEvent,
     backend: &'static str,
     started: Instant,
+    recording: Recording,
 ) -> PipelineResult {
     let OptimizerEvent::Finished { outcome, best, message } = finished else { unreachable_finished() };
     let best: Option<BestResult> = best.filter(|b| b.code != original_text || task.placement == task::Placement::InPlace);
@@ -317,6 +339,9 @@ async fn finish(
         inferred: profile.usage.calls_per_day.is_none() || profile.usage.compute_cost_per_hour.is_none(),
     };
     let report_path = task.harness_dir.join("report.md");
+    if recording == Recording::Validation {
+        return PipelineResult { task, original_text, proposed_text, summary, report_path, outcome, backend };
+    }
     if let Err(e) = task::layout::write_atomic(&report_path, report::render(&summary, &impact).as_bytes()) {
         tracing::error!("could not write {}: {e}", report_path.display());
     }

@@ -213,7 +213,7 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
             let mut one_step = settings.clone();
             one_step.steps = 1;
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            let handle = tokio::spawn(optimize::optimize(task.clone(), baseline.clone(), one_step, root.clone(), tx, job.cancel.clone()));
+            let handle = tokio::spawn(optimize::optimize_recording(task.clone(), baseline.clone(), one_step, root.clone(), tx, job.cancel.clone(), optimize::Recording::Validation));
             while rx.recv().await.is_some() {}
             let Ok(check) = handle.await else { return };
             let verdict = if check.summary.steps.iter().any(|s| s.step > 0 && s.metric.is_some()) { "the evaluation works end to end" } else { "the first candidate produced no metric; check run.log" };
