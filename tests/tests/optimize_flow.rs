@@ -219,3 +219,29 @@ fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
     let report = std::fs::read_to_string(root.join(".weco/count_known_2/report.md")).unwrap();
     assert!(report.contains("## Impact"), "{report}");
 }
+
+#[test]
+fn assistant_scientist_mode_interviews_validates_one_step_then_runs_and_remembers() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let answers = vec!["Assistant Scientist Mode", "Isolated directory (recommended)", "About 10,000", "Validate first", "Run", "Keep separate"];
+    let (mut client, questions) = start_editor(root, answers, local_backend(3));
+    optimize(&mut client, &file);
+    client.message_containing("kept separate");
+    let asked = questions.lock().unwrap().clone();
+    assert!(asked.iter().any(|q| q.contains("How often does `missing_skus` run per day")), "{asked:#?}");
+    assert!(asked.iter().any(|q| q.contains("Validation step done") && q.contains("works end to end")), "{asked:#?}");
+    let profile = std::fs::read_to_string(root.join(".weco/profile.yaml")).unwrap();
+    assert!(profile.contains("assistant_scientist") && profile.contains("calls_per_day: 10000"), "{profile}");
+    assert_eq!(profile.matches("task: missing_skus").count(), 1, "the validation step is not history:\n{profile}");
+    let report = std::fs::read_to_string(root.join(".weco/missing_skus/report.md")).unwrap();
+    assert!(report.contains("At 10000 calls per day"), "{report}");
+
+    // The mode is remembered: the next optimization does not ask for it again.
+    let before = questions.lock().unwrap().len();
+    client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "fib"}]}));
+    client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("`fib`"));
+    let next = questions.lock().unwrap()[before..].to_vec();
+    assert!(next.first().is_some_and(|q| q.contains("Where should weco work")), "{next:#?}");
+}
