@@ -24,7 +24,7 @@ pub struct Options {
     pub apply: bool,
 }
 
-pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--apply]";
+pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--apply]";
 
 /// Splits `path/to/file.py::Class.method`.
 pub fn parse_target(target: &str) -> Option<(PathBuf, String)> {
@@ -57,6 +57,9 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             "--metric" => settings.metric = value("--metric")?,
             "--eval-timeout" => settings.eval_timeout = value("--eval-timeout")?.parse().map_err(|_| "--eval-timeout needs seconds".to_string())?,
             "--apply" => apply = true,
+            "--llm-base-url" => settings.llm.base_url = Some(value("--llm-base-url")?),
+            "--llm-model" => settings.llm.model = Some(value("--llm-model")?),
+            "--llm-key-env" => settings.llm.api_key_env = value("--llm-key-env")?,
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             other => target = Some(other.to_string()),
         }
