@@ -261,7 +261,7 @@ pub fn cargo_toml(manifest: Option<&Path>) -> String {
         .unwrap_or_else(|| "2021".into());
     let workspace = dir.ancestors().skip(1).map(|d| d.join("Cargo.toml")).find_map(|m| {
         let text = std::fs::read_to_string(&m).ok()?;
-        text.lines().any(|l| l.trim() == "[workspace]").then(|| (m, text))
+        text.lines().any(|l| l.trim() == "[workspace]").then_some((m, text))
     });
     let mut dependencies = String::new();
     for (table, lines) in dependency_tables(&text) {

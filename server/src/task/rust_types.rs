@@ -273,7 +273,7 @@ impl Ty {
 }
 
 /// Sizes of synthesized values: top-level collections, collections inside collections, plain integers.
-pub const COLLECTION_SIZE: usize = 4000;
+pub const COLLECTION_SIZE: usize = 10_000;
 pub const NESTED_SIZE: usize = 30;
 pub const SCALAR_INT: u32 = 20;
 
