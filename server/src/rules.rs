@@ -50,6 +50,9 @@ pub static TEMPLATES: &[Template] = templates![
     ("evaluate_sh", "evaluate.sh"),
     ("record_inputs", "record_inputs.py"),
     ("synth_inputs", "synth_inputs.py"),
+    ("rust_harness", "rust_harness.rs"),
+    ("rust_inputs", "rust_inputs.rs"),
+    ("rust_evaluate_sh", "rust_evaluate.sh"),
 ];
 
 /// One document per rewrite of the local engine's `rules` proposer (`rules/rewrites/<id>.md`).

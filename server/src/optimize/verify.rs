@@ -9,8 +9,9 @@ use crate::results::report::Verification;
 use crate::task::PreparedTask;
 use crate::task::preflight::{parse_metric, run_with_timeout};
 
-/// Files of a task folder that are not part of the harness.
-const NOT_COPIED: &[&str] = &[".runs", "run.log", "report.md", "last_eval.json"];
+/// Files of a task folder that are not part of the harness (`target`: the cargo build folder of Rust
+/// tasks, shared by path instead of copied).
+const NOT_COPIED: &[&str] = &[".runs", "run.log", "report.md", "last_eval.json", "target"];
 
 fn copy_harness(from: &Path, to: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(from)? {

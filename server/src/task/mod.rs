@@ -1,7 +1,8 @@
 //! Optimization task setup: the `.weco/<task>/` folder, the evaluation harness, the interpreter, the profile and the baseline.
 //!
 //! [`prepare_task`] copies the function's module to `baseline.py` and `optimize.py`, finds the interpreter and the
-//! inputs, and writes `evaluate.py` + `evaluate.sh` from the templates in `rules/templates/`. [`preflight`] then
+//! inputs, and writes `evaluate.py` + `evaluate.sh` from the templates in `rules/templates/` (Rust functions get
+//! a cargo harness instead: [`rust_harness`]). [`preflight`] then
 //! measures the baseline. The folder is relocatable: copied elsewhere, `bash evaluate.sh` judges that copy's
 //! `optimize.py` against its `baseline.py`.
 
@@ -12,11 +13,15 @@ pub mod layout;
 pub mod preflight;
 pub mod profile;
 pub mod pysig;
+pub mod rust_harness;
+pub mod rust_types;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_harness;
+#[cfg(test)]
+mod tests_rust;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -181,11 +186,7 @@ const RECORD_TIMEOUT: Duration = Duration::from_secs(120);
 /// Recording inputs runs the project's tests (user code): this is part of the explicit optimize action.
 pub fn prepare_task(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
     if req.language == Language::Rust {
-        return Err(TaskError::Unsupported(
-            "Rust functions cannot be set up yet: there is no cargo harness to build the baseline and the \
-             candidate side by side. Optimize a Python function, or write an evaluate script by hand."
-                .into(),
-        ));
+        return rust_harness::prepare(req);
     }
     if !req.source_path.is_absolute() || !req.source_path.is_file() {
         return Err(TaskError::InvalidRequest(format!("{} is not a file", req.source_path.display())));

@@ -162,7 +162,7 @@ fn task_atomic_write_and_backup_never_lose_an_original() {
 }
 
 #[test]
-fn task_rust_functions_are_refused_with_prose() {
+fn task_rust_functions_in_place_are_refused_with_prose() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("lib.rs");
     std::fs::write(&file, "fn f() {}").unwrap();
@@ -172,7 +172,7 @@ fn task_rust_functions_are_refused_with_prose() {
         function: "f".into(),
         language: Language::Rust,
         metric: MetricKind::Speedup,
-        placement: Placement::Isolated,
+        placement: Placement::InPlace,
     })
     .unwrap_err();
     assert!(matches!(err, TaskError::Unsupported(_)));

@@ -11,8 +11,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::EngineTask;
 
-/// Entries of the task folder that never go into a scratch copy (run state and reports, not inputs).
-const EXCLUDED: &[&str] = &[".runs", "run.log", "report.md"];
+/// Entries of the task folder that never go into a scratch copy (run state and reports, not inputs;
+/// `target` is the cargo build folder of Rust tasks, shared by path instead of copied).
+const EXCLUDED: &[&str] = &[".runs", "run.log", "report.md", "target"];
 /// How long a process group gets between SIGINT and SIGKILL.
 const KILL_GRACE: Duration = Duration::from_secs(2);
 /// Output kept in memory per evaluation; the rest is dropped with a note.
