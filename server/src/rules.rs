@@ -64,6 +64,7 @@ pub static REWRITES: &[Doc] = docs![
     "rewrites/python-hoist-regex",
     "rewrites/python-sorted-min-max",
     "rewrites/python-append-comprehension",
+    "rewrites/rust-membership-set",
     "rewrites/rust-vec-with-capacity",
     "rewrites/rust-clone-in-loop",
     "rewrites/rust-hoist-regex",
@@ -81,6 +82,7 @@ pub fn rewrite_for(kind: crate::analysis::ReasonKind, language: crate::analysis:
         (SortForMinMax, Python) => "rewrites/python-sorted-min-max",
         (AppendInLoop, Python) => "rewrites/python-append-comprehension",
         (AllocationInLoop, Rust) => "rewrites/rust-vec-with-capacity",
+        (ListMembershipInLoop, Rust) => "rewrites/rust-membership-set",
         (RegexInLoop, Rust) => "rewrites/rust-hoist-regex",
         _ => return None,
     })

@@ -7,6 +7,12 @@ use crate::analysis::Language;
 
 pub static REWRITES: &[Rewrite] = &[
     Rewrite {
+        id: "rust-membership-set",
+        language: Language::Rust,
+        summary: "Collect the slice into a HashSet once before the loop, so each contains() is O(1) instead of a scan.",
+        apply: membership_set,
+    },
+    Rewrite {
         id: "rust-hoist-regex",
         language: Language::Rust,
         summary: "Build the literal Regex once before the loop instead of on every iteration.",
@@ -171,6 +177,64 @@ pub fn hoist_regex(source: &str, function: Option<&str>) -> Option<String> {
     None
 }
 
+/// Immutable slice or Vec parameters of a function (`xs: &[T]`, `xs: &Vec<T>`, `xs: Vec<T>`), by name.
+fn slice_parameters(function: Node, source: &str) -> Vec<String> {
+    let Some(parameters) = function.child_by_field_name("parameters") else { return Vec::new() };
+    let mut cursor = parameters.walk();
+    parameters
+        .named_children(&mut cursor)
+        .filter(|p| p.kind() == "parameter")
+        .filter_map(|p| {
+            let pattern = p.child_by_field_name("pattern").filter(|pat| pat.kind() == "identifier")?;
+            let ty = text(p.child_by_field_name("type")?, source).replace(' ', "");
+            (ty.starts_with("&[") || ty.starts_with("&Vec<") || ty.starts_with("Vec<")).then(|| text(pattern, source).to_string())
+        })
+        .collect()
+}
+
+/// `xs.contains(..)` inside a loop, `xs` an immutable slice parameter: a `HashSet` of its items is
+/// built once before the outermost loop and asked instead (`HashSet<&T>::contains` takes `&T`, so
+/// the call's argument stays as it is).
+pub fn membership_set(source: &str, function: Option<&str>) -> Option<String> {
+    let tree = parse(source)?;
+    for target in functions(&tree, source, function) {
+        let body = target.node.child_by_field_name("body")?;
+        let slices = slice_parameters(target.node, source);
+        let all = descendants(body);
+        let mut edits = Vec::new();
+        let mut hoisted: Vec<(String, usize)> = Vec::new();
+        let mut taken = String::new();
+        for call in &all {
+            let Some((receiver, method, _)) = method_call(*call) else { continue };
+            let name = text(receiver, source);
+            if text(method, source) != "contains" || receiver.kind() != "identifier" || !slices.iter().any(|s| s == name) {
+                continue;
+            }
+            let Some(outer) = outermost_loop(*call, body) else { continue };
+            let Some(anchor) = statement_in_block(outer, body) else { continue };
+            let set_name = match hoisted.iter().find(|(n, a)| n.starts_with(&format!("{name}_set")) && *a == anchor.start_byte()) {
+                Some((existing, _)) => existing.clone(),
+                None => {
+                    let fresh = fresh_name(&format!("{source}{taken}"), &format!("{name}_set"));
+                    taken.push_str(&fresh);
+                    let indent = indent_at(source, anchor.start_byte());
+                    edits.push(Edit::insert(
+                        anchor.start_byte(),
+                        format!("let {fresh}: std::collections::HashSet<_> = {name}.iter().collect();\n{indent}"),
+                    ));
+                    hoisted.push((fresh.clone(), anchor.start_byte()));
+                    fresh
+                }
+            };
+            edits.push(Edit::replace(receiver.byte_range(), set_name));
+        }
+        if let Some(result) = finish(Language::Rust, source, &edits) {
+            return Some(result);
+        }
+    }
+    None
+}
+
 /// `x.clone().iter()` / `.len()` / `.contains(..)`... in a loop: the clone is only read, so `x.iter()`.
 pub fn clone_in_loop(source: &str, function: Option<&str>) -> Option<String> {
     let tree = parse(source)?;
@@ -292,6 +356,21 @@ pub fn vec_with_capacity(source: &str, function: Option<&str>) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slice_membership_in_a_loop_asks_a_hashset_built_once() {
+        let before = "fn count_common(a: &[u32], b: &[u32]) -> usize {\n    let mut n = 0;\n    for x in a {\n        if b.contains(x) {\n            n += 1;\n        }\n    }\n    n\n}\n";
+        let after = "fn count_common(a: &[u32], b: &[u32]) -> usize {\n    let mut n = 0;\n    let b_set: std::collections::HashSet<_> = b.iter().collect();\n    for x in a {\n        if b_set.contains(x) {\n            n += 1;\n        }\n    }\n    n\n}\n";
+        assert_eq!(membership_set(before, Some("count_common")).as_deref(), Some(after));
+    }
+
+    #[test]
+    fn membership_outside_loops_or_on_locals_stays() {
+        let outside = "fn f(a: &[u32], x: u32) -> bool { a.contains(&x) }\n";
+        assert_eq!(membership_set(outside, None), None);
+        let local = "fn f(a: &[u32]) -> usize { let v = vec![1]; let mut n = 0; for x in a { if v.contains(x) { n += 1; } } n }\n";
+        assert_eq!(membership_set(local, None), None);
+    }
 
     #[test]
     fn regex_let_in_loop_moves_before_the_loop() {
