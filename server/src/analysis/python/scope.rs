@@ -7,26 +7,12 @@
 use super::builtins::is_builtin;
 use super::frame::{Frame, FrameKind, HashSet, Value, ValueKind};
 use super::grammar::{Grammar, Tag};
+use super::modes::{Mode, annotation_kind, child_mode};
 use super::{heuristics, imports};
 use crate::analysis::{ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind, score};
 use std::num::NonZeroU16;
 use tree_sitter::Node;
 
-/// How an identifier in a subtree is used, inherited from the parent down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Load,
-    /// Assignment / `with ... as` / `except ... as` / walrus target.
-    Bind,
-    /// `for` and comprehension targets: rebound on every iteration.
-    LoopBind,
-    Param,
-    /// `global` / `nonlocal` names.
-    Declare,
-    /// Inside a `case` pattern: bare names capture, dotted names are values.
-    CasePattern,
-    Ignore,
-}
 
 /// A node on the walk's stack.
 struct Entry<'t> {
@@ -60,6 +46,21 @@ pub(super) struct Walker<'s, 't> {
 
 /// Walks the whole tree once and collects functions, symbols and imports.
 pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
+    walk_towards(tree, source, None)
+}
+
+/// Walks only what the results for `focus` (a definition whose ancestors are the module and
+/// classes) depend on, and returns the functions, symbols and imports found inside `focus`:
+/// everything before it is walked for its effect on the module's bindings, except the insides of
+/// other functions and classes (entered so their names are bound, never descended into), and the
+/// walk stops when `focus` is left. Nothing inside a function or class body changes the
+/// module-level bindings that the functions inside `focus` read, so the results are the ones a
+/// whole walk gives for `focus`.
+pub(super) fn walk_focused(tree: &tree_sitter::Tree, source: &str, focus: Node) -> Walk {
+    walk_towards(tree, source, Some(focus))
+}
+
+fn walk_towards(tree: &tree_sitter::Tree, source: &str, focus: Option<Node>) -> Walk {
     let mut walker = Walker {
         source,
         grammar: Grammar::get(),
@@ -70,16 +71,41 @@ pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
         imports: Vec::new(),
         constant_names: HashSet::default(),
     };
+    // With a focus: the ids of its ancestors (and itself), and the output lengths when it was entered.
+    let focus_path: Vec<usize> =
+        focus.map(|f| std::iter::successors(Some(f), |n| n.parent()).map(|n| n.id()).collect()).unwrap_or_default();
+    let mut focus_started: Option<(usize, usize, usize)> = None;
     let mut cursor = tree.root_node().walk();
     'walk: loop {
         let node = cursor.node();
-        let descend = node.is_named() && walker.enter(node, cursor.field_id().map_or(0, NonZeroU16::get));
+        let lengths = (walker.functions.len(), walker.symbols.len(), walker.imports.len());
+        let mut descend = node.is_named() && walker.enter(node, cursor.field_id().map_or(0, NonZeroU16::get));
+        if let Some(focus) = focus {
+            if node.id() == focus.id() {
+                focus_started = Some(lengths);
+            } else if focus_started.is_none()
+                && descend
+                && matches!(walker.entries.last().map(|e| e.tag), Some(Tag::FunctionDefinition | Tag::ClassDefinition))
+                && !focus_path.contains(&node.id())
+            {
+                descend = false;
+            }
+        }
         if descend && cursor.goto_first_child() {
             continue;
         }
         loop {
             if cursor.node().is_named() {
                 walker.exit();
+            }
+            if let (Some(focus), Some((functions, symbols, imports))) = (focus, focus_started)
+                && cursor.node().id() == focus.id()
+            {
+                return Walk {
+                    functions: walker.functions.split_off(functions),
+                    symbols: walker.symbols.split_off(symbols),
+                    imports: walker.imports.split_off(imports),
+                };
             }
             if cursor.goto_next_sibling() {
                 break;
@@ -92,6 +118,10 @@ pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
     // A broken tree can leave nothing open; close whatever is (only the module frame normally).
     while walker.frames.len() > 1 {
         walker.close_frame();
+    }
+    if focus.is_some() {
+        // The focus was not in the tree: nothing found inside it.
+        return Walk { functions: Vec::new(), symbols: Vec::new(), imports: Vec::new() };
     }
     Walk { functions: walker.functions, symbols: walker.symbols, imports: walker.imports }
 }
@@ -540,67 +570,4 @@ impl<'s, 't> Walker<'s, 't> {
 
 fn qualify(outer: &str, name: &str) -> String {
     if outer.is_empty() { name.to_string() } else { format!("{outer}.{name}") }
-}
-
-/// The mode of a child, from its parent's tag and mode and the field it sits in.
-fn child_mode(parent_tag: Tag, parent_mode: Mode, field: u16, fields: &super::grammar::Fields) -> Mode {
-    match parent_tag {
-        Tag::Assignment | Tag::AugmentedAssignment | Tag::NamedExpression => {
-            if field == fields.left || (parent_tag == Tag::NamedExpression && field == fields.name) {
-                Mode::Bind
-            } else {
-                Mode::Load
-            }
-        }
-        Tag::ForStatement | Tag::ForInClause if field == fields.left => Mode::LoopBind,
-        Tag::AsPatternTarget => Mode::Bind,
-        Tag::Parameters | Tag::LambdaParameters => Mode::Param,
-        Tag::DefaultParameter | Tag::TypedDefaultParameter => {
-            if field == fields.name {
-                Mode::Param
-            } else {
-                Mode::Load
-            }
-        }
-        Tag::TypedParameter => {
-            if field == fields.type_ {
-                Mode::Load
-            } else {
-                Mode::Param
-            }
-        }
-        Tag::GlobalStatement | Tag::NonlocalStatement => Mode::Declare,
-        Tag::KeywordArgument if field == fields.name => Mode::Ignore,
-        Tag::CasePattern => Mode::CasePattern,
-        Tag::KeywordPattern => Mode::Ignore,
-        Tag::ClassPattern => Mode::Load,
-        _ if parent_mode == Mode::CasePattern => Mode::CasePattern,
-        Tag::ListSplatPattern
-        | Tag::DictionarySplatPattern
-        | Tag::TuplePattern
-        | Tag::PatternList
-        | Tag::ListPattern
-        | Tag::Tuple
-        | Tag::List
-        | Tag::ParenthesizedExpression
-            if matches!(parent_mode, Mode::Bind | Mode::LoopBind | Mode::Param) =>
-        {
-            parent_mode
-        }
-        _ => Mode::Load,
-    }
-}
-
-/// `list`, `List[int]`, `typing.List[str]`... as a kind; anything else is `Other`.
-fn annotation_kind(annotation: &str) -> ValueKind {
-    let annotation = annotation.trim();
-    let annotation = annotation.strip_prefix("typing.").unwrap_or(annotation);
-    let head = annotation.split('[').next().unwrap_or("").trim();
-    match head {
-        "list" | "List" => ValueKind::List,
-        "dict" | "Dict" => ValueKind::Dict,
-        "set" | "Set" | "frozenset" | "FrozenSet" => ValueKind::Set,
-        "str" => ValueKind::Str,
-        _ => ValueKind::Other,
-    }
 }
