@@ -88,8 +88,11 @@ pub struct Incremental {
     pub store_change_cpu: Samples,
     /// The same edit on a tree kept here: `tree.edit` + incremental reparse only.
     pub reparse: Samples,
-    /// `analyze_tree` on that reparsed tree only.
+    /// `analyze_tree` on that reparsed tree only: the whole-file re-analysis.
     pub analysis: Samples,
+    /// `analysis::reanalyze` on the same tree, timed next to `analyze_tree` (alternating which
+    /// goes first): what the store runs now, the changed function only when that is all an edit touches.
+    pub incremental_analysis: Samples,
     /// A bare cursor walk visiting every node of that tree: the floor for any whole-tree analysis.
     pub tree_walk: Samples,
 }
@@ -109,8 +112,10 @@ pub fn incremental(input: &Input, edits: usize) -> Incremental {
         store_change_cpu: Samples::default(),
         reparse: Samples::default(),
         analysis: Samples::default(),
+        incremental_analysis: Samples::default(),
         tree_walk: Samples::default(),
     };
+    let mut previous = analysis::analyze_tree(input.language, Some(&tree), &text);
     let warmup = 4;
     // Store edits back to back, as a server sees them (the breakdown below would evict its caches).
     for i in 0..edits + warmup {
@@ -133,17 +138,19 @@ pub fn incremental(input: &Input, edits: usize) -> Incremental {
     }
     // The same edits split into their parts, on a tree kept here.
     for i in 0..edits + warmup {
-        let (reparse_elapsed, analysis_elapsed, _) = edit_own_tree(input, &mut parser, &mut tree, &mut text, i % 2 == 0);
+        let timings = edit_own_tree(input, &mut parser, &mut tree, &mut text, &mut previous, i % 2 == 0);
         let walk_elapsed = walk_every_node(&tree);
         if i >= warmup {
-            out.reparse.push(reparse_elapsed);
-            out.analysis.push(analysis_elapsed);
+            out.reparse.push(timings.reparse);
+            out.analysis.push(timings.full);
+            out.incremental_analysis.push(timings.incremental);
             out.tree_walk.push(walk_elapsed);
         }
     }
     let snapshot = store.get(&uri).expect("open");
     assert_eq!(*snapshot.text, *text, "store and direct edits agree");
     assert_eq!(*snapshot.analysis, analysis::analyze_source(input.language, &text), "incremental and fresh analysis agree");
+    assert_eq!(previous, analysis::analyze_source(input.language, &text), "reanalyze and fresh analysis agree");
     out
 }
 
@@ -171,7 +178,22 @@ fn walk_every_node(tree: &Tree) -> Duration {
     elapsed
 }
 
-fn edit_own_tree(input: &Input, parser: &mut Parser, tree: &mut Tree, text: &mut String, typing: bool) -> (Duration, Duration, usize) {
+struct EditTimings {
+    reparse: Duration,
+    full: Duration,
+    incremental: Duration,
+}
+
+/// One edit on a tree kept here: reparse, then whole-file analysis and `reanalyze` of the same
+/// tree (order alternating with `typing`); checks they agree and keeps the result as `previous`.
+fn edit_own_tree(
+    input: &Input,
+    parser: &mut Parser,
+    tree: &mut Tree,
+    text: &mut String,
+    previous: &mut analysis::FileAnalysis,
+    typing: bool,
+) -> EditTimings {
     let at = input.edit_offset;
     let point = Point::new(input.edit_line as usize, at - text[..at].rfind('\n').map_or(0, |i| i + 1));
     let shifted = Point::new(point.row, point.column + 1);
@@ -184,12 +206,29 @@ fn edit_own_tree(input: &Input, parser: &mut Parser, tree: &mut Tree, text: &mut
     };
     let started = Instant::now();
     tree.edit(&edit);
-    *tree = parser.parse(text.as_str(), Some(tree)).expect("reparse");
+    let new_tree = parser.parse(text.as_str(), Some(tree)).expect("reparse");
     let reparse = started.elapsed();
-    let started = Instant::now();
-    let result = analysis::analyze_tree(input.language, Some(tree), text);
-    let analysed = started.elapsed();
-    (reparse, analysed, result.functions.len())
+    let full = || {
+        let started = Instant::now();
+        let result = analysis::analyze_tree(input.language, Some(&new_tree), text);
+        (started.elapsed(), result)
+    };
+    let incremental = || {
+        let started = Instant::now();
+        let result = analysis::reanalyze(input.language, previous, Some(&*tree), Some(&new_tree), text, &[edit]);
+        (started.elapsed(), result)
+    };
+    let ((full_elapsed, full_result), (incremental_elapsed, incremental_result)) = if typing {
+        let f = full();
+        (f, incremental())
+    } else {
+        let i = incremental();
+        (full(), i)
+    };
+    assert_eq!(full_result, incremental_result, "reanalyze equals a whole-file analysis");
+    *previous = incremental_result;
+    *tree = new_tree;
+    EditTimings { reparse, full: full_elapsed, incremental: incremental_elapsed }
 }
 
 pub struct Indexing {

@@ -84,18 +84,19 @@ fn run() -> Result<(), String> {
 
     say(format!("#### Incremental edit in process: `DocumentStore::change`, one character typed / deleted ({edits} edits)"));
     say(String::new());
-    say("| file | change median ms | change p95 ms | change thread-CPU median ms | of which reparse median ms | of which analysis median ms | bare walk of all nodes median ms | target median < 5 ms |".into());
-    say("|---|---:|---:|---:|---:|---:|---:|---|".into());
+    say("| file | change median ms | change p95 ms | change thread-CPU median ms | of which reparse median ms | incremental re-analysis median ms | whole-file re-analysis median ms (same edits, interleaved) | bare walk of all nodes median ms | target median < 5 ms |".into());
+    say("|---|---:|---:|---:|---:|---:|---:|---:|---|".into());
     for input in &inputs {
         let inc = in_process::incremental(input, edits);
         let median = inc.store_change.median_ms();
         say(format!(
-            "| {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
+            "| {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
             input.name,
             median,
             inc.store_change.p95_ms(),
             inc.store_change_cpu.median_ms(),
             inc.reparse.median_ms(),
+            inc.incremental_analysis.median_ms(),
             inc.analysis.median_ms(),
             inc.tree_walk.median_ms(),
             verdict(median < INCREMENTAL_MEDIAN_TARGET_MS)

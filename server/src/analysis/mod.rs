@@ -4,11 +4,13 @@
 //! source text (and a tree-sitter tree) and returns plain data. Broken code never panics: a
 //! tree with errors still yields whatever functions could be recognised.
 
+pub mod incremental;
 pub mod index;
 pub mod language;
 pub mod python;
 pub mod rust_lang;
 
+pub use incremental::reanalyze;
 pub use language::Language;
 
 use std::ops::Range;

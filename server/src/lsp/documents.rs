@@ -57,7 +57,8 @@ impl DocumentStore {
         Some(snapshot)
     }
 
-    /// Applies `changes` in order (full or incremental), reparses incrementally and re-analyses.
+    /// Applies `changes` in order (full or incremental), reparses incrementally and re-analyses what
+    /// the changes can have affected.
     pub fn change(
         &mut self,
         uri: &Uri,
@@ -69,11 +70,13 @@ impl DocumentStore {
         let warning = (version <= document.snapshot.version)
             .then_some(ChangeError::VersionWentBackwards { had: document.snapshot.version, got: version });
         let mut rope = document.snapshot.rope.clone();
+        let mut edits = Vec::new();
         for change in changes {
             match change.range {
                 None => {
                     rope = Rope::from_str(&change.text);
                     document.tree = None;
+                    edits.clear();
                 }
                 Some(range) => {
                     let start = offset_of(&rope, range.start, encoding);
@@ -84,23 +87,28 @@ impl DocumentStore {
                     rope.remove(start_char..rope.byte_to_char(end));
                     rope.insert(start_char, &change.text);
                     let new_end = start + change.text.len();
+                    let edit = InputEdit {
+                        start_byte: start,
+                        old_end_byte: end,
+                        new_end_byte: new_end,
+                        start_position,
+                        old_end_position,
+                        new_end_position: point_at(&rope, new_end),
+                    };
                     if let Some(tree) = document.tree.as_mut() {
-                        tree.edit(&InputEdit {
-                            start_byte: start,
-                            old_end_byte: end,
-                            new_end_byte: new_end,
-                            start_position,
-                            old_end_position,
-                            new_end_position: point_at(&rope, new_end),
-                        });
+                        tree.edit(&edit);
                     }
+                    edits.push(edit);
                 }
             }
         }
         let text: Arc<str> = rope.to_string().into();
         let language = document.snapshot.language;
         let tree = language.parse(&text, document.tree.as_ref());
-        let analysis = Arc::new(analysis::analyze_tree(language, tree.as_ref(), &text));
+        // Only what the edits can have changed is analysed again (`document.tree` is the edited old tree).
+        let previous = &document.snapshot.analysis;
+        let analysis =
+            Arc::new(analysis::reanalyze(language, previous, document.tree.as_ref(), tree.as_ref(), &text, &edits));
         document.tree = tree;
         document.snapshot = DocumentSnapshot { uri: uri.clone(), version, language, rope, text, analysis };
         Ok((document.snapshot.clone(), warning))

@@ -9,9 +9,13 @@ mod frame;
 mod grammar;
 mod heuristics;
 mod imports;
+mod incremental;
+mod modes;
 mod scope;
 #[cfg(test)]
 mod tests;
+
+pub use incremental::{UnitAnalysis, reanalyze_unit};
 
 use super::{FileAnalysis, Language, ModuleRef};
 use std::path::Path;

@@ -10,9 +10,9 @@ mod names;
 use super::builtins::is_builtin;
 use super::frame::{Frame, FrameKind, HashSet, Value, ValueKind};
 use super::grammar::{Grammar, Tag};
+use super::modes::{Mode, child_mode};
 use super::{heuristics, imports};
 use crate::analysis::{ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind, score};
-use names::{Mode, child_mode};
 use std::num::NonZeroU16;
 use tree_sitter::Node;
 
@@ -48,6 +48,21 @@ pub(super) struct Walker<'s, 't> {
 
 /// Walks the whole tree once and collects functions, symbols and imports.
 pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
+    walk_towards(tree, source, None)
+}
+
+/// Walks only what the results for `focus` (a definition whose ancestors are the module and
+/// classes) depend on, and returns the functions, symbols and imports found inside `focus`:
+/// everything before it is walked for its effect on the module's bindings, except the insides of
+/// other functions and classes (entered so their names are bound, never descended into), and the
+/// walk stops when `focus` is left. Nothing inside a function or class body changes the
+/// module-level bindings that the functions inside `focus` read, so the results are the ones a
+/// whole walk gives for `focus`.
+pub(super) fn walk_focused(tree: &tree_sitter::Tree, source: &str, focus: Node) -> Walk {
+    walk_towards(tree, source, Some(focus))
+}
+
+fn walk_towards(tree: &tree_sitter::Tree, source: &str, focus: Option<Node>) -> Walk {
     let mut walker = Walker {
         source,
         grammar: Grammar::get(),
@@ -58,16 +73,41 @@ pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
         imports: Vec::new(),
         constant_names: HashSet::default(),
     };
+    // With a focus: the ids of its ancestors (and itself), and the output lengths when it was entered.
+    let focus_path: Vec<usize> =
+        focus.map(|f| std::iter::successors(Some(f), |n| n.parent()).map(|n| n.id()).collect()).unwrap_or_default();
+    let mut focus_started: Option<(usize, usize, usize)> = None;
     let mut cursor = tree.root_node().walk();
     'walk: loop {
         let node = cursor.node();
-        let descend = node.is_named() && walker.enter(node, cursor.field_id().map_or(0, NonZeroU16::get));
+        let lengths = (walker.functions.len(), walker.symbols.len(), walker.imports.len());
+        let mut descend = node.is_named() && walker.enter(node, cursor.field_id().map_or(0, NonZeroU16::get));
+        if let Some(focus) = focus {
+            if node.id() == focus.id() {
+                focus_started = Some(lengths);
+            } else if focus_started.is_none()
+                && descend
+                && matches!(walker.entries.last().map(|e| e.tag), Some(Tag::FunctionDefinition | Tag::ClassDefinition))
+                && !focus_path.contains(&node.id())
+            {
+                descend = false;
+            }
+        }
         if descend && cursor.goto_first_child() {
             continue;
         }
         loop {
             if cursor.node().is_named() {
                 walker.exit();
+            }
+            if let (Some(focus), Some((functions, symbols, imports))) = (focus, focus_started)
+                && cursor.node().id() == focus.id()
+            {
+                return Walk {
+                    functions: walker.functions.split_off(functions),
+                    symbols: walker.symbols.split_off(symbols),
+                    imports: walker.imports.split_off(imports),
+                };
             }
             if cursor.goto_next_sibling() {
                 break;
@@ -80,6 +120,10 @@ pub(super) fn walk(tree: &tree_sitter::Tree, source: &str) -> Walk {
     // A broken tree can leave nothing open; close whatever is (only the module frame normally).
     while walker.frames.len() > 1 {
         walker.close_frame();
+    }
+    if focus.is_some() {
+        // The focus was not in the tree: nothing found inside it.
+        return Walk { functions: Vec::new(), symbols: Vec::new(), imports: Vec::new() };
     }
     Walk { functions: walker.functions, symbols: walker.symbols, imports: walker.imports }
 }
