@@ -236,32 +236,48 @@ def check_correctness(base, cand, calls):
 
 # ----------------------------------------------------------------- timing
 
-def _gpu_sync():
+def _cuda():
+    """torch, when the code under test loaded it and a CUDA device is usable; else None."""
     torch = sys.modules.get("torch")
-    if torch is not None:
-        try:
-            if torch.cuda.is_available():
-                torch.cuda.synchronize()
-        except Exception:
-            pass
+    if torch is None:
+        return None
+    try:
+        return torch if torch.cuda.is_available() else None
+    except Exception:
+        return None
 
 
 def _time_batch(target, prepared):
-    """Seconds for calling the target once on each prepared input. GPU work is synchronized when torch is loaded."""
+    """Seconds for calling the target once on each prepared input (GPU time on CUDA, see below)."""
     return _time_batch_both(target, prepared)[0]
 
 
 def _time_batch_both(target, prepared):
-    """(wall seconds, process CPU seconds) for calling the target once on each prepared input."""
+    """(seconds, process CPU seconds) for calling the target once on each prepared input.
+
+    With torch on a CUDA device the seconds are measured with CUDA events recorded around the batch
+    on the current stream, after synchronizing, so asynchronous kernel launches are not mistaken for
+    finished work; otherwise they are wall-clock seconds."""
     function = target.unbound
-    _gpu_sync()
+    torch = _cuda()
+    if torch is not None:
+        torch.cuda.synchronize()
+        begin, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        cpu_start = _cpu_clock()
+        begin.record()
+        for args, kwargs in prepared:
+            result = function(*args, **kwargs)
+            if isinstance(result, collections.abc.Iterator):
+                list(result)
+        end.record()
+        torch.cuda.synchronize()
+        return begin.elapsed_time(end) / 1000.0, _cpu_clock() - cpu_start
     cpu_start = _cpu_clock()
     start = _clock()
     for args, kwargs in prepared:
         result = function(*args, **kwargs)
         if isinstance(result, collections.abc.Iterator):
             list(result)
-    _gpu_sync()
     wall = _clock() - start
     return wall, _cpu_clock() - cpu_start
 
@@ -390,7 +406,7 @@ def measure_pair(base, cand, calls):
         "rounds": len(ratios),
         "calls_per_round": units * unit,
         "calls_per_unit": unit,
-        "clock": "process_cpu" if use_cpu else "wall",
+        "clock": "process_cpu" if use_cpu else ("cuda_events" if _cuda() is not None else "wall"),
         "cpu_share": {"machine": machine_share, "baseline": base_share, "candidate": cand_share},
         "baseline_seconds_per_call": statistics.median(base_times),
         "candidate_seconds_per_call": statistics.median(cand_times),
