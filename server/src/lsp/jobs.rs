@@ -110,11 +110,11 @@ pub struct JobManager {
 }
 
 impl JobManager {
-    /// Registers a job for `function`, unless one is already running for it.
-    pub fn start(&self, uri: &Uri, function: &str) -> Result<RunningJob, RunningJob> {
+    /// Registers a job for `function`, unless one is already running for it (then its status line).
+    pub fn start(&self, uri: &Uri, function: &str) -> Result<RunningJob, String> {
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(existing) = running.values().find(|j| j.uri == *uri && j.function == function) {
-            return Err(existing.clone());
+            return Err(existing.status.clone());
         }
         let job_id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let job = RunningJob {

@@ -18,7 +18,7 @@ impl PositionEncoding {
     /// Picks UTF-8 when the client offers it (it avoids conversions), else the mandatory UTF-16.
     pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> PositionEncoding {
         match offered {
-            Some(kinds) if kinds.iter().any(|k| *k == PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+            Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
             _ => PositionEncoding::Utf16,
         }
     }

@@ -105,7 +105,7 @@ pub fn reusable_harnesses(root: &std::path::Path, function: &str, source: &std::
         })
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     found.into_iter().map(|(_, p)| p).collect()
 }
 

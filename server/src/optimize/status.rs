@@ -98,7 +98,7 @@ impl RunTracker {
 
     /// Percentage for progress bars.
     pub fn percentage(&self) -> u32 {
-        if self.total_steps == 0 { 0 } else { (self.step * 100 / self.total_steps).min(100) }
+        (self.step * 100).checked_div(self.total_steps).map_or(0, |p| p.min(100))
     }
 }
 

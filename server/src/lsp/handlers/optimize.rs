@@ -79,8 +79,8 @@ pub enum JobSource {
 pub async fn spawn_job(session: Arc<Session>, target: FunctionTarget, path: std::path::PathBuf, language: Language, source: JobSource) {
     let job = match session.jobs.start(&target.uri, &target.function) {
         Ok(job) => job,
-        Err(existing) => {
-            return say(&session, MessageType::INFO, format!("weco: `{}` is already being optimized ({}).", target.function, existing.status)).await;
+        Err(status) => {
+            return say(&session, MessageType::INFO, format!("weco: `{}` is already being optimized ({}).", target.function, status)).await;
         }
     };
     tokio::spawn(async move {
