@@ -75,6 +75,8 @@ class Run:
         self.name = "fake-run"
         self.source_code = body["source_code"]
         self.metric_name = body["objective"]["metric_name"]
+        # `weco resume` takes the command the run was started with from here.
+        self.evaluation_command = body["objective"].get("evaluation_command", "")
         self.maximize = body["objective"]["maximize"]
         self.steps = body["optimizer"]["steps"]
         self.eval_timeout = body.get("eval_timeout")
@@ -136,7 +138,7 @@ class Run:
         data = dict(self.summary())
         data.update(
             {
-                "objective": {"metric_name": self.metric_name, "maximize": self.maximize, "evaluation_command": ""},
+                "objective": {"metric_name": self.metric_name, "maximize": self.maximize, "evaluation_command": self.evaluation_command},
                 "optimizer": {"steps": self.steps, "code_generator": {"model": "fake-model"}},
                 "best_result": (
                     {"code": best["code"], "plan": best["plan"], "metric_value": best["metric_value"], "step": best["step"]}

@@ -5,6 +5,7 @@
 //! to the user (mode, workspace, apply) stay in the frontends.
 
 pub mod consolidated;
+pub mod resume;
 pub mod status;
 pub mod verify;
 
@@ -196,6 +197,27 @@ pub async fn optimize(
     optimize_recording(task, baseline, settings, root, events, cancel, Recording::Full).await
 }
 
+/// How the backend run begins: a new run, or `weco resume <run id>` of an interrupted one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    New,
+    Resume(String),
+}
+
+/// Resumes an interrupted weco run of `task` (its record is in the task folder), then verifies,
+/// reports and offers the result like any run.
+pub async fn resume(
+    task: PreparedTask,
+    baseline: Baseline,
+    settings: Settings,
+    root: PathBuf,
+    events: UnboundedSender<PipelineEvent>,
+    cancel: CancellationToken,
+    run_id: String,
+) -> PipelineResult {
+    run_pipeline(task, baseline, settings, root, events, cancel, Recording::Full, Start::Resume(run_id)).await
+}
+
 /// [`optimize`], choosing whether the run is recorded.
 pub async fn optimize_recording(
     task: PreparedTask,
@@ -206,7 +228,26 @@ pub async fn optimize_recording(
     cancel: CancellationToken,
     recording: Recording,
 ) -> PipelineResult {
+    run_pipeline(task, baseline, settings, root, events, cancel, recording, Start::New).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_pipeline(
+    task: PreparedTask,
+    baseline: Baseline,
+    settings: Settings,
+    root: PathBuf,
+    events: UnboundedSender<PipelineEvent>,
+    cancel: CancellationToken,
+    recording: Recording,
+    start: Start,
+) -> PipelineResult {
     let started = Instant::now();
+    if recording == Recording::Full
+        && let Err(e) = resume::ResumeRecord::new(&task, &baseline, settings.steps).save()
+    {
+        tracing::warn!("could not save the task record for resuming: {e}");
+    }
     let original_text = std::fs::read_to_string(&task.original_path).unwrap_or_default();
     let mut engine_task = task.engine_task(settings.steps, Duration::from_secs(settings.eval_timeout));
     engine_task.function = Some(task.function.clone());
@@ -234,9 +275,18 @@ pub async fn optimize_recording(
         let cancel = cancel.clone();
         let settings = settings.clone();
         tokio::spawn(async move {
-            match weco {
-                Some(info) => weco_backend::run_weco(engine_task, &info, tx, cancel, &run_log).await,
-                None => run_local(engine_task, proposer(&settings), tx, cancel).await,
+            match (weco, start) {
+                (Some(info), Start::New) => weco_backend::run_weco(engine_task, &info, tx, cancel, &run_log).await,
+                (Some(info), Start::Resume(run_id)) => {
+                    let options = weco_backend::WecoRunOptions::default();
+                    weco_backend::resume_weco(engine_task, &run_id, None, &info, &options, tx, cancel, &run_log).await
+                }
+                (None, Start::New) => run_local(engine_task, proposer(&settings), tx, cancel).await,
+                (None, Start::Resume(_)) => {
+                    let message = "only weco runs can be resumed, and weco is not usable here".to_string();
+                    let _ = tx.send(OptimizerEvent::Finished { outcome: RunOutcome::Failed, best: None, message: Some(message) });
+                    RunOutcome::Failed
+                }
             }
         })
     };

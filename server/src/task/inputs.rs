@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::pysig::{ParamKind, PySignature};
 
 /// The origin of a task's inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InputOrigin {
     /// `inputs.pkl`: arguments of real calls made by the project's tests.

@@ -81,7 +81,7 @@ pub fn parse_metric(output: &str, metric: &str) -> Option<f64> {
 }
 
 /// The baseline measurement.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Baseline {
     pub metric_value: f64,
     /// Wall time of one whole evaluation.

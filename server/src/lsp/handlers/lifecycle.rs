@@ -138,8 +138,9 @@ pub async fn did_change_configuration(session: &Session, params: DidChangeConfig
 }
 
 /// A weco run whose task has no report newer than its start was cut off (editor or server
-/// restart, killed process): say so, with the command that resumes it and where its log is.
-async fn tell_about_interrupted_runs(session: &Session) {
+/// restart, killed process): say so, and offer to resume it with `weco resume` when the task's
+/// record allows it (the run continues on Weco's side; resuming follows it to the end here).
+async fn tell_about_interrupted_runs(session: &Arc<Session>) {
     for root in session.roots() {
         let Ok(tasks) = std::fs::read_dir(crate::task::layout::weco_dir(&root)) else { continue };
         for task in tasks.flatten() {
@@ -153,14 +154,34 @@ async fn tell_about_interrupted_runs(session: &Session) {
             if report_time.is_some_and(|t| t >= record.started_unix_s) {
                 continue;
             }
-            let message = format!(
-                "weco: the run for {} (run {}) was interrupted before it finished. Its log is {}. Resume it with `weco resume {}` from that folder, or start a new optimization.",
-                dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                record.run_id,
-                dir.join("run.log").display(),
-                record.run_id
-            );
-            session.client.show_message(MessageType::INFO, message).await;
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let resumable = crate::optimize::resume::ResumeRecord::load(&dir)
+                .filter(|r| crate::optimize::consolidated::table_for(&r.original_path).is_none());
+            let Some(task_record) = resumable else {
+                let message = format!(
+                    "weco: the run for {name} (run {}) was interrupted before it finished. Its log is {}. Resume it with `weco resume {}` from that folder, or start a new optimization.",
+                    record.run_id,
+                    dir.join("run.log").display(),
+                    record.run_id
+                );
+                session.client.show_message(MessageType::INFO, message).await;
+                continue;
+            };
+            let session = session.clone();
+            tokio::spawn(async move {
+                let question = format!(
+                    "weco: the run for `{}` (run {}) was interrupted before it finished. Resume it? Its log is {}.",
+                    task_record.function,
+                    record.run_id,
+                    dir.join("run.log").display()
+                );
+                let answer = super::optimize::ask(&session, question, &[RESUME, "Not now"]).await;
+                if answer.as_deref() == Some(RESUME) {
+                    super::optimize::resume_job(session, task_record, record.run_id).await;
+                }
+            });
         }
     }
 }
+
+pub const RESUME: &str = "Resume";

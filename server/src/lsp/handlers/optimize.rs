@@ -251,15 +251,38 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
         session.set_run_diagnostics(&target.uri, vec![warning]);
         super::text_document::republish(session, &target.uri).await;
     }
+    let run = BackendRun { task, baseline, settings: run_settings, root, source, version_at_start, in_place_weco, start: optimize::Start::New };
+    run_backend_and_offer(session, &job, &progress, &target, run).await;
+}
+
+/// Everything the second half of a job needs: a measured task and how to start the backend.
+pub(super) struct BackendRun {
+    pub task: crate::task::PreparedTask,
+    pub baseline: crate::task::Baseline,
+    pub settings: Settings,
+    pub root: std::path::PathBuf,
+    pub source: JobSource,
+    pub version_at_start: Option<i32>,
+    pub in_place_weco: bool,
+    pub start: optimize::Start,
+}
+
+/// Runs the backend with progress, status and run diagnostics, then offers the result. Shared by
+/// new runs and resumed ones.
+pub(super) async fn run_backend_and_offer(session: &Arc<Session>, job: &RunningJob, progress: &Option<ProgressToken>, target: &FunctionTarget, run: BackendRun) {
+    let BackendRun { task, baseline, settings: run_settings, root, source, version_at_start, in_place_weco, start } = run;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let handle = tokio::spawn(optimize::optimize(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone()));
+    let handle = match start {
+        optimize::Start::New => tokio::spawn(optimize::optimize(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone())),
+        optimize::Start::Resume(run_id) => tokio::spawn(optimize::resume(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone(), run_id)),
+    };
     while let Some(event) = rx.recv().await {
         match event {
             PipelineEvent::Optimizer { status, percentage, event } => {
                 session.jobs.update(job.job_id, |j| j.status = status.clone());
-                report_progress(session, &progress, &status, percentage).await;
+                report_progress(session, progress, &status, percentage).await;
                 if let crate::engine::OptimizerEvent::Metric { step, best, .. } = event {
-                    send_status(session, &job, &task.name, &task.metric, RunState::Running, step, run_settings.steps, Some(best), &status, "").await;
+                    send_status(session, job, &task.name, &task.metric, RunState::Running, step, run_settings.steps, Some(best), &status, "").await;
                 }
             }
             PipelineEvent::BackendChosen { backend, reason } => {
@@ -267,7 +290,7 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
                 say(session, MessageType::INFO, format!("weco: optimizing `{}` with {reason}.", target.function)).await;
                 refresh_lenses(session).await;
             }
-            PipelineEvent::Problems { problems, .. } => super::run_problems::publish(session, &job, &task, problems).await,
+            PipelineEvent::Problems { problems, .. } => super::run_problems::publish(session, job, &task, problems).await,
             PipelineEvent::RepeatedFailure { error, count } => {
                 let first = error.lines().next().unwrap_or_default().to_string();
                 let session = session.clone();
@@ -279,22 +302,22 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
                     }
                 });
             }
-            PipelineEvent::Stage(text) => report_progress(session, &progress, &text, 100).await,
+            PipelineEvent::Stage(text) => report_progress(session, progress, &text, 100).await,
             PipelineEvent::TaskReady(_) | PipelineEvent::Baseline { .. } => {}
         }
     }
     let Ok(result) = handle.await else {
-        end_progress(session, &progress, "failed").await;
+        end_progress(session, progress, "failed").await;
         return say(session, MessageType::ERROR, "weco: the optimization stopped unexpectedly; run.log has the details.").await;
     };
-    end_progress(session, &progress, &result.summary.outcome).await;
+    end_progress(session, progress, &result.summary.outcome).await;
     if in_place_weco {
         session.set_run_diagnostics(&target.uri, Vec::new());
         super::text_document::republish(session, &target.uri).await;
     }
     match source {
-        JobSource::File => offer_result(session, &job, &target, result, version_at_start).await,
-        JobSource::Consolidated(consolidated) => super::consolidate::offer_result(session, &job, &target, result, *consolidated).await,
+        JobSource::File => offer_result(session, job, target, result, version_at_start).await,
+        JobSource::Consolidated(consolidated) => super::consolidate::offer_result(session, job, target, result, *consolidated).await,
     }
 }
 
@@ -405,4 +428,34 @@ pub(super) async fn send_status(session: &Session, job: &RunningJob, task_id: &s
         message: message.to_string(),
     };
     session.client.send_notification::<RunStatus>(params).await;
+}
+
+/// Resumes an interrupted weco run (`weco resume <run id>`) with the task and baseline saved when
+/// it started, then offers its result like any run's.
+pub async fn resume_job(session: Arc<Session>, record: optimize::resume::ResumeRecord, run_id: String) {
+    let root = session.root_for(&record.original_path);
+    let Some(uri) = Uri::from_file_path(&record.original_path) else { return };
+    let target = FunctionTarget { uri, function: record.function.clone() };
+    let job = match session.jobs.start(&target.uri, &target.function) {
+        Ok(job) => job,
+        Err(status) => return say(&session, MessageType::INFO, format!("weco: `{}` is already being optimized ({status}).", target.function)).await,
+    };
+    session.jobs.update(job.job_id, |j| j.task_id = Some(record.name.clone()));
+    let progress = begin_progress(&session, &job, &target.function).await;
+    let mut settings = session.settings();
+    settings.backend = crate::config::Backend::Weco;
+    settings.steps = record.steps;
+    let run = BackendRun {
+        task: record.task(&root),
+        baseline: record.baseline.clone(),
+        settings,
+        root,
+        source: JobSource::File,
+        version_at_start: session.snapshot(&target.uri).map(|d| d.version),
+        in_place_weco: record.placement == Placement::InPlace,
+        start: optimize::Start::Resume(run_id),
+    };
+    run_backend_and_offer(&session, &job, &progress, &target, run).await;
+    session.jobs.finish(job.job_id);
+    refresh_lenses(&session).await;
 }

@@ -1,0 +1,52 @@
+//! Resuming an interrupted weco run after a server restart: the task record and weco's run id in
+//! the task folder let a new server offer `weco resume`, follow it to the end and offer the result.
+
+use serde_json::json;
+use weco_lsp_e2e::{FakeWeco, LspClient, copy_fixture, editor_capabilities, file_uri, scripted_user};
+
+fn start(root: &std::path::Path, fake: &FakeWeco) -> (LspClient, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let home = root.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let env: Vec<(String, String)> = fake.env(&home);
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let questions = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut client = LspClient::start_with(root, &env_refs);
+    client.set_responder(scripted_user(vec!["Vibe Mode", "Isolated directory (recommended)", "Resume", "Keep separate", "Keep going"], questions.clone()));
+    client.initialize(root, editor_capabilities(), json!({"weco": {"backend": "weco", "steps": 4, "evalTimeout": 120}}));
+    (client, questions)
+}
+
+#[test]
+fn an_interrupted_weco_run_is_offered_for_resuming_after_a_restart_and_followed_to_the_end() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let before = std::fs::read_to_string(&file).unwrap();
+    // The run stops early (out of credits), like a run cut off by a crash; the task folder keeps
+    // weco's run id and our task record.
+    let fake = FakeWeco::start(&["--scenario", "out_of_credits"]);
+    let (mut client, _) = start(root, &fake);
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "missing_skus"}]}));
+    let stopped = client.message_containing("no verified improvement");
+    assert!(stopped.contains("Out of credits") || stopped.contains("credits"), "{stopped}");
+    let task = root.join(".weco/missing_skus");
+    assert!(task.join("weco-run.json").exists() && task.join("task.json").exists());
+    assert_eq!(client.shutdown(), Some(0));
+    // The server died before it could write the report.
+    std::fs::remove_file(task.join("report.md")).unwrap();
+
+    let (mut client, questions) = start(root, &fake);
+    let asked = client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("was interrupted"));
+    assert!(asked["message"].as_str().unwrap().contains("missing_skus"), "{asked}");
+    let end = client.wait_for("window/showMessage", |p| {
+        let m = p["message"].as_str().unwrap_or_default();
+        m.contains("no verified improvement") || m.contains("kept separate")
+    });
+    assert!(end["message"].as_str().unwrap().contains("missing_skus"), "{end}");
+    assert!(questions.lock().unwrap().iter().any(|q| q.contains("Resume it?")));
+    let log = std::fs::read_to_string(task.join("run.log")).unwrap();
+    assert!(log.matches("Run ID:").count() >= 2 || log.contains("resume"), "the resumed run went to the log:\n{log}");
+    assert!(task.join("report.md").exists(), "the resumed run leaves a report");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+}
