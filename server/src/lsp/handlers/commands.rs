@@ -17,10 +17,15 @@ fn parse<T: serde::de::DeserializeOwned + Default>(argument: LSPAny) -> Result<T
     serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("bad command arguments: {e}")))
 }
 
-fn pending(session: &Session, target: &TaskTarget) -> Option<PendingResult> {
+/// The pending result a command names, and the file of a multi-file result when the id is a
+/// per-file review id (`<task>#<n>`, see `results::review_id`).
+fn pending(session: &Session, target: &TaskTarget) -> Option<(PendingResult, Option<usize>)> {
     match &target.task_id {
-        Some(id) => session.jobs.result(id, &session.roots()),
-        None => session.jobs.latest_result(),
+        Some(id) => {
+            let (task, file) = super::results::split_review_id(id);
+            Some((session.jobs.result(task, &session.roots())?, file))
+        }
+        None => Some((session.jobs.latest_result()?, None)),
     }
 }
 
@@ -48,19 +53,23 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
         }
         ext::CMD_APPLY_RESULT | ext::CMD_SHOW_RESULT | ext::CMD_DISCARD_RESULT | ext::CMD_SHOW_REPORT => {
             let target: TaskTarget = parse(argument)?;
-            let Some(result) = pending(session, &target) else {
+            let Some((result, file)) = pending(session, &target) else {
                 say(session, MessageType::INFO, "weco: there is no optimization result waiting for a decision.").await;
                 return Ok(None);
             };
             // Apply and discard answer after the edit went through, so editors can wait on the reply;
             // showing a result waits on the editor's review, so it runs on its own.
             match params.command.as_str() {
-                ext::CMD_APPLY_RESULT => super::results::apply(session, &result, target.hunks, false).await,
+                ext::CMD_APPLY_RESULT => {
+                    let hunks = super::results::restrict_to_file(&result, file, target.hunks);
+                    super::results::apply(session, &result, hunks, false).await
+                }
                 ext::CMD_SHOW_RESULT => {
                     let session = session.clone();
                     tokio::spawn(async move { super::results::show(&session, &result).await });
                 }
                 ext::CMD_SHOW_REPORT => super::results::show_report(session, result.report_path.clone()).await,
+                _ if file.is_some() => super::results::decline_file(session, result, file.unwrap_or_default()).await,
                 _ => {
                     session.jobs.forget_result(&result.task_id);
                     say(session, MessageType::INFO, format!("weco: discarded the result for `{}`; your file is unchanged. The report stays in {}.", result.function, result.report_path.display())).await;

@@ -167,12 +167,68 @@ fn file_name(path: &std::path::Path) -> String {
 
 /// Sends `weco/showResult` so the editor can show an inline diff with per-hunk accept/reject: one
 /// request per changed file (all sharing the task id, hunk ids global across them), sent together.
+/// The task id a review of file `index` carries: the task id itself for a single-file result, and
+/// `<task>#<index>` for each file of a multi-file one, so that editors which keep one review per
+/// task id keep one per file, and their answers name the file they are about.
+pub fn review_id(result: &PendingResult, index: usize) -> String {
+    if result.result_files().len() > 1 { format!("{}#{index}", result.task_id) } else { result.task_id.clone() }
+}
+
+/// `<task>#<n>` → (`<task>`, Some(n)); a plain task id → (id, None).
+pub fn split_review_id(id: &str) -> (&str, Option<usize>) {
+    match id.rsplit_once('#') {
+        Some((task, n)) => match n.parse() {
+            Ok(n) => (task, Some(n)),
+            Err(_) => (id, None),
+        },
+        None => (id, None),
+    }
+}
+
+/// The global hunk ids of file `index` of a result.
+fn file_hunk_ids(result: &PendingResult, index: usize) -> std::ops::Range<usize> {
+    let counts: Vec<usize> = result.result_files().iter().map(|f| diff::hunks(&f.original, &f.proposed).len()).collect();
+    let start: usize = counts.iter().take(index).sum();
+    start..start + counts.get(index).copied().unwrap_or(0)
+}
+
+/// An answer about one file of a result applies to that file only: all of its hunks when none are
+/// named, else the named ones that are its own.
+pub fn restrict_to_file(result: &PendingResult, file: Option<usize>, hunks: Option<Vec<usize>>) -> Option<Vec<usize>> {
+    let Some(index) = file else { return hunks };
+    let own = file_hunk_ids(result, index);
+    Some(match hunks {
+        None => own.collect(),
+        Some(ids) => ids.into_iter().filter(|id| own.contains(id)).collect(),
+    })
+}
+
+/// The user rejected file `index` of a multi-file result: it is done with, and the result is
+/// forgotten once every file was applied or rejected.
+pub async fn decline_file(session: &Arc<Session>, result: PendingResult, index: usize) {
+    let mut rest = result;
+    let files = rest.result_files();
+    let name = files.get(index).map(|f| f.path.display().to_string()).unwrap_or_default();
+    if rest.files.is_empty() {
+        rest.files = files;
+    }
+    if let Some(file) = rest.files.get_mut(index) {
+        file.applied = true;
+    }
+    if rest.files.iter().all(|f| f.applied) {
+        session.jobs.forget_result(&rest.task_id);
+    } else {
+        session.jobs.store_result(rest);
+    }
+    say(session, MessageType::INFO, format!("weco: discarded the changes to {name}; that file is unchanged.")).await;
+}
+
 pub async fn show(session: &Arc<Session>, result: &PendingResult) {
     let encoding = session.encoding();
     let files = result.result_files();
     let mut offset = 0;
     let mut requests = Vec::new();
-    for file in &files {
+    for (index, file) in files.iter().enumerate() {
         let rope = ropey::Rope::from_str(&file.original);
         let file_hunks = diff::hunks(&file.original, &file.proposed);
         let count = file_hunks.len();
@@ -188,7 +244,7 @@ pub async fn show(session: &Arc<Session>, result: &PendingResult) {
             .collect();
         offset += count;
         let params = ShowResultParams {
-            task_id: result.task_id.clone(),
+            task_id: review_id(result, index),
             uri: file.uri.clone(),
             version: file.version,
             function: result.function.clone(),
@@ -218,5 +274,63 @@ pub async fn show_report(session: &Arc<Session>, report: std::path::PathBuf) {
     let shown = session.client.show_document(ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None }).await;
     if !matches!(shown, Ok(true)) {
         say(session, MessageType::INFO, format!("weco: the report is at {}.", report.display())).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::jobs::ResultFile;
+
+    fn two_file_result() -> PendingResult {
+        let file = |name: &str, original: &str, proposed: &str| ResultFile {
+            uri: format!("file:///p/{name}").parse().unwrap(),
+            path: format!("/p/{name}").into(),
+            version: None,
+            original: original.into(),
+            proposed: proposed.into(),
+            hunk_labels: vec![],
+            applied: false,
+        };
+        PendingResult {
+            task_id: "g".into(),
+            uri: "file:///p/c.py".parse().unwrap(),
+            path: "/p/c.py".into(),
+            function: "g".into(),
+            version: None,
+            original: String::new(),
+            proposed: String::new(),
+            hunk_labels: vec![],
+            metric_name: "speedup".into(),
+            goal: "max".into(),
+            baseline: Some(1.0),
+            best: Some(3.0),
+            summary: "3x".into(),
+            report_path: "/p/.weco/g/report.md".into(),
+            harness_dir: "/p/.weco/g".into(),
+            // a.py: two hunks (ids 0, 1); b.py: one hunk (id 2).
+            files: vec![file("a.py", "1\nx\n2\nx\n", "1\ny\n2\ny\n"), file("b.py", "b\n", "B\n")],
+        }
+    }
+
+    #[test]
+    fn each_file_of_a_multi_file_result_is_reviewed_under_its_own_id() {
+        let result = two_file_result();
+        assert_eq!((review_id(&result, 0).as_str(), review_id(&result, 1).as_str()), ("g#0", "g#1"));
+        assert_eq!(split_review_id("g#1"), ("g", Some(1)));
+        assert_eq!(split_review_id("g"), ("g", None));
+        assert_eq!(split_review_id("odd#name"), ("odd#name", None));
+        let mut single = two_file_result();
+        single.files.truncate(1);
+        assert_eq!(review_id(&single, 0), "g");
+    }
+
+    #[test]
+    fn an_answer_about_one_file_only_touches_that_files_hunks() {
+        let result = two_file_result();
+        assert_eq!(restrict_to_file(&result, Some(0), None), Some(vec![0, 1]));
+        assert_eq!(restrict_to_file(&result, Some(1), None), Some(vec![2]));
+        assert_eq!(restrict_to_file(&result, Some(1), Some(vec![0, 2])), Some(vec![2]));
+        assert_eq!(restrict_to_file(&result, None, Some(vec![0, 2])), Some(vec![0, 2]));
     }
 }
