@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -181,21 +181,15 @@ impl LspClient {
 
     /// Reads the next message from the server, answering server requests on the way.
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
-        loop {
-            let timeout = deadline.checked_duration_since(Instant::now())?;
-            let message = match self.incoming.recv_timeout(timeout) {
-                Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) => return None,
-                Err(RecvTimeoutError::Disconnected) => return None,
-            };
-            if let (Some(method), Some(id)) = (message.get("method").and_then(Value::as_str), message.get("id")) {
-                let answer = (self.responder)(method, &message["params"]);
-                self.server_requests.lock().unwrap().push((message.clone(), answer.clone()));
-                let reply = json!({"jsonrpc": "2.0", "id": id, "result": answer});
-                self.send(&reply);
-            }
-            return Some(message);
+        let timeout = deadline.checked_duration_since(Instant::now())?;
+        let message = self.incoming.recv_timeout(timeout).ok()?;
+        if let (Some(method), Some(id)) = (message.get("method").and_then(Value::as_str), message.get("id")) {
+            let answer = (self.responder)(method, &message["params"]);
+            self.server_requests.lock().unwrap().push((message.clone(), answer.clone()));
+            let reply = json!({"jsonrpc": "2.0", "id": id, "result": answer});
+            self.send(&reply);
         }
+        Some(message)
     }
 
     /// Waits for a server message (notification or request) with `method` matching `predicate`.

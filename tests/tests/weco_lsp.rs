@@ -3,7 +3,7 @@
 //! action that asks before installing, and the result offered at the end.
 
 use serde_json::json;
-use weco_lsp_e2e::{FakeWeco, LspClient, copy_fixture, editor_capabilities, file_uri, scripted_user};
+use weco_lsp_e2e::{FakeWeco, LspClient, copy_fixture, editor_capabilities, scripted_user};
 
 #[test]
 fn a_missing_module_in_a_weco_candidate_becomes_a_diagnostic_with_an_install_action() {
