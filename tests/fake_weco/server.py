@@ -385,8 +385,6 @@ def main():
     finally:
         server.state.hang_forever.set()  # type: ignore[attr-defined]
         server.server_close()
-    # Give handler threads a moment to notice; they are daemon threads, so exiting is safe.
-    time.sleep(0)
 
 
 if __name__ == "__main__":
