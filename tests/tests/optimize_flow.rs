@@ -52,6 +52,7 @@ fn apply_accepts_every_hunk_with_confirmable_annotations_and_writes_a_report() {
     let (edit, _) = requests.iter().find(|(r, _)| r["method"] == "workspace/applyEdit").expect("an applyEdit");
     let annotations = edit["params"]["edit"]["changeAnnotations"].as_object().expect("change annotations");
     assert!(annotations.values().all(|a| a["needsConfirmation"] == true));
+    assert!(annotations.values().all(|a| a["label"].as_str().unwrap().contains("(step 1)")), "labels name the step: {annotations:?}");
 
     let after = std::fs::read_to_string(&file).unwrap();
     assert_ne!(after, before);

@@ -113,6 +113,16 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
     let mut next_annotation = 0;
     let mut document_changes = Vec::new();
     for plan in &plans {
+        // The label the review showed (what the hunk does, and the step it came from), when the
+        // hunk is still the same change; a change merged with the user's edits gets a fresh one.
+        let reviewed = diff::hunks(&plan.file.original, &plan.file.proposed);
+        let label_of = |h: &Hunk| {
+            reviewed
+                .iter()
+                .find(|r| r.old_text == h.old_text && r.new_text == h.new_text)
+                .and_then(|r| plan.file.hunk_labels.get(r.id).cloned())
+                .unwrap_or_else(|| hunk_label(h, None))
+        };
         let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = diff::hunks(&plan.now, &plan.target)
             .iter()
             .map(|h| {
@@ -120,7 +130,7 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
                 if support_annotations {
                     let id = format!("weco-hunk-{next_annotation}");
                     next_annotation += 1;
-                    let label = if files.len() > 1 { format!("{}: {}", file_name(&plan.file.path), hunk_label(h, None)) } else { hunk_label(h, None) };
+                    let label = if files.len() > 1 { format!("{}: {}", file_name(&plan.file.path), label_of(h)) } else { label_of(h) };
                     annotations.insert(id.clone(), ChangeAnnotation { label, needs_confirmation: Some(true), description: Some(format!("weco: {}", result.summary)) });
                     OneOf::Right(AnnotatedTextEdit { text_edit: edit, annotation_id: id })
                 } else {
