@@ -243,6 +243,8 @@ fn assistant_scientist_mode_interviews_validates_one_step_then_runs_and_remember
     let before = questions.lock().unwrap().len();
     client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "fib"}]}));
     client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("`fib`"));
+    client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("Still accurate?"));
     let next = questions.lock().unwrap()[before..].to_vec();
     assert!(next.first().is_some_and(|q| q.contains("Where should weco work")), "{next:#?}");
+    assert!(next.iter().any(|q| q.contains("about 10000 calls per day")), "the profile's answer is confirmed, not asked again: {next:#?}");
 }

@@ -22,6 +22,7 @@ pub const CONFIRM_IN_PLACE: &str = "Yes, rewrite it in place";
 pub const ANSWER_CANCEL: &str = "Cancel";
 pub const APPLY: &str = "Apply";
 pub const REUSE_EVAL: &str = "Reuse it";
+pub const STILL_ACCURATE: &str = "Yes, still accurate";
 pub const NEW_EVAL: &str = "Generate a new one";
 pub const REVIEW: &str = "Review diff";
 pub const KEEP_SEPARATE: &str = "Keep separate";
@@ -140,7 +141,15 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
         }
         _ => return say(session, MessageType::INFO, "weco: optimization cancelled.").await,
     };
-    if mode == "assistant_scientist" && profile.usage.calls_per_day.is_none() {
+    // The interview: an existing answer is confirmed rather than asked again.
+    let mut ask_usage = profile.usage.calls_per_day.is_none();
+    if mode == "assistant_scientist"
+        && let Some(calls) = profile.usage.calls_per_day
+    {
+        let question = format!("Your profile says about {calls:.0} calls per day. Still accurate?");
+        ask_usage = ask(session, question, &[STILL_ACCURATE, "Update it"]).await.as_deref() == Some("Update it");
+    }
+    if mode == "assistant_scientist" && ask_usage {
         let answer = ask(session, format!("How often does `{}` run per day? It turns the speedup into time and money saved.", target.function), &["About 100", "About 10,000", "About 1,000,000", "I don't know"]).await;
         profile.usage.calls_per_day = match answer.as_deref() {
             Some("About 100") => Some(100.0),
