@@ -337,7 +337,10 @@ async fn finish(
     started: Instant,
     recording: Recording,
 ) -> PipelineResult {
-    let OptimizerEvent::Finished { outcome, best, message } = finished else { unreachable_finished() };
+    let (outcome, best, message) = match finished {
+        OptimizerEvent::Finished { outcome, best, message } => (outcome, best, message),
+        other => (RunOutcome::Failed, None, Some(format!("the optimizer ended without its final event (last: {other:?})"))),
+    };
     let best: Option<BestResult> = best.filter(|b| b.code != original_text || task.placement == task::Placement::InPlace);
     let verification = match &best {
         Some(b) => {
@@ -416,11 +419,6 @@ async fn finish(
         tracing::warn!("could not update the profile: {e}");
     }
     PipelineResult { task, original_text, proposed_text, summary, report_path, outcome, backend }
-}
-
-fn unreachable_finished() -> ! {
-    // `finish` is only ever called with the Finished event; the type system cannot see it.
-    panic!("finish called without a Finished event")
 }
 
 fn proposer_name(settings: &Settings) -> &'static str {
