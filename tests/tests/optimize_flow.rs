@@ -206,7 +206,7 @@ fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
     run(&mut client);
     let mut seen = Vec::new();
     let kept = client
-        .wait_for_within("window/showMessage", std::time::Duration::from_secs(90), &mut |p| {
+        .wait_for_within("window/showMessage", weco_lsp_e2e::DEADLINE, &mut |p| {
             let m = p["message"].as_str().unwrap_or_default().to_string();
             seen.push(m.clone());
             m.contains("kept separate")
