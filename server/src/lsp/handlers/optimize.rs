@@ -190,6 +190,8 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
     let task = match optimize::prepare_reusing(request, reuse).await {
         Ok(task) => task,
         Err(PipelineError::NeedsInputs { evaluate_py, .. }) => {
+            // The job is over before the user is told: Optimize right after this must not find it running.
+            session.jobs.finish(job.job_id);
             end_progress(session, &progress, "needs inputs").await;
             say(session, MessageType::WARNING, format!("weco: no example inputs were found for `{}`. Fill in `make_inputs()` in the file that opens now, then run Optimize again.", target.function)).await;
             if let Some(uri) = Uri::from_file_path(&evaluate_py) {
@@ -319,6 +321,8 @@ pub(super) async fn run_backend_and_offer(session: &Arc<Session>, job: &RunningJ
         end_progress(session, progress, "failed").await;
         return say(session, MessageType::ERROR, "weco: the optimization stopped unexpectedly; run.log has the details.").await;
     };
+    // The run is over: a new Optimize of this function may start while the user decides.
+    session.jobs.finish(job.job_id);
     end_progress(session, progress, &result.summary.outcome).await;
     if in_place_weco {
         session.set_run_diagnostics(&target.uri, Vec::new());
