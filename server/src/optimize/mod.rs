@@ -194,7 +194,7 @@ pub async fn optimize(
     events: UnboundedSender<PipelineEvent>,
     cancel: CancellationToken,
 ) -> PipelineResult {
-    optimize_recording(task, baseline, settings, root, events, cancel, Recording::Full).await
+    run(task, baseline, settings, root, events, cancel, Recording::Full, Start::New).await
 }
 
 /// How the backend run begins: a new run, or `weco resume <run id>` of an interrupted one.
@@ -204,35 +204,10 @@ pub enum Start {
     Resume(String),
 }
 
-/// Resumes an interrupted weco run of `task` (its record is in the task folder), then verifies,
-/// reports and offers the result like any run.
-pub async fn resume(
-    task: PreparedTask,
-    baseline: Baseline,
-    settings: Settings,
-    root: PathBuf,
-    events: UnboundedSender<PipelineEvent>,
-    cancel: CancellationToken,
-    run_id: String,
-) -> PipelineResult {
-    run_pipeline(task, baseline, settings, root, events, cancel, Recording::Full, Start::Resume(run_id)).await
-}
-
-/// [`optimize`], choosing whether the run is recorded.
-pub async fn optimize_recording(
-    task: PreparedTask,
-    baseline: Baseline,
-    settings: Settings,
-    root: PathBuf,
-    events: UnboundedSender<PipelineEvent>,
-    cancel: CancellationToken,
-    recording: Recording,
-) -> PipelineResult {
-    run_pipeline(task, baseline, settings, root, events, cancel, recording, Start::New).await
-}
-
+/// [`optimize`], choosing whether the run is recorded and how the backend starts (a resumed
+/// weco run is verified, reported and offered like any run).
 #[allow(clippy::too_many_arguments)]
-async fn run_pipeline(
+pub async fn run(
     task: PreparedTask,
     baseline: Baseline,
     settings: Settings,

@@ -224,7 +224,7 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
             let mut one_step = settings.clone();
             one_step.steps = 1;
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            let handle = tokio::spawn(optimize::optimize_recording(task.clone(), baseline.clone(), one_step, root.clone(), tx, job.cancel.clone(), optimize::Recording::Validation));
+            let handle = tokio::spawn(optimize::run(task.clone(), baseline.clone(), one_step, root.clone(), tx, job.cancel.clone(), optimize::Recording::Validation, optimize::Start::New));
             while rx.recv().await.is_some() {}
             let Ok(check) = handle.await else { return };
             let verdict = if check.summary.steps.iter().any(|s| s.step > 0 && s.metric.is_some()) { "the evaluation works end to end" } else { "the first candidate produced no metric; check run.log" };
@@ -283,10 +283,7 @@ pub(super) struct BackendRun {
 pub(super) async fn run_backend_and_offer(session: &Arc<Session>, job: &RunningJob, progress: &Option<ProgressToken>, target: &FunctionTarget, run: BackendRun) {
     let BackendRun { task, baseline, settings: run_settings, root, source, version_at_start, in_place_weco, start } = run;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let handle = match start {
-        optimize::Start::New => tokio::spawn(optimize::optimize(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone())),
-        optimize::Start::Resume(run_id) => tokio::spawn(optimize::resume(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone(), run_id)),
-    };
+    let handle = tokio::spawn(optimize::run(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone(), optimize::Recording::Full, start));
     while let Some(event) = rx.recv().await {
         match event {
             PipelineEvent::Optimizer { status, percentage, event } => {
