@@ -22,11 +22,7 @@ const CASES: &[Case] = &[
         source: "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n",
         inputs: "[(list(range(2000)), list(range(0, 4000, 2)))]",
     },
-    Case {
-        function: "fib",
-        source: "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n",
-        inputs: "[(24,)]",
-    },
+    Case { function: "fib", source: "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n", inputs: "[(24,)]" },
     Case {
         function: "drain",
         source: "def drain(n):\n    queue = list(range(n))\n    total = 0\n    while queue:\n        total += queue.pop(0)\n    return total\n",

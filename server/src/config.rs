@@ -68,16 +68,66 @@ pub struct SettingSpec {
 }
 
 pub const SETTINGS: &[SettingSpec] = &[
-    SettingSpec { key: "backend", schema: || json!({"type": "string", "enum": ["auto", "weco", "local"], "default": "auto"}), description: "Which optimizer runs: the weco CLI when installed and logged in (auto), always weco, or the local engine.", editor_only: false },
-    SettingSpec { key: "steps", schema: || json!({"type": "integer", "minimum": 1, "default": 20}), description: "Optimization steps after the baseline.", editor_only: false },
-    SettingSpec { key: "model", schema: || json!({"type": ["string", "null"], "default": null}), description: "Model used by weco (--model).", editor_only: false },
-    SettingSpec { key: "additionalInstructions", schema: || json!({"type": ["string", "null"], "default": null}), description: "Extra guidance passed to the optimizer.", editor_only: false },
-    SettingSpec { key: "evalTimeout", schema: || json!({"type": "integer", "minimum": 1, "default": 300}), description: "Time limit for one evaluation, in seconds.", editor_only: false },
-    SettingSpec { key: "metric", schema: || json!({"type": "string", "enum": ["speedup", "latency_ms", "peak_memory_mb"], "default": "speedup"}), description: "Default metric for new optimization tasks.", editor_only: false },
-    SettingSpec { key: "llm.baseUrl", schema: || json!({"type": ["string", "null"], "default": null}), description: "OpenAI-compatible endpoint for the local engine's LLM proposer (Ollama, llama.cpp, vLLM...).", editor_only: false },
-    SettingSpec { key: "llm.model", schema: || json!({"type": ["string", "null"], "default": null}), description: "Model name for the local engine's LLM proposer.", editor_only: false },
-    SettingSpec { key: "llm.apiKeyEnv", schema: || json!({"type": "string", "default": "OPENAI_API_KEY"}), description: "Name of the environment variable holding the LLM key (the key itself is never stored).", editor_only: false },
-    SettingSpec { key: "server.path", schema: || json!({"type": ["string", "null"], "default": null}), description: "Path of the weco-lsp binary (editor setting).", editor_only: true },
+    SettingSpec {
+        key: "backend",
+        schema: || json!({"type": "string", "enum": ["auto", "weco", "local"], "default": "auto"}),
+        description: "Which optimizer runs: the weco CLI when installed and logged in (auto), always weco, or the local engine.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "steps",
+        schema: || json!({"type": "integer", "minimum": 1, "default": 20}),
+        description: "Optimization steps after the baseline.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "model",
+        schema: || json!({"type": ["string", "null"], "default": null}),
+        description: "Model used by weco (--model).",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "additionalInstructions",
+        schema: || json!({"type": ["string", "null"], "default": null}),
+        description: "Extra guidance passed to the optimizer.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "evalTimeout",
+        schema: || json!({"type": "integer", "minimum": 1, "default": 300}),
+        description: "Time limit for one evaluation, in seconds.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "metric",
+        schema: || json!({"type": "string", "enum": ["speedup", "latency_ms", "peak_memory_mb"], "default": "speedup"}),
+        description: "Default metric for new optimization tasks.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "llm.baseUrl",
+        schema: || json!({"type": ["string", "null"], "default": null}),
+        description: "OpenAI-compatible endpoint for the local engine's LLM proposer (Ollama, llama.cpp, vLLM...).",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "llm.model",
+        schema: || json!({"type": ["string", "null"], "default": null}),
+        description: "Model name for the local engine's LLM proposer.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "llm.apiKeyEnv",
+        schema: || json!({"type": "string", "default": "OPENAI_API_KEY"}),
+        description: "Name of the environment variable holding the LLM key (the key itself is never stored).",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "server.path",
+        schema: || json!({"type": ["string", "null"], "default": null}),
+        description: "Path of the weco-lsp binary (editor setting).",
+        editor_only: true,
+    },
 ];
 
 impl Settings {
@@ -153,11 +203,8 @@ mod tests {
 
     #[test]
     fn defaults_match_the_documented_defaults() {
-        let from_manifest: Value = SETTINGS
-            .iter()
-            .filter(|s| !s.editor_only)
-            .map(|s| (s.key.to_string(), (s.schema)()["default"].clone()))
-            .fold(json!({}), |mut acc, (k, v)| {
+        let from_manifest: Value =
+            SETTINGS.iter().filter(|s| !s.editor_only).map(|s| (s.key.to_string(), (s.schema)()["default"].clone())).fold(json!({}), |mut acc, (k, v)| {
                 acc.as_object_mut().unwrap().insert(k, v);
                 acc
             });

@@ -3,11 +3,11 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod consolidate;
+pub mod engine;
 pub mod lsp;
 pub mod optimize;
 pub mod results;
-pub mod engine;
 pub mod rules;
 pub mod task;
 pub mod workspace;
-pub mod consolidate;

@@ -29,16 +29,8 @@ macro_rules! templates {
 }
 
 /// Every guidance document, in the order they are listed to users.
-pub static DOCS: &[Doc] = docs![
-    "evaluate",
-    "benchmarking",
-    "numerical-correctness",
-    "ml-evaluation",
-    "gpu-profiling",
-    "eval-llm-judge",
-    "eval-skill",
-    "limitations",
-];
+pub static DOCS: &[Doc] =
+    docs!["evaluate", "benchmarking", "numerical-correctness", "ml-evaluation", "gpu-profiling", "eval-llm-judge", "eval-skill", "limitations",];
 
 /// Every harness template.
 pub static TEMPLATES: &[Template] = templates![
@@ -190,9 +182,7 @@ mod tests {
             assert!(d.text.starts_with("# "), "{} must start with a `# Title`", d.name);
             let mut from = 0;
             for section in DOC_SECTIONS {
-                let at = d.text[from..]
-                    .find(&format!("\n{section}\n"))
-                    .unwrap_or_else(|| panic!("{} lacks `{section}` (in order)", d.name));
+                let at = d.text[from..].find(&format!("\n{section}\n")).unwrap_or_else(|| panic!("{} lacks `{section}` (in order)", d.name));
                 from += at + 1;
             }
         }

@@ -15,8 +15,26 @@ use crate::analysis::{self, FileAnalysis, Language};
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 const SKIPPED_DIRS: &[&str] = &[
-    ".git", ".hg", ".svn", ".weco", ".runs", "target", "node_modules", "__pycache__", ".venv", "venv", "env",
-    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", "dist", "build", ".eggs",
+    ".git",
+    ".hg",
+    ".svn",
+    ".weco",
+    ".runs",
+    "target",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    "venv",
+    "env",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
+    "dist",
+    "build",
+    ".eggs",
 ];
 
 /// Where imports are resolved from, for one workspace root.
@@ -125,8 +143,7 @@ pub fn analyze_file(path: &Path) -> Option<FileAnalysis> {
 
 /// Builds the index of every source file under the layouts' roots, on `threads` threads.
 pub fn build_index(layouts: &[ProjectLayout], threads: usize) -> ProjectIndex {
-    let jobs: Vec<(PathBuf, &ProjectLayout)> =
-        layouts.iter().flat_map(|l| source_files(&l.root).into_iter().map(move |p| (p, l))).collect();
+    let jobs: Vec<(PathBuf, &ProjectLayout)> = layouts.iter().flat_map(|l| source_files(&l.root).into_iter().map(move |p| (p, l))).collect();
     let threads = threads.clamp(1, 16);
     let chunk = jobs.len().div_ceil(threads).max(1);
     let analysed: Vec<(PathBuf, Arc<FileAnalysis>, Option<ModuleKey>)> = std::thread::scope(|scope| {

@@ -7,31 +7,23 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio_util::sync::CancellationToken;
-use weco_lsp::engine::weco::{
-    PreflightEnv, WecoInfo, WecoPreflightError, WecoRunOptions, preflight_in, run_weco_with,
-};
+use weco_lsp::engine::weco::{PreflightEnv, WecoInfo, WecoPreflightError, WecoRunOptions, preflight_in, run_weco_with};
 use weco_lsp::engine::{BestResult, EngineTask, Goal, OptimizerEvent, RunOutcome};
 
 const DEADLINE: Duration = Duration::from_secs(90);
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn weco_bin() -> PathBuf {
-    let path = std::env::var_os("WECO_BIN")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            panic!(
-                "WECO_BIN is not set. These tests need the real weco client: \
+    let path = std::env::var_os("WECO_BIN").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
+        panic!(
+            "WECO_BIN is not set. These tests need the real weco client: \
              `python3 -m venv .venv-weco && .venv-weco/bin/pip install weco==0.4.0`, then \
              `export WECO_BIN=$PWD/.venv-weco/bin/weco`."
-            )
-        });
+        )
+    });
     assert!(path.is_file(), "WECO_BIN={} does not exist", path.display());
     path
 }
@@ -58,14 +50,8 @@ impl FakeWeco {
             let _ = std::io::BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
-        let line = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("fake weco server did not start");
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .and_then(|p| p.parse().ok())
-            .expect("PORT line");
+        let line = rx.recv_timeout(Duration::from_secs(20)).expect("fake weco server did not start");
+        let port = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).expect("PORT line");
         Self { child, port }
     }
 }
@@ -91,19 +77,10 @@ fn fixture() -> Fixture {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::create_dir_all(&home).unwrap();
     for name in ["optimize.py", "evaluate.py", "evaluate.sh"] {
-        std::fs::copy(
-            repo_root().join("tests/fake_weco/task").join(name),
-            dir.join(name),
-        )
-        .unwrap();
+        std::fs::copy(repo_root().join("tests/fake_weco/task").join(name), dir.join(name)).unwrap();
     }
     let original = std::fs::read(dir.join("optimize.py")).unwrap();
-    Fixture {
-        _temp: temp,
-        dir,
-        home,
-        original,
-    }
+    Fixture { _temp: temp, dir, home, original }
 }
 
 fn task(dir: &Path, steps: u32) -> EngineTask {
@@ -138,13 +115,8 @@ fn options(server: &FakeWeco, home: &Path) -> WecoRunOptions {
         stop_grace: Duration::from_secs(60),
         interrupt_grace: Duration::from_secs(5),
         auto_resume_attempts: Some(1),
-        env: env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-        env_remove: ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-            .map(String::from)
-            .to_vec(),
+        env: env.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        env_remove: ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].map(String::from).to_vec(),
     }
 }
 
@@ -158,19 +130,10 @@ struct Run {
 fn start(task: EngineTask, options: WecoRunOptions, log: PathBuf) -> Run {
     let (tx, rx) = unbounded_channel();
     let cancel = CancellationToken::new();
-    let weco = WecoInfo {
-        path: weco_bin(),
-        version: None,
-    };
+    let weco = WecoInfo { path: weco_bin(), version: None };
     let token = cancel.clone();
-    let handle =
-        tokio::spawn(async move { run_weco_with(task, &weco, &options, tx, token, &log).await });
-    Run {
-        rx,
-        events: Vec::new(),
-        cancel,
-        handle,
-    }
+    let handle = tokio::spawn(async move { run_weco_with(task, &weco, &options, tx, token, &log).await });
+    Run { rx, events: Vec::new(), cancel, handle }
 }
 
 impl Run {
@@ -195,44 +158,25 @@ impl Run {
 
     /// Waits for the run to end; returns the outcome and every event, checking `Finished` is last and unique.
     async fn finish(mut self) -> (RunOutcome, Vec<OptimizerEvent>) {
-        let outcome = tokio::time::timeout(DEADLINE, &mut self.handle)
-            .await
-            .expect("run did not end in time")
-            .unwrap();
+        let outcome = tokio::time::timeout(DEADLINE, &mut self.handle).await.expect("run did not end in time").unwrap();
         while let Ok(event) = self.rx.try_recv() {
             self.events.push(event);
         }
-        assert!(
-            matches!(self.events.last(), Some(OptimizerEvent::Finished { .. })),
-            "Finished must be the last event: {:#?}",
-            self.events
-        );
-        assert_eq!(
-            self.events
-                .iter()
-                .filter(|e| matches!(e, OptimizerEvent::Finished { .. }))
-                .count(),
-            1
-        );
+        assert!(matches!(self.events.last(), Some(OptimizerEvent::Finished { .. })), "Finished must be the last event: {:#?}", self.events);
+        assert_eq!(self.events.iter().filter(|e| matches!(e, OptimizerEvent::Finished { .. })).count(), 1);
         (outcome, self.events)
     }
 }
 
 fn finished(events: &[OptimizerEvent]) -> (Option<BestResult>, String) {
     match events.last() {
-        Some(OptimizerEvent::Finished { best, message, .. }) => {
-            (best.clone(), message.clone().unwrap_or_default())
-        }
+        Some(OptimizerEvent::Finished { best, message, .. }) => (best.clone(), message.clone().unwrap_or_default()),
         other => panic!("last event is not Finished: {other:?}"),
     }
 }
 
 fn assert_source_untouched(fx: &Fixture) {
-    assert_eq!(
-        std::fs::read(fx.dir.join("optimize.py")).unwrap(),
-        fx.original,
-        "optimize.py must be byte-identical"
-    );
+    assert_eq!(std::fs::read(fx.dir.join("optimize.py")).unwrap(), fx.original, "optimize.py must be byte-identical");
 }
 
 /// Waits (with a deadline) for a file the slow candidate's eval writes once it runs.
@@ -242,25 +186,15 @@ async fn wait_for_file(path: &Path) -> String {
         if let Ok(text) = std::fs::read_to_string(path) {
             return text;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{} never appeared",
-            path.display()
-        );
+        assert!(Instant::now() < deadline, "{} never appeared", path.display());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 async fn wait_for_log(log: &Path, needle: &str) {
     let deadline = Instant::now() + DEADLINE;
-    while !std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .contains(needle)
-    {
-        assert!(
-            Instant::now() < deadline,
-            "run.log never contained {needle:?}"
-        );
+    while !std::fs::read_to_string(log).unwrap_or_default().contains(needle) {
+        assert!(Instant::now() < deadline, "run.log never contained {needle:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -276,11 +210,7 @@ async fn full_run_reports_metrics_failures_and_best_and_leaves_source_untouched(
     assert_source_untouched(&fx);
 
     let run_id = match &events[0] {
-        OptimizerEvent::Started {
-            run_id,
-            backend: "weco",
-            total_steps: 4,
-        } => run_id.clone(),
+        OptimizerEvent::Started { run_id, backend: "weco", total_steps: 4 } => run_id.clone(),
         other => panic!("first event must be Started: {other:?}"),
     };
     let metrics: Vec<(u32, f64)> = events
@@ -290,11 +220,7 @@ async fn full_run_reports_metrics_failures_and_best_and_leaves_source_untouched(
             _ => None,
         })
         .collect();
-    assert_eq!(
-        metrics,
-        vec![(0, 1.0), (1, 2.5), (4, 1.5)],
-        "fake tags in output/plans must not become metrics"
-    );
+    assert_eq!(metrics, vec![(0, 1.0), (1, 2.5), (4, 1.5)], "fake tags in output/plans must not become metrics");
     let failed: Vec<(u32, String)> = events
         .iter()
         .filter_map(|e| match e {
@@ -303,16 +229,9 @@ async fn full_run_reports_metrics_failures_and_best_and_leaves_source_untouched(
         })
         .collect();
     assert_eq!(failed.len(), 2, "{failed:?}");
-    assert_eq!(
-        failed[0],
-        (2, "RuntimeError: candidate is broken".to_string())
-    );
+    assert_eq!(failed[0], (2, "RuntimeError: candidate is broken".to_string()));
     assert_eq!(failed[1].0, 3);
-    assert!(
-        failed[1].1.contains("numpy_not_installed_pkg"),
-        "{}",
-        failed[1].1
-    );
+    assert!(failed[1].1.contains("numpy_not_installed_pkg"), "{}", failed[1].1);
     assert!(events.iter().any(|e| matches!(e,
         OptimizerEvent::Candidate { step: 1, plan: Some(plan) } if plan.contains("[METRIC] Step 7: 123"))));
     assert!(events.iter().any(|e| matches!(e,
@@ -323,12 +242,7 @@ async fn full_run_reports_metrics_failures_and_best_and_leaves_source_untouched(
     let best = best.expect("a best result");
     assert_eq!((best.step, best.metric), (1, 2.5));
     assert!(best.code.contains("SPEEDUP = 2.5"));
-    assert!(
-        best.plan
-            .as_deref()
-            .unwrap_or_default()
-            .starts_with("Cache the result.")
-    );
+    assert!(best.plan.as_deref().unwrap_or_default().starts_with("Cache the result."));
 
     let record = std::fs::read_to_string(fx.dir.join("weco-run.json")).unwrap();
     assert!(record.contains(&run_id));
@@ -342,10 +256,7 @@ async fn cancel_asks_weco_run_stop_and_lets_the_current_eval_finish() {
     let server = FakeWeco::start("slow");
     let log = fx.dir.join("run.log");
     let mut run = start(task(&fx.dir, 3), options(&server, &fx.home), log.clone());
-    run.wait_for("step 1", |e| {
-        matches!(e, OptimizerEvent::StepStarted { step: 1 })
-    })
-    .await;
+    run.wait_for("step 1", |e| matches!(e, OptimizerEvent::StepStarted { step: 1 })).await;
     wait_for_file(&fx.dir.join("slow-eval.pgid")).await;
     run.cancel.cancel();
     wait_for_log(&log, "[weco run stop]").await;
@@ -355,20 +266,10 @@ async fn cancel_asks_weco_run_stop_and_lets_the_current_eval_finish() {
     assert_source_untouched(&fx);
     let (best, message) = finished(&events);
     assert!(message.contains("weco resume"), "{message}");
-    assert_eq!(
-        best.map(|b| b.step),
-        Some(1),
-        "the slow candidate (3.0) finished and is the best"
-    );
+    assert_eq!(best.map(|b| b.step), Some(1), "the slow candidate (3.0) finished and is the best");
     let log_text = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        log_text.contains("[STOPPED]"),
-        "weco stopped on its own: {log_text}"
-    );
-    assert!(
-        !log_text.contains("SIGINT"),
-        "no signal was needed: {log_text}"
-    );
+    assert!(log_text.contains("[STOPPED]"), "weco stopped on its own: {log_text}");
+    assert!(!log_text.contains("SIGINT"), "no signal was needed: {log_text}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -379,56 +280,27 @@ async fn cancel_escalates_to_sigint_which_interrupts_the_eval_and_restores_the_s
     let mut opts = options(&server, &fx.home);
     opts.stop_grace = Duration::from_millis(500);
     let mut run = start(task(&fx.dir, 3), opts, log.clone());
-    run.wait_for("step 1", |e| {
-        matches!(e, OptimizerEvent::StepStarted { step: 1 })
-    })
-    .await;
+    run.wait_for("step 1", |e| matches!(e, OptimizerEvent::StepStarted { step: 1 })).await;
     wait_for_file(&fx.dir.join("slow-eval.pgid")).await;
-    assert_ne!(
-        std::fs::read(fx.dir.join("optimize.py")).unwrap(),
-        fx.original,
-        "the candidate is swapped in during its eval"
-    );
+    assert_ne!(std::fs::read(fx.dir.join("optimize.py")).unwrap(), fx.original, "the candidate is swapped in during its eval");
     let cancelled_at = Instant::now();
     run.cancel.cancel();
     let (outcome, events) = run.finish().await;
     assert_eq!(outcome, RunOutcome::Cancelled, "{events:#?}");
-    assert!(
-        cancelled_at.elapsed() < Duration::from_secs(25),
-        "the 30 s eval was interrupted"
-    );
+    assert!(cancelled_at.elapsed() < Duration::from_secs(25), "the 30 s eval was interrupted");
     assert_source_untouched(&fx);
     let log_text = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        log_text.contains("SIGINT") && log_text.contains("[INTERRUPTED]"),
-        "{log_text}"
-    );
-    assert!(
-        !events.iter().any(
-            |e| matches!(e, OptimizerEvent::Message { text, .. } if text.contains("restored"))
-        ),
-        "weco restored the file itself on SIGINT"
-    );
+    assert!(log_text.contains("SIGINT") && log_text.contains("[INTERRUPTED]"), "{log_text}");
+    assert!(!events.iter().any(|e| matches!(e, OptimizerEvent::Message { text, .. } if text.contains("restored"))), "weco restored the file itself on SIGINT");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_client_leaves_candidate_code_which_the_runner_restores() {
     let fx = fixture();
     let server = FakeWeco::start("slow");
-    let mut run = start(
-        task(&fx.dir, 3),
-        options(&server, &fx.home),
-        fx.dir.join("run.log"),
-    );
-    run.wait_for("step 1", |e| {
-        matches!(e, OptimizerEvent::StepStarted { step: 1 })
-    })
-    .await;
-    let pgid: i32 = wait_for_file(&fx.dir.join("slow-eval.pgid"))
-        .await
-        .trim()
-        .parse()
-        .unwrap();
+    let mut run = start(task(&fx.dir, 3), options(&server, &fx.home), fx.dir.join("run.log"));
+    run.wait_for("step 1", |e| matches!(e, OptimizerEvent::StepStarted { step: 1 })).await;
+    let pgid: i32 = wait_for_file(&fx.dir.join("slow-eval.pgid")).await.trim().parse().unwrap();
     // SAFETY: kill(2) only signals the process group of the weco child this test started.
     assert_eq!(unsafe { libc::kill(-pgid, libc::SIGKILL) }, 0);
     let (outcome, events) = run.finish().await;
@@ -443,20 +315,11 @@ async fn killed_client_leaves_candidate_code_which_the_runner_restores() {
 async fn dropped_connection_fails_with_an_offline_hint_after_weco_gives_up() {
     let fx = fixture();
     let server = FakeWeco::start("drop_connection");
-    let (outcome, events) = start(
-        task(&fx.dir, 3),
-        options(&server, &fx.home),
-        fx.dir.join("run.log"),
-    )
-    .finish()
-    .await;
+    let (outcome, events) = start(task(&fx.dir, 3), options(&server, &fx.home), fx.dir.join("run.log")).finish().await;
     assert_eq!(outcome, RunOutcome::Failed, "{events:#?}");
     assert_source_untouched(&fx);
     let (_, message) = finished(&events);
-    assert!(
-        message.contains("Could not reach the Weco service"),
-        "{message}"
-    );
+    assert!(message.contains("Could not reach the Weco service"), "{message}");
     assert!(message.contains("weco resume"), "{message}");
 }
 
@@ -464,13 +327,7 @@ async fn dropped_connection_fails_with_an_offline_hint_after_weco_gives_up() {
 async fn out_of_credits_fails_with_top_up_hint_and_keeps_best_so_far() {
     let fx = fixture();
     let server = FakeWeco::start("out_of_credits");
-    let (outcome, events) = start(
-        task(&fx.dir, 5),
-        options(&server, &fx.home),
-        fx.dir.join("run.log"),
-    )
-    .finish()
-    .await;
+    let (outcome, events) = start(task(&fx.dir, 5), options(&server, &fx.home), fx.dir.join("run.log")).finish().await;
     assert_eq!(outcome, RunOutcome::Failed, "{events:#?}");
     assert_source_untouched(&fx);
     let (best, message) = finished(&events);
@@ -486,9 +343,7 @@ async fn hung_backend_is_detected_by_the_watchdog_and_stopped() {
     hung_task.eval_timeout = Duration::from_secs(2);
     let mut opts = options(&server, &fx.home);
     opts.stop_grace = Duration::from_secs(2);
-    let (outcome, events) = start(hung_task, opts, fx.dir.join("run.log"))
-        .finish()
-        .await;
+    let (outcome, events) = start(hung_task, opts, fx.dir.join("run.log")).finish().await;
     assert_eq!(outcome, RunOutcome::Failed, "{events:#?}");
     assert_source_untouched(&fx);
     let (_, message) = finished(&events);
@@ -499,23 +354,13 @@ async fn hung_backend_is_detected_by_the_watchdog_and_stopped() {
 async fn missing_key_fails_preflight_and_the_run_reports_not_logged_in() {
     let fx = fixture();
     let server = FakeWeco::start("success");
-    let env = PreflightEnv {
-        weco_setting: Some(weco_bin()),
-        path: None,
-        home: Some(fx.home.clone()),
-        api_key_present: false,
-    };
-    assert_eq!(
-        preflight_in(&env, &fx.dir, Path::new("optimize.py")),
-        Err(WecoPreflightError::NotLoggedIn)
-    );
+    let env = PreflightEnv { weco_setting: Some(weco_bin()), path: None, home: Some(fx.home.clone()), api_key_present: false };
+    assert_eq!(preflight_in(&env, &fx.dir, Path::new("optimize.py")), Err(WecoPreflightError::NotLoggedIn));
 
     let mut opts = options(&server, &fx.home);
     opts.env.retain(|(k, _)| k != "WECO_API_KEY");
     opts.env_remove.push("WECO_API_KEY".into());
-    let (outcome, events) = start(task(&fx.dir, 3), opts, fx.dir.join("run.log"))
-        .finish()
-        .await;
+    let (outcome, events) = start(task(&fx.dir, 3), opts, fx.dir.join("run.log")).finish().await;
     assert_eq!(outcome, RunOutcome::Failed, "{events:#?}");
     assert_source_untouched(&fx);
     let (best, message) = finished(&events);

@@ -307,10 +307,8 @@ pub fn apply_text_edits(text: &str, edits: &[Value]) -> String {
         }
         text.len()
     };
-    let mut resolved: Vec<(usize, usize, String)> = edits
-        .iter()
-        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string()))
-        .collect();
+    let mut resolved: Vec<(usize, usize, String)> =
+        edits.iter().map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string())).collect();
     resolved.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
     let mut out = text.to_string();
     for (start, end, new_text) in resolved {

@@ -29,12 +29,8 @@ fn analyze_json_lists_every_function_with_reasons_and_dependencies() {
     assert_eq!(dedupe["range"]["start"]["line"], 8);
     assert!(dedupe["reasons"].as_array().unwrap().iter().any(|r| r["kind"] == "list-membership-in-loop"));
     let invoice = row("invoice_total");
-    let deps: Vec<(String, String)> = invoice["dependencies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| (d["file"].as_str().unwrap().into(), d["function"].as_str().unwrap().into()))
-        .collect();
+    let deps: Vec<(String, String)> =
+        invoice["dependencies"].as_array().unwrap().iter().map(|d| (d["file"].as_str().unwrap().into(), d["function"].as_str().unwrap().into())).collect();
     assert!(deps.contains(&("shop/pricing.py".into(), "unit_price".into())), "{deps:?}");
     assert!(deps.contains(&("shop/catalog.py".into(), "BASE_PRICES".into())), "{deps:?}");
     assert_eq!(row("order_count")["score"], 0);

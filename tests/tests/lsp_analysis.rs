@@ -23,9 +23,7 @@ fn start(root: &Path, encodings: &[&str]) -> (LspClient, Value) {
 }
 
 fn diagnostics_for(client: &mut LspClient, uri: &str, version: Option<i64>) -> Vec<Value> {
-    let params = client.wait_for("textDocument/publishDiagnostics", |p| {
-        p["uri"] == uri && version.is_none_or(|v| p["version"] == v)
-    });
+    let params = client.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri && version.is_none_or(|v| p["version"] == v));
     params["diagnostics"].as_array().cloned().unwrap_or_default()
 }
 
@@ -44,12 +42,7 @@ fn code_action_titles(client: &mut LspClient, uri: &str, line: u32) -> Vec<(Stri
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": {"start": {"line": line, "character": 4}, "end": {"line": line, "character": 4}}, "context": {"diagnostics": []}}),
     );
-    actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["title"].as_str().unwrap().to_string(), a["command"].clone()))
-        .collect()
+    actions.as_array().unwrap().iter().map(|a| (a["title"].as_str().unwrap().to_string(), a["command"].clone())).collect()
 }
 
 fn line_of(path: &Path, needle: &str) -> u32 {
@@ -86,7 +79,10 @@ fn python_package_gets_lenses_diagnostics_hovers_and_code_actions() {
     assert!(lenses.iter().all(|l| l["command"]["title"].as_str().unwrap().starts_with("⚡ Optimize with Weco")));
     assert!(lenses.iter().all(|l| l["command"]["command"] == "weco.optimize" && l["command"]["arguments"][0]["uri"] == uri));
     let names = lens_functions(&lenses);
-    assert!(names.contains(&"dedupe_orders".to_string()) && names.contains(&"receipt".to_string()) && names.contains(&"Basket.common".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"dedupe_orders".to_string()) && names.contains(&"receipt".to_string()) && names.contains(&"Basket.common".to_string()),
+        "{names:?}"
+    );
     assert!(!names.iter().any(|n| n == "order_count" || n == "Basket.size" || n == "Basket.__init__"), "{names:?}");
 
     // invoice_total uses unit_price from pricing.py, which uses BASE_PRICES from catalog.py.
@@ -130,7 +126,8 @@ fn incremental_edits_refresh_diagnostics_for_the_new_version() {
     let before = diagnostics_for(&mut client, &uri, Some(1));
     let count_line = line_of(&path, "return len(orders)");
     // Turn the trivial order_count into a quadratic one with an incremental change.
-    let new_body = "total = []\n    for a in orders:\n        for b in orders:\n            if a not in total:\n                total.append(b)\n    return len(total)";
+    let new_body =
+        "total = []\n    for a in orders:\n        for b in orders:\n            if a not in total:\n                total.append(b)\n    return len(total)";
     client.notify(
         "textDocument/didChange",
         json!({

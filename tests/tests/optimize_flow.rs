@@ -154,9 +154,7 @@ fn the_progress_cancel_button_stops_the_run_and_the_best_so_far_is_still_offered
     optimize(&mut client, &file);
     let token = client.wait_for("window/workDoneProgress/create", |_| true)["token"].clone();
     // Once a candidate has beaten the baseline, the user presses Cancel on the progress notification.
-    client.wait_for("$/progress", |p| {
-        p["token"] == token && p["value"]["message"].as_str().is_some_and(|m| m.contains("best ") && !m.contains("best 1.00x"))
-    });
+    client.wait_for("$/progress", |p| p["token"] == token && p["value"]["message"].as_str().is_some_and(|m| m.contains("best ") && !m.contains("best 1.00x")));
     let lens = client.request("textDocument/codeLens", json!({"textDocument": {"uri": file_uri(&file)}}));
     assert!(lens.is_null() || lens.as_array().is_some(), "{lens}");
     client.notify("window/workDoneProgress/cancel", json!({"token": token}));

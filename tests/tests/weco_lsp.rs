@@ -34,16 +34,13 @@ fn a_missing_module_in_a_weco_candidate_becomes_a_diagnostic_with_an_install_act
 
     let chosen = client.message_containing("optimizing `missing_skus` with");
     assert!(chosen.contains("weco (as configured)"), "{chosen}");
-    let params = client.wait_for("textDocument/publishDiagnostics", |p| {
-        p["uri"] == uri && p["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "missing-module")
-    });
+    let params = client
+        .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri && p["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "missing-module"));
     let diagnostic = params["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "missing-module").unwrap().clone();
     assert!(diagnostic["message"].as_str().unwrap().contains("numpy_not_installed_pkg"), "{diagnostic}");
 
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}),
-    );
+    let actions = client
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}));
     let install = actions.as_array().unwrap().iter().find(|a| a["title"] == "Install numpy_not_installed_pkg").expect("an install action").clone();
     assert_eq!(install["kind"], "quickfix");
     client.request("workspace/executeCommand", install["command"].clone());

@@ -201,10 +201,7 @@ pub struct EditLatency {
 pub fn edit_latency(server: &mut Server, input: &Input, edits: usize) -> Result<EditLatency, String> {
     let uri = file_uri(&input.path);
     let started = Instant::now();
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": input.language.name(), "version": 1, "text": input.text}}),
-    );
+    server.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": input.language.name(), "version": 1, "text": input.text}}));
     wait_for_diagnostics(server, &uri, 1)?;
     let open = started.elapsed();
     let mut out = EditLatency { open, diagnostics: Samples::default(), diagnostics_and_lenses: Samples::default(), lenses: 0 };

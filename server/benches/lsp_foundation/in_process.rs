@@ -45,12 +45,8 @@ pub fn whole_file(input: &Input, repetitions: usize) -> WholeFile {
         bare();
         full();
     }
-    let mut out = WholeFile {
-        bare_parse: Samples::default(),
-        parse_and_analysis: Samples::default(),
-        paired_ratios: Vec::new(),
-        paired_cpu_ratios: Vec::new(),
-    };
+    let mut out =
+        WholeFile { bare_parse: Samples::default(), parse_and_analysis: Samples::default(), paired_ratios: Vec::new(), paired_cpu_ratios: Vec::new() };
     for repetition in 0..repetitions {
         let (b, f) = if repetition % 2 == 0 {
             let b = bare();
@@ -186,14 +182,7 @@ struct EditTimings {
 
 /// One edit on a tree kept here: reparse, then whole-file analysis and `reanalyze` of the same
 /// tree (order alternating with `typing`); checks they agree and keeps the result as `previous`.
-fn edit_own_tree(
-    input: &Input,
-    parser: &mut Parser,
-    tree: &mut Tree,
-    text: &mut String,
-    previous: &mut analysis::FileAnalysis,
-    typing: bool,
-) -> EditTimings {
+fn edit_own_tree(input: &Input, parser: &mut Parser, tree: &mut Tree, text: &mut String, previous: &mut analysis::FileAnalysis, typing: bool) -> EditTimings {
     let at = input.edit_offset;
     let point = Point::new(input.edit_line as usize, at - text[..at].rfind('\n').map_or(0, |i| i + 1));
     let shifted = Point::new(point.row, point.column + 1);
@@ -248,7 +237,14 @@ pub fn index(root: &Path, repetitions: usize) -> Indexing {
     let lines = files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).map(|t| t.lines().count()).sum();
     // Warm the page cache so that every repetition measures the same thing.
     let files_indexed = workspace::build_index(&layouts, 2).len();
-    let mut out = Indexing { files_found: files.len(), files_indexed, lines, two_threads: Samples::default(), one_thread: Samples::default(), two_threads_cpu: Samples::default() };
+    let mut out = Indexing {
+        files_found: files.len(),
+        files_indexed,
+        lines,
+        two_threads: Samples::default(),
+        one_thread: Samples::default(),
+        two_threads_cpu: Samples::default(),
+    };
     for repetition in 0..repetitions {
         let run = |threads: usize| {
             let (started, cpu_started) = (Instant::now(), process_cpu_time());

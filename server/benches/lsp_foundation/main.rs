@@ -63,7 +63,8 @@ fn run() -> Result<(), String> {
 
     say(format!("#### Whole-file analysis vs bare tree-sitter parse ({repetitions} interleaved repetitions, medians)"));
     say(String::new());
-    say("| file | lines | bare parse ms | parse + analysis ms | ratio of medians | median paired ratio | median paired thread-CPU ratio | target ≤ 1.5x |".into());
+    say("| file | lines | bare parse ms | parse + analysis ms | ratio of medians | median paired ratio | median paired thread-CPU ratio | target ≤ 1.5x |"
+        .into());
     say("|---|---:|---:|---:|---:|---:|---:|---|".into());
     for input in &inputs {
         let whole = in_process::whole_file(input, repetitions);

@@ -17,8 +17,7 @@ pub fn reanalyze(
     source: &str,
     edits: &[InputEdit],
 ) -> FileAnalysis {
-    reanalyze_locally(language, previous, old_tree, new_tree, source, edits)
-        .unwrap_or_else(|| analyze_tree(language, new_tree, source))
+    reanalyze_locally(language, previous, old_tree, new_tree, source, edits).unwrap_or_else(|| analyze_tree(language, new_tree, source))
 }
 
 /// The incremental path alone: `None` when the edits need a whole-file analysis.
@@ -55,23 +54,21 @@ pub fn reanalyze_locally(
         return None;
     }
     let shift = Shift { old: old_range, delta };
-    let functions = shift.splice(&previous.functions, unit.functions, |f| &f.range, |f, s| {
-        s.apply(&mut f.range);
-        s.apply(&mut f.name_range);
-        for reason in &mut f.reasons {
-            s.apply(&mut reason.range);
-        }
-    })?;
+    let functions = shift.splice(
+        &previous.functions,
+        unit.functions,
+        |f| &f.range,
+        |f, s| {
+            s.apply(&mut f.range);
+            s.apply(&mut f.name_range);
+            for reason in &mut f.reasons {
+                s.apply(&mut reason.range);
+            }
+        },
+    )?;
     let symbols = shift.splice(&previous.symbols, unit.symbols, |s| &s.range, |s, shift| shift.apply(&mut s.range))?;
     let imports = shift.splice(&previous.imports, unit.imports, |i| &i.range, |i, shift| shift.apply(&mut i.range))?;
-    Some(FileAnalysis {
-        language,
-        functions,
-        symbols,
-        imports,
-        child_modules: previous.child_modules.clone(),
-        has_errors: false,
-    })
+    Some(FileAnalysis { language, functions, symbols, imports, child_modules: previous.child_modules.clone(), has_errors: false })
 }
 
 /// The bytes a sequence of edits touched: `start..old_end` in the old text became
@@ -95,17 +92,9 @@ impl EditSpan {
         for edit in rest {
             // Before `span.start` and after `span.new_end` the current text equals the old one
             // (the latter shifted), so the touched regions merge into one.
-            let old_end = if edit.old_end_byte > span.new_end {
-                span.old_end + (edit.old_end_byte - span.new_end)
-            } else {
-                span.old_end
-            };
+            let old_end = if edit.old_end_byte > span.new_end { span.old_end + (edit.old_end_byte - span.new_end) } else { span.old_end };
             let current_end = span.new_end.max(edit.old_end_byte);
-            span = EditSpan {
-                start: span.start.min(edit.start_byte),
-                old_end,
-                new_end: (current_end + edit.new_end_byte).checked_sub(edit.old_end_byte)?,
-            };
+            span = EditSpan { start: span.start.min(edit.start_byte), old_end, new_end: (current_end + edit.new_end_byte).checked_sub(edit.old_end_byte)? };
         }
         Some(span)
     }
@@ -125,13 +114,7 @@ impl Shift {
 
     /// `previous` (in source order) with the items inside the old function replaced by `fresh`
     /// and the others shifted; `None` if an item overlaps the function without containing it.
-    fn splice<T: Clone>(
-        &self,
-        previous: &[T],
-        fresh: Vec<T>,
-        range_of: impl Fn(&T) -> &ByteRange,
-        shift: impl Fn(&mut T, &Shift),
-    ) -> Option<Vec<T>> {
+    fn splice<T: Clone>(&self, previous: &[T], fresh: Vec<T>, range_of: impl Fn(&T) -> &ByteRange, shift: impl Fn(&mut T, &Shift)) -> Option<Vec<T>> {
         let mut out = Vec::with_capacity(previous.len() + fresh.len());
         let mut fresh = Some(fresh);
         for item in previous {

@@ -202,14 +202,7 @@ pub fn analyze_source(language: Language, source: &str) -> FileAnalysis {
 /// flagged with errors.
 pub fn analyze_tree(language: Language, tree: Option<&tree_sitter::Tree>, source: &str) -> FileAnalysis {
     let Some(tree) = tree else {
-        return FileAnalysis {
-            language,
-            functions: Vec::new(),
-            symbols: Vec::new(),
-            imports: Vec::new(),
-            child_modules: Vec::new(),
-            has_errors: true,
-        };
+        return FileAnalysis { language, functions: Vec::new(), symbols: Vec::new(), imports: Vec::new(), child_modules: Vec::new(), has_errors: true };
     };
     match language {
         Language::Python => python::analyze(tree, source),

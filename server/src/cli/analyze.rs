@@ -34,9 +34,7 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
             return fail(&format!("{} does not exist", path.display()));
         }
         let root = workspace::project_root_for(&path);
-        let index = indexes
-            .entry(root.clone())
-            .or_insert_with(|| workspace::build_index(&[ProjectLayout::new(&root)], available_threads()));
+        let index = indexes.entry(root.clone()).or_insert_with(|| workspace::build_index(&[ProjectLayout::new(&root)], available_threads()));
         let files = if path.is_dir() { workspace::source_files(&path) } else { vec![path.clone()] };
         for file in files {
             let Some(language) = Language::from_path(&file) else {
@@ -52,11 +50,7 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
             let rope = Rope::from_str(&text);
             let analysis = analysis::analyze_source(language, &text);
             for function in analysis.functions {
-                let dependencies = index
-                    .dependencies(&file, &function.qualified_name, DEFAULT_DEPTH)
-                    .into_iter()
-                    .map(|d| (d.file, d.symbol))
-                    .collect();
+                let dependencies = index.dependencies(&file, &function.qualified_name, DEFAULT_DEPTH).into_iter().map(|d| (d.file, d.symbol)).collect();
                 rows.push(Row {
                     range: json!({"start": line_column(&rope, function.range.start), "end": line_column(&rope, function.range.end)}),
                     file: file.clone(),

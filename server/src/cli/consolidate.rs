@@ -50,7 +50,10 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
     }
     match consolidated_run::sources_alternative(&table, &root) {
         Some(command) => {
-            let _ = writeln!(out, "weco: these files also fit weco's --sources limits (10 files, 200 KB each, 500 KB in all); optimizing them as they are is the alternative:");
+            let _ = writeln!(
+                out,
+                "weco: these files also fit weco's --sources limits (10 files, 200 KB each, 500 KB in all); optimizing them as they are is the alternative:"
+            );
             let _ = writeln!(out, "  {command}");
         }
         None => {

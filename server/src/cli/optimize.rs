@@ -97,7 +97,14 @@ async fn run_async(options: Options, out: &mut impl Write) -> ExitCode {
         "peak_memory_mb" => MetricKind::PeakMemoryMb,
         other => return fail(&format!("unknown metric `{other}`")),
     };
-    let request = TaskRequest { workspace_root: root.clone(), source_path: file.clone(), function: options.function.clone(), language, metric, placement: Placement::Isolated };
+    let request = TaskRequest {
+        workspace_root: root.clone(),
+        source_path: file.clone(),
+        function: options.function.clone(),
+        language,
+        metric,
+        placement: Placement::Isolated,
+    };
     let _ = writeln!(out, "weco: setting up .weco/ for `{}` in {}", options.function, root.display());
     let task = match optimize::prepare(request).await {
         Ok(task) => task,

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::resolve::Resolver;
 use super::{
-    ConsolidateError, ConsolidateOptions, Consolidated, Piece, PieceKind, READONLY_NOTE, Rename, SourceFile, Spelling,
-    Unit, comment_prefix, python, reference_sites, rust, units,
+    ConsolidateError, ConsolidateOptions, Consolidated, Piece, PieceKind, READONLY_NOTE, Rename, SourceFile, Spelling, Unit, comment_prefix, python,
+    reference_sites, rust, units,
 };
 use crate::analysis::index::ProjectIndex;
 use crate::analysis::{Language, SymbolKind};
@@ -93,9 +93,7 @@ pub(super) fn consolidate(
     add_draft(&mut drafts, &mut files, file, &target.range, &target.qualified_name, 0, Role::Target);
 
     for dependency in index.dependencies(file, &target.qualified_name, options.max_depth) {
-        let Some(symbol) =
-            index.analysis(&dependency.file).and_then(|a| a.symbols.iter().find(|s| s.qualified_name == dependency.symbol))
-        else {
+        let Some(symbol) = index.analysis(&dependency.file).and_then(|a| a.symbols.iter().find(|s| s.qualified_name == dependency.symbol)) else {
             continue;
         };
         let role = if symbol.kind == SymbolKind::Method { Role::Method } else { Role::Direct };
@@ -304,19 +302,15 @@ fn close_over_references(index: &ProjectIndex, resolver: &Resolver, drafts: &mut
 /// A Rust type is only usable with its impls: bring in the `impl` blocks for each included type
 /// from the files that define methods on it.
 fn add_rust_impls(index: &ProjectIndex, drafts: &mut Vec<Draft>, files: &mut Files) {
-    let types: Vec<(String, usize)> = drafts
-        .iter()
-        .filter(|d| d.unit.kind == PieceKind::Class)
-        .filter_map(|d| d.unit.name.clone().map(|n| (n, d.depth)))
-        .collect();
+    let types: Vec<(String, usize)> =
+        drafts.iter().filter(|d| d.unit.kind == PieceKind::Class).filter_map(|d| d.unit.name.clone().map(|n| (n, d.depth))).collect();
     let mut paths: Vec<PathBuf> = index.paths().cloned().collect();
     paths.sort();
     for (type_name, depth) in types {
         let method_prefix = format!("{type_name}::");
         for path in &paths {
-            let defines_methods = index.analysis(path).is_some_and(|a| {
-                a.language == Language::Rust && a.symbols.iter().any(|s| s.qualified_name.starts_with(&method_prefix))
-            });
+            let defines_methods =
+                index.analysis(path).is_some_and(|a| a.language == Language::Rust && a.symbols.iter().any(|s| s.qualified_name.starts_with(&method_prefix)));
             if !defines_methods {
                 continue;
             }
@@ -381,16 +375,10 @@ fn unique_name(name: &str, file: &Path, taken: &mut HashSet<String>) -> String {
 
 /// A `weco: readonly` comment on the lines right above `start`.
 fn user_marked_readonly(source: &str, start: usize) -> bool {
-    source[..start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .skip_while(|l| l.is_empty())
-        .take_while(|l| l.starts_with('#') || l.starts_with("//"))
-        .any(|l| {
-            let compact: String = l.split_whitespace().collect();
-            compact.contains("weco:readonly")
-        })
+    source[..start].lines().rev().map(str::trim).skip_while(|l| l.is_empty()).take_while(|l| l.starts_with('#') || l.starts_with("//")).any(|l| {
+        let compact: String = l.split_whitespace().collect();
+        compact.contains("weco:readonly")
+    })
 }
 
 fn common_folder<'p>(paths: impl Iterator<Item = &'p Path>) -> Option<PathBuf> {

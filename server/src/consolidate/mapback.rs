@@ -166,13 +166,8 @@ pub fn map_back(consolidated: &Consolidated, optimized_text: &str) -> MapBack {
     let mut bodies: BTreeMap<usize, String> = BTreeMap::new();
 
     for piece in &consolidated.pieces {
-        let unmapped = |reason, diff_text: String, explanation: String| Unmapped {
-            piece: Some(piece.id),
-            file: Some(piece.file.clone()),
-            reason,
-            diff_text,
-            explanation,
-        };
+        let unmapped =
+            |reason, diff_text: String, explanation: String| Unmapped { piece: Some(piece.id), file: Some(piece.file.clone()), reason, diff_text, explanation };
         let found = regions.bodies.get(&piece.id).map(Vec::as_slice).unwrap_or(&[]);
         let where_from = format!("piece {} (`{}` from {})", piece.id, piece.symbol, piece.display_path);
         if regions.tangled.contains(&piece.id) {
@@ -201,7 +196,11 @@ pub fn map_back(consolidated: &Consolidated, optimized_text: &str) -> MapBack {
                 result.unmapped.push(unmapped(
                     UnmappedReason::MarkersDuplicated,
                     texts.join("\n\n"),
-                    format!("{where_from} appears {} times in the optimized file; it is not clear which copy to keep. Port the change to {} by hand.", several.len(), piece.display_path),
+                    format!(
+                        "{where_from} appears {} times in the optimized file; it is not clear which copy to keep. Port the change to {} by hand.",
+                        several.len(),
+                        piece.display_path
+                    ),
                 ));
                 continue;
             }
@@ -224,7 +223,9 @@ pub fn map_back(consolidated: &Consolidated, optimized_text: &str) -> MapBack {
             result.unmapped.push(unmapped(
                 UnmappedReason::SymbolRenamed,
                 unified(piece, &restored),
-                format!("{where_from} no longer defines `{what}` (renamed or removed), so replacing the original would break its callers. Port the change by hand."),
+                format!(
+                    "{where_from} no longer defines `{what}` (renamed or removed), so replacing the original would break its callers. Port the change by hand."
+                ),
             ));
             continue;
         }
@@ -333,8 +334,7 @@ fn attach_new_code(
     result: &mut MapBack,
 ) {
     let language = consolidated.language;
-    let outside: String =
-        lines.iter().enumerate().map(|(i, l)| if regions.inside[i] { "" } else { *l }).collect::<Vec<_>>().join("\n");
+    let outside: String = lines.iter().enumerate().map(|(i, l)| if regions.inside[i] { "" } else { *l }).collect::<Vec<_>>().join("\n");
     let known = outside_statements(language, &consolidated.text);
     let Some(tree) = language.parse(&outside, None) else { return };
     let root = tree.root_node();

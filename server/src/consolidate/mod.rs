@@ -24,10 +24,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Language;
-use crate::analysis::index::ProjectIndex;
 use crate::analysis::ModuleRef;
+use crate::analysis::index::ProjectIndex;
 
-pub use headless::{consolidated_dir, WECO_MAX_FILE_BYTES, WECO_MAX_FILES, WECO_MAX_TOTAL_BYTES, fits_weco_sources, load_consolidated, write_consolidated};
+pub use headless::{WECO_MAX_FILE_BYTES, WECO_MAX_FILES, WECO_MAX_TOTAL_BYTES, consolidated_dir, fits_weco_sources, load_consolidated, write_consolidated};
 pub use mapback::{FileEdit, FileEdits, MapBack, Unmapped, UnmappedReason, apply_edits, map_back};
 
 /// The prose line placed right under the begin marker of a read-only piece.
@@ -163,7 +163,11 @@ mod language_name {
 pub enum ConsolidateError {
     /// The file is not in the project index (not a Python/Rust file of the project).
     UnknownFile(PathBuf),
-    FunctionNotFound { file: PathBuf, function: String, available: Vec<String> },
+    FunctionNotFound {
+        file: PathBuf,
+        function: String,
+        available: Vec<String>,
+    },
     UnreadableSource(PathBuf),
     Io(std::io::Error),
 }

@@ -13,8 +13,7 @@ pub(super) fn units(root: Node, source: &str) -> Vec<Unit> {
     let mut cursor = root.walk();
     root.named_children(&mut cursor)
         .map(|node| {
-            let definition =
-                if node.kind() == "decorated_definition" { node.child_by_field_name("definition").unwrap_or(node) } else { node };
+            let definition = if node.kind() == "decorated_definition" { node.child_by_field_name("definition").unwrap_or(node) } else { node };
             let (kind, name) = match definition.kind() {
                 "function_definition" => (PieceKind::Function, field_text(definition, "name", source)),
                 "class_definition" => (PieceKind::Class, field_text(definition, "name", source)),
@@ -44,11 +43,7 @@ pub(super) fn imports(root: Node, source: &str) -> Vec<ImportStatement> {
     let mut cursor = root.walk();
     for node in root.named_children(&mut cursor) {
         match node.kind() {
-            "future_import_statement" => out.push(ImportStatement {
-                text: source[node.byte_range()].to_string(),
-                modules: Vec::new(),
-                first: true,
-            }),
+            "future_import_statement" => out.push(ImportStatement { text: source[node.byte_range()].to_string(), modules: Vec::new(), first: true }),
             "import_statement" => {
                 let mut names = node.walk();
                 for name in node.children_by_field_name("name", &mut names) {
@@ -67,11 +62,7 @@ pub(super) fn imports(root: Node, source: &str) -> Vec<ImportStatement> {
                 let text = &source[module.byte_range()];
                 let level = text.chars().take_while(|c| *c == '.').count();
                 let path = text[level..].split('.').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-                out.push(ImportStatement {
-                    text: source[node.byte_range()].to_string(),
-                    modules: vec![ModuleRef::Python { level, path }],
-                    first: false,
-                });
+                out.push(ImportStatement { text: source[node.byte_range()].to_string(), modules: vec![ModuleRef::Python { level, path }], first: false });
             }
             _ => {}
         }
@@ -108,11 +99,7 @@ pub(super) fn reference_sites(root: Node, range: Range<usize>, source: &str) -> 
             }
             "identifier" => {
                 if is_reference(node) {
-                    out.push(RefSite {
-                        start: node.start_byte(),
-                        segments: vec![source[node.byte_range()].to_string()],
-                        prefix_ends: vec![node.end_byte()],
-                    });
+                    out.push(RefSite { start: node.start_byte(), segments: vec![source[node.byte_range()].to_string()], prefix_ends: vec![node.end_byte()] });
                 }
                 continue;
             }

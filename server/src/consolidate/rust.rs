@@ -58,17 +58,9 @@ pub(super) fn imports(root: Node, source: &str) -> Vec<ImportStatement> {
                 let Some(argument) = node.child_by_field_name("argument") else { continue };
                 let text = &source[argument.byte_range()];
                 let first: String = text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                out.push(ImportStatement {
-                    text: source[node.byte_range()].to_string(),
-                    modules: vec![ModuleRef::Rust { path: vec![first] }],
-                    first: false,
-                });
+                out.push(ImportStatement { text: source[node.byte_range()].to_string(), modules: vec![ModuleRef::Rust { path: vec![first] }], first: false });
             }
-            "extern_crate_declaration" => out.push(ImportStatement {
-                text: source[node.byte_range()].to_string(),
-                modules: Vec::new(),
-                first: true,
-            }),
+            "extern_crate_declaration" => out.push(ImportStatement { text: source[node.byte_range()].to_string(), modules: Vec::new(), first: true }),
             _ => {}
         }
     }
@@ -89,8 +81,18 @@ pub(super) fn reference_sites(root: Node, range: Range<usize>, source: &str) -> 
             continue;
         }
         match node.kind() {
-            "use_declaration" | "visibility_modifier" | "attribute_item" | "inner_attribute_item" | "macro_definition" | "lifetime" | "label"
-            | "line_comment" | "block_comment" | "string_literal" | "raw_string_literal" | "mod_item" => continue,
+            "use_declaration"
+            | "visibility_modifier"
+            | "attribute_item"
+            | "inner_attribute_item"
+            | "macro_definition"
+            | "lifetime"
+            | "label"
+            | "line_comment"
+            | "block_comment"
+            | "string_literal"
+            | "raw_string_literal"
+            | "mod_item" => continue,
             "scoped_identifier" | "scoped_type_identifier" => {
                 if let Some(site) = path_chain(node, source) {
                     out.push(site);
@@ -99,11 +101,7 @@ pub(super) fn reference_sites(root: Node, range: Range<usize>, source: &str) -> 
             }
             "identifier" | "type_identifier" => {
                 if is_reference(node) {
-                    out.push(RefSite {
-                        start: node.start_byte(),
-                        segments: vec![source[node.byte_range()].to_string()],
-                        prefix_ends: vec![node.end_byte()],
-                    });
+                    out.push(RefSite { start: node.start_byte(), segments: vec![source[node.byte_range()].to_string()], prefix_ends: vec![node.end_byte()] });
                 }
                 continue;
             }
@@ -179,10 +177,7 @@ fn is_reference(node: Node) -> bool {
     let Some(parent) = node.parent() else { return true };
     let is_name = parent.child_by_field_name("name").is_some_and(|n| n.id() == node.id());
     match parent.kind() {
-        "function_item" | "struct_item" | "enum_item" | "union_item" | "trait_item" | "type_item" | "const_item"
-        | "static_item"
-            if is_name =>
-        {
+        "function_item" | "struct_item" | "enum_item" | "union_item" | "trait_item" | "type_item" | "const_item" | "static_item" if is_name => {
             parent.parent().is_some_and(|p| p.kind() == "source_file")
         }
         "function_signature_item" | "enum_variant" | "field_declaration" | "type_parameter" => !is_name,

@@ -36,7 +36,10 @@ pub enum ChangeError {
     NotOpen,
     /// The client sent a version that does not increase; the change is still applied (the
     /// client is the owner of the text) but the problem is logged.
-    VersionWentBackwards { had: i32, got: i32 },
+    VersionWentBackwards {
+        had: i32,
+        got: i32,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -47,8 +50,7 @@ pub struct DocumentStore {
 impl DocumentStore {
     /// Opens a document; returns `None` for languages weco-lsp does not analyse.
     pub fn open(&mut self, uri: Uri, language_id: &str, version: i32, text: String) -> Option<DocumentSnapshot> {
-        let language = Language::from_language_id(language_id)
-            .or_else(|| uri.to_file_path().and_then(|p| Language::from_path(&p)))?;
+        let language = Language::from_language_id(language_id).or_else(|| uri.to_file_path().and_then(|p| Language::from_path(&p)))?;
         let rope = Rope::from_str(&text);
         let tree = language.parse(&text, None);
         let analysis = Arc::new(analysis::analyze_tree(language, tree.as_ref(), &text));
@@ -67,8 +69,7 @@ impl DocumentStore {
         encoding: PositionEncoding,
     ) -> Result<(DocumentSnapshot, Option<ChangeError>), ChangeError> {
         let document = self.documents.get_mut(uri).ok_or(ChangeError::NotOpen)?;
-        let warning = (version <= document.snapshot.version)
-            .then_some(ChangeError::VersionWentBackwards { had: document.snapshot.version, got: version });
+        let warning = (version <= document.snapshot.version).then_some(ChangeError::VersionWentBackwards { had: document.snapshot.version, got: version });
         let mut rope = document.snapshot.rope.clone();
         let mut edits = Vec::new();
         for change in changes {
@@ -107,8 +108,7 @@ impl DocumentStore {
         let tree = language.parse(&text, document.tree.as_ref());
         // Only what the edits can have changed is analysed again (`document.tree` is the edited old tree).
         let previous = &document.snapshot.analysis;
-        let analysis =
-            Arc::new(analysis::reanalyze(language, previous, document.tree.as_ref(), tree.as_ref(), &text, &edits));
+        let analysis = Arc::new(analysis::reanalyze(language, previous, document.tree.as_ref(), tree.as_ref(), &text, &edits));
         document.tree = tree;
         document.snapshot = DocumentSnapshot { uri: uri.clone(), version, language, rope, text, analysis };
         Ok((document.snapshot.clone(), warning))

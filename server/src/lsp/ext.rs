@@ -14,8 +14,8 @@ pub const CMD_DISCARD_RESULT: &str = "weco.discardResult";
 pub const CMD_SHOW_REPORT: &str = "weco.showReport";
 pub const CMD_INSTALL_PACKAGE: &str = "weco.installPackage";
 
-pub const ALL_COMMANDS: &[&str] = &[
-    CMD_OPTIMIZE, CMD_CONSOLIDATE, CMD_CANCEL, CMD_SHOW_RESULT, CMD_APPLY_RESULT, CMD_DISCARD_RESULT, CMD_SHOW_REPORT, CMD_INSTALL_PACKAGE];
+pub const ALL_COMMANDS: &[&str] =
+    &[CMD_OPTIMIZE, CMD_CONSOLIDATE, CMD_CANCEL, CMD_SHOW_RESULT, CMD_APPLY_RESULT, CMD_DISCARD_RESULT, CMD_SHOW_REPORT, CMD_INSTALL_PACKAGE];
 
 /// Code action titles, exact: editors and tests look them up by title.
 pub const TITLE_OPTIMIZE: &str = "Optimize with Weco";

@@ -6,8 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeLens, Command, Diagnostic, DiagnosticSeverity, Hover, HoverContents, MarkupContent,
-    MarkupKind, NumberOrString, Uri,
+    CodeAction, CodeActionKind, CodeLens, Command, Diagnostic, DiagnosticSeverity, Hover, HoverContents, MarkupContent, MarkupKind, NumberOrString, Uri,
 };
 
 use super::documents::DocumentSnapshot;
@@ -64,11 +63,7 @@ fn short_reasons(function: &FunctionInfo) -> String {
 
 /// The innermost function whose range contains `offset`.
 pub fn function_at(doc: &DocumentSnapshot, offset: usize) -> Option<&FunctionInfo> {
-    doc.analysis
-        .functions
-        .iter()
-        .filter(|f| f.range.start <= offset && offset <= f.range.end)
-        .min_by_key(|f| f.range.end - f.range.start)
+    doc.analysis.functions.iter().filter(|f| f.range.start <= offset && offset <= f.range.end).min_by_key(|f| f.range.end - f.range.start)
 }
 
 /// The function whose header line (the line of its name) holds `offset`.

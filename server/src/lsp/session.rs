@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
-use crate::config::Settings;
 use super::documents::{DocumentSnapshot, DocumentStore};
 use super::jobs::JobManager;
 use super::position::PositionEncoding;
 use crate::analysis::FileAnalysis;
 use crate::analysis::index::{DEFAULT_DEPTH, Dependency, ProjectIndex};
+use crate::config::Settings;
 use crate::workspace::ProjectLayout;
 
 /// What the client said it supports, resolved once at `initialize`.

@@ -54,7 +54,10 @@ enum Frame {
     Incomplete,
     /// This many leading bytes cannot start a frame.
     Garbage(usize),
-    Complete { header_len: usize, body_len: usize },
+    Complete {
+        header_len: usize,
+        body_len: usize,
+    },
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -74,10 +77,7 @@ fn next_frame(buffer: &[u8]) -> Frame {
         return if buffer.len() > 4096 { Frame::Garbage(HEADER.len()) } else { Frame::Incomplete };
     };
     let headers = String::from_utf8_lossy(&buffer[..header_end]);
-    let length = headers
-        .lines()
-        .find_map(|line| line.strip_prefix("Content-Length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok());
+    let length = headers.lines().find_map(|line| line.strip_prefix("Content-Length:")).and_then(|v| v.trim().parse::<usize>().ok());
     match length {
         Some(len) if len <= MAX_MESSAGE_BYTES => {
             let header_len = header_end + 4;

@@ -74,10 +74,7 @@ pub fn snapshot(consolidated: &Consolidated, read: &dyn Fn(&Path) -> Option<Stri
         }
         let text = &bases[&piece.file];
         if text.get(piece.original_range.clone()) != Some(piece.original_text.as_str()) {
-            return Err(format!(
-                "{} changed since it was consolidated (`{}` is no longer where it was); consolidate again",
-                piece.display_path, piece.symbol
-            ));
+            return Err(format!("{} changed since it was consolidated (`{}` is no longer where it was); consolidate again", piece.display_path, piece.symbol));
         }
     }
     Ok(bases.into_iter().map(|(path, text)| FileBase { path, text }).collect())
@@ -220,7 +217,8 @@ mod tests {
     fn a_change_in_the_helper_becomes_a_result_for_the_helpers_file_only() {
         let root = project();
         let (_, table, bases) = consolidated(root.path());
-        let optimized = table.text.replace("    found = False\n    for y in xs:\n        if y == x:\n            found = True\n    return found", "    return x in xs");
+        let optimized =
+            table.text.replace("    found = False\n    for y in xs:\n        if y == x:\n            found = True\n    return found", "    return x in xs");
         assert_ne!(optimized, table.text);
         let mapped = map_result(&table, &bases, &optimized);
         assert!(mapped.unmapped.is_empty(), "{:?}", mapped.unmapped);

@@ -38,21 +38,40 @@ pub enum PipelineEvent {
     /// A stage began (prose for progress messages).
     Stage(String),
     TaskReady(Box<PreparedTask>),
-    Baseline { baseline: Baseline, presentation: String },
-    BackendChosen { backend: &'static str, reason: String },
+    Baseline {
+        baseline: Baseline,
+        presentation: String,
+    },
+    BackendChosen {
+        backend: &'static str,
+        reason: String,
+    },
     /// An optimizer event and the status line after it.
-    Optimizer { event: OptimizerEvent, status: String, percentage: u32 },
+    Optimizer {
+        event: OptimizerEvent,
+        status: String,
+        percentage: u32,
+    },
     /// Recognised problems in an evaluation's output (missing module, file, permission).
-    Problems { step: u32, problems: Vec<EvalProblem> },
+    Problems {
+        step: u32,
+        problems: Vec<EvalProblem>,
+    },
     /// The same failure `count` times in a row.
-    RepeatedFailure { error: String, count: u32 },
+    RepeatedFailure {
+        error: String,
+        count: u32,
+    },
 }
 
 #[derive(Debug)]
 pub enum PipelineError {
     Task(TaskError),
     /// The harness needs inputs the user writes in `evaluate_py` (`make_inputs()`).
-    NeedsInputs { evaluate_py: PathBuf, task: Box<PreparedTask> },
+    NeedsInputs {
+        evaluate_py: PathBuf,
+        task: Box<PreparedTask>,
+    },
     Backend(String),
     Cancelled,
 }
@@ -120,7 +139,8 @@ pub async fn prepare_reusing(request: TaskRequest, reuse: Option<PathBuf>) -> Re
         Err(e) => return Err(e),
     };
     let text = std::fs::read_to_string(&previous).map_err(|e| PipelineError::Backend(format!("cannot read {}: {e}", previous.display())))?;
-    task::layout::write_atomic(&task.evaluate_py, text.as_bytes()).map_err(|e| PipelineError::Backend(format!("cannot write {}: {e}", task.evaluate_py.display())))?;
+    task::layout::write_atomic(&task.evaluate_py, text.as_bytes())
+        .map_err(|e| PipelineError::Backend(format!("cannot write {}: {e}", task.evaluate_py.display())))?;
     Ok(task)
 }
 
@@ -168,11 +188,9 @@ pub fn choose_backend(settings: &Settings, task: &PreparedTask) -> Result<(Optio
 
 fn proposer(settings: &Settings) -> ProposerKind {
     match (&settings.llm.base_url, &settings.llm.model) {
-        (Some(base_url), Some(model)) => ProposerKind::Llm(LlmSettings {
-            base_url: base_url.clone(),
-            model: model.clone(),
-            api_key_env: Some(settings.llm.api_key_env.clone()),
-        }),
+        (Some(base_url), Some(model)) => {
+            ProposerKind::Llm(LlmSettings { base_url: base_url.clone(), model: model.clone(), api_key_env: Some(settings.llm.api_key_env.clone()) })
+        }
         _ => ProposerKind::Rules,
     }
 }
@@ -237,7 +255,19 @@ pub async fn run(
         Ok(choice) => choice,
         Err(message) => {
             let finished = OptimizerEvent::Finished { outcome: RunOutcome::Failed, best: None, message: Some(message) };
-            return finish(task, baseline, settings, root, original_text, RunTracker::new("", crate::engine::Goal::Maximize, 0), finished, "weco", started, recording).await;
+            return finish(
+                task,
+                baseline,
+                settings,
+                root,
+                original_text,
+                RunTracker::new("", crate::engine::Goal::Maximize, 0),
+                finished,
+                "weco",
+                started,
+                recording,
+            )
+            .await;
         }
     };
     let backend_name: &'static str = if weco.is_some() { "weco" } else { "local" };

@@ -50,8 +50,7 @@ pub fn verify(task: &PreparedTask, code: &str, timeout: Duration) -> Verificatio
     };
     let metric = parse_metric(&output.text, &task.metric);
     let violated = output.text.lines().find(|l| l.trim_start().starts_with("Constraint violated")).map(str::to_string);
-    let details: Option<serde_json::Value> =
-        std::fs::read_to_string(scratch.path().join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
+    let details: Option<serde_json::Value> = std::fs::read_to_string(scratch.path().join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
     let field = |name: &str| details.as_ref().and_then(|d| d.get(name)).and_then(|v| v.as_f64());
     let passed = violated.is_none() && metric.is_some();
     Verification {

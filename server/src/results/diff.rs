@@ -42,12 +42,7 @@ pub fn hunks(original: &str, proposed: &str) -> Vec<Hunk> {
         let new_lines = first.new_range().start..last.new_range().end;
         let old_range = byte_range(&old_starts, old_lines, original.len());
         let new_range = byte_range(&new_starts, new_lines, proposed.len());
-        out.push(Hunk {
-            id: out.len(),
-            old_text: original[old_range.clone()].to_string(),
-            new_text: proposed[new_range].to_string(),
-            old_range,
-        });
+        out.push(Hunk { id: out.len(), old_text: original[old_range.clone()].to_string(), new_text: proposed[new_range].to_string(), old_range });
     }
     out
 }
@@ -82,11 +77,7 @@ pub fn rebase(at_start: &str, current: &str, proposed: &str) -> Rebased {
         return Rebased::Unchanged;
     }
     let merge = TextMerge::from_lines(at_start, current, proposed);
-    if merge.is_conflicted() {
-        Rebased::Conflict { conflicts: merge.conflict_count() }
-    } else {
-        Rebased::Merged(merge.to_string())
-    }
+    if merge.is_conflicted() { Rebased::Conflict { conflicts: merge.conflict_count() } } else { Rebased::Merged(merge.to_string()) }
 }
 
 /// A unified diff for terminals and reports.
@@ -98,8 +89,10 @@ pub fn unified(original: &str, proposed: &str, old_name: &str, new_name: &str) -
 mod tests {
     use super::*;
 
-    const BEFORE: &str = "import os\n\ndef f(xs):\n    seen = []\n    for x in xs:\n        if x in seen:\n            pass\n    return 1\n\ndef g():\n    return 2\n";
-    const AFTER: &str = "import os\n\ndef f(xs):\n    seen = set()\n    for x in xs:\n        if x in seen:\n            pass\n    return 1\n\ndef g():\n    return 3\n";
+    const BEFORE: &str =
+        "import os\n\ndef f(xs):\n    seen = []\n    for x in xs:\n        if x in seen:\n            pass\n    return 1\n\ndef g():\n    return 2\n";
+    const AFTER: &str =
+        "import os\n\ndef f(xs):\n    seen = set()\n    for x in xs:\n        if x in seen:\n            pass\n    return 1\n\ndef g():\n    return 3\n";
 
     #[test]
     fn hunks_cover_each_change_and_applying_all_gives_the_proposal() {

@@ -173,12 +173,9 @@ pub fn render(summary: &RunSummary, impact: &ImpactAssumptions) -> String {
                 for [a, b, c, d] in rows {
                     let _ = writeln!(out, "| {a} | {b} | {c} | {d} |");
                 }
-                let source = if impact.inferred { "assumed (not given yet; set them in `.weco/profile.yaml` under `usage`)" } else { "from `.weco/profile.yaml`" };
-                let _ = writeln!(
-                    out,
-                    "\nAt {} calls per day and ${:.2} per compute hour, {source}.\n",
-                    impact.calls_per_day, impact.cost_per_hour
-                );
+                let source =
+                    if impact.inferred { "assumed (not given yet; set them in `.weco/profile.yaml` under `usage`)" } else { "from `.weco/profile.yaml`" };
+                let _ = writeln!(out, "\nAt {} calls per day and ${:.2} per compute hour, {source}.\n", impact.calls_per_day, impact.cost_per_hour);
             }
             None => {
                 let _ = writeln!(out, "The metric improved; no per-call timing was recorded to turn it into time and money.\n");
@@ -199,18 +196,17 @@ pub fn render(summary: &RunSummary, impact: &ImpactAssumptions) -> String {
     let _ = writeln!(out, "| Step | Approach | {} | Outcome |\n|---|---|---|---|", summary.metric);
     for step in &summary.steps {
         let plan = step.plan.as_deref().map(first_line).unwrap_or_else(|| if step.step == 0 { "original code".into() } else { "-".into() });
-        let _ = writeln!(out, "| {} | {} | {} | {} |", step.step, plan.replace('|', "\\|"), metric_text(&summary.metric, step.metric), step_verdict(summary, step));
+        let _ =
+            writeln!(out, "| {} | {} | {} | {} |", step.step, plan.replace('|', "\\|"), metric_text(&summary.metric, step.metric), step_verdict(summary, step));
     }
     if let Some(best_step) = summary.best_step.filter(|_| summary.improved()) {
         let plan = summary.steps.iter().find(|s| s.step == best_step).and_then(|s| s.plan.clone());
-        let runner_up = summary
-            .steps
-            .iter()
-            .filter(|s| s.step != best_step && s.step != 0 && s.metric.is_some())
-            .filter_map(|s| s.metric)
-            .fold(None::<f64>, |acc, m| match acc {
-                Some(a) if !summary.goal.is_better(m, a) => Some(a),
-                _ => Some(m),
+        let runner_up =
+            summary.steps.iter().filter(|s| s.step != best_step && s.step != 0 && s.metric.is_some()).filter_map(|s| s.metric).fold(None::<f64>, |acc, m| {
+                match acc {
+                    Some(a) if !summary.goal.is_better(m, a) => Some(a),
+                    _ => Some(m),
+                }
             });
         let _ = writeln!(out, "\n### Why the winner won\n");
         let _ = writeln!(out, "{}", plan.map(|p| p.trim().to_string()).unwrap_or_else(|| "The optimizer gave no explanation for this step.".into()));

@@ -33,12 +33,7 @@ impl InputOrigin {
 }
 
 /// The `make_inputs()` section of `evaluate.py` for the chosen origin.
-pub fn inputs_section(
-    origin: InputOrigin,
-    signature: Option<&PySignature>,
-    function: &str,
-    doctests: &[String],
-) -> String {
+pub fn inputs_section(origin: InputOrigin, signature: Option<&PySignature>, function: &str, doctests: &[String]) -> String {
     let mut out = String::from(
         "# ---------------------------------------------------------------------------\n\
          # Inputs: make_inputs() returns a list of calls, each (args tuple, kwargs dict).\n",
@@ -147,29 +142,13 @@ fn call_arguments(statement: &str, name: &str) -> Option<String> {
 
 /// True when every required parameter has an annotation the synthesizer understands.
 pub fn type_hints_supported(signature: &PySignature) -> bool {
-    let required: Vec<_> = signature
-        .params
-        .iter()
-        .filter(|p| !p.has_default && matches!(p.kind, ParamKind::Positional | ParamKind::KeywordOnly))
-        .collect();
+    let required: Vec<_> = signature.params.iter().filter(|p| !p.has_default && matches!(p.kind, ParamKind::Positional | ParamKind::KeywordOnly)).collect();
     !required.is_empty() && required.iter().all(|p| p.annotation.as_deref().is_some_and(annotation_supported))
 }
 
 const SCALARS: &[&str] = &["int", "float", "str", "bool", "bytes", "list", "List", "dict", "Dict"];
-const SEQUENCES: &[&str] = &[
-    "list",
-    "List",
-    "Sequence",
-    "Iterable",
-    "Collection",
-    "MutableSequence",
-    "set",
-    "Set",
-    "frozenset",
-    "FrozenSet",
-    "AbstractSet",
-    "Optional",
-];
+const SEQUENCES: &[&str] =
+    &["list", "List", "Sequence", "Iterable", "Collection", "MutableSequence", "set", "Set", "frozenset", "FrozenSet", "AbstractSet", "Optional"];
 const MAPPINGS: &[&str] = &["dict", "Dict", "Mapping", "MutableMapping"];
 
 /// Understands the annotations `synth_inputs.py` can produce values for.
@@ -229,12 +208,7 @@ fn split_args(text: &str) -> Vec<&str> {
 
 /// Runs the project's tests under a tracer that records calls of the function into `<task>/inputs.pkl`.
 /// Returns the number of distinct calls recorded, or None when nothing could be recorded.
-pub fn record_from_tests(
-    interpreter: &Path,
-    task_dir: &Path,
-    settings: &serde_json::Value,
-    timeout: Duration,
-) -> Option<usize> {
+pub fn record_from_tests(interpreter: &Path, task_dir: &Path, settings: &serde_json::Value, timeout: Duration) -> Option<usize> {
     let script = task_dir.join(".record_inputs.py");
     let settings_path = task_dir.join(".record_settings.json");
     super::layout::write_atomic(&script, crate::rules::template("record_inputs")?.as_bytes()).ok()?;
@@ -246,10 +220,7 @@ pub fn record_from_tests(
     let _ = std::fs::remove_file(&settings_path);
     let output = result.ok()?;
     tracing::debug!(target: "weco::task", output = %output.text, "recording inputs");
-    let count =
-        output.text.lines().rev().find_map(|l| {
-            l.strip_prefix("recorded ").and_then(|r| r.split_whitespace().next()?.parse::<usize>().ok())
-        })?;
+    let count = output.text.lines().rev().find_map(|l| l.strip_prefix("recorded ").and_then(|r| r.split_whitespace().next()?.parse::<usize>().ok()))?;
     if count == 0 {
         let _ = std::fs::remove_file(task_dir.join("inputs.pkl"));
         return None;

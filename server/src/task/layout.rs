@@ -20,8 +20,7 @@ pub fn unique_task_name(workspace_root: &Path, function: &str) -> String {
 }
 
 fn safe_name(function: &str) -> String {
-    let mut name: String =
-        function.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    let mut name: String = function.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
     name = name.trim_matches('_').to_string();
     if name.is_empty() || name.starts_with('.') {
         name = format!("task{name}");
@@ -84,8 +83,7 @@ pub fn find_existing_evals(workspace_root: &Path) -> Vec<PathBuf> {
     found
 }
 
-const SKIPPED_DIRS: &[&str] =
-    &[".git", ".hg", ".venv", "venv", "env", "node_modules", "target", "__pycache__", ".weco", ".tox", "build", "dist"];
+const SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".venv", "venv", "env", "node_modules", "target", "__pycache__", ".weco", ".tox", "build", "dist"];
 
 fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
     if depth > 6 || found.len() > 200 {
@@ -112,15 +110,11 @@ fn is_eval_name(name: &str) -> bool {
 
 /// Test files or folders of the project, for recording inputs: `tests/`, `test/`, or `test_*.py` at the root.
 pub fn find_test_paths(workspace_root: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> =
-        ["tests", "test"].iter().map(|d| workspace_root.join(d)).filter(|p| p.is_dir()).collect();
+    let mut paths: Vec<PathBuf> = ["tests", "test"].iter().map(|d| workspace_root.join(d)).filter(|p| p.is_dir()).collect();
     if paths.is_empty() {
         let mut found = Vec::new();
         walk(workspace_root, 0, &mut found);
-        paths = found
-            .into_iter()
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("test_")))
-            .collect();
+        paths = found.into_iter().filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("test_"))).collect();
     }
     paths
 }

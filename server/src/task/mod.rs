@@ -205,39 +205,21 @@ pub fn prepare_task(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
     result
 }
 
-fn fill_task_folder(
-    req: &TaskRequest,
-    source: &str,
-    signature: &pysig::PySignature,
-    name: &str,
-    harness_dir: &Path,
-) -> Result<PreparedTask, TaskError> {
+fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignature, name: &str, harness_dir: &Path) -> Result<PreparedTask, TaskError> {
     let (metric, goal, metric_kind) = req.metric.describe();
     layout::write_atomic(&harness_dir.join("baseline.py"), source.as_bytes()).map_err(io("writing baseline.py"))?;
     let (dir, source_file, candidate_path, eval_command, backup) = match req.placement {
         Placement::Isolated => {
-            layout::write_atomic(&harness_dir.join("optimize.py"), source.as_bytes())
-                .map_err(io("writing optimize.py"))?;
-            (
-                harness_dir.to_path_buf(),
-                PathBuf::from("optimize.py"),
-                "optimize.py".to_string(),
-                "bash evaluate.sh".to_string(),
-                None,
-            )
+            layout::write_atomic(&harness_dir.join("optimize.py"), source.as_bytes()).map_err(io("writing optimize.py"))?;
+            (harness_dir.to_path_buf(), PathBuf::from("optimize.py"), "optimize.py".to_string(), "bash evaluate.sh".to_string(), None)
         }
         Placement::InPlace => {
-            let relative = req.source_path.strip_prefix(&req.workspace_root).map_err(|_| {
-                TaskError::InvalidRequest("an in-place task needs the file inside the workspace".into())
-            })?;
+            let relative = req
+                .source_path
+                .strip_prefix(&req.workspace_root)
+                .map_err(|_| TaskError::InvalidRequest("an in-place task needs the file inside the workspace".into()))?;
             let backup = layout::write_backup(&req.source_path).map_err(io("writing the backup"))?;
-            (
-                req.workspace_root.clone(),
-                relative.to_path_buf(),
-                req.source_path.display().to_string(),
-                format!("bash .weco/{name}/evaluate.sh"),
-                Some(backup),
-            )
+            (req.workspace_root.clone(), relative.to_path_buf(), req.source_path.display().to_string(), format!("bash .weco/{name}/evaluate.sh"), Some(backup))
         }
     };
 
@@ -294,11 +276,9 @@ fn fill_task_folder(
     };
     let section = inputs::inputs_section(origin, Some(signature), &req.function, &doctests);
     let evaluate_py = harness_dir.join("evaluate.py");
-    layout::write_atomic(&evaluate_py, harness::evaluate_py(&config, &section).as_bytes())
-        .map_err(io("writing evaluate.py"))?;
+    layout::write_atomic(&evaluate_py, harness::evaluate_py(&config, &section).as_bytes()).map_err(io("writing evaluate.py"))?;
     let evaluate_sh = harness_dir.join("evaluate.sh");
-    layout::write_atomic(&evaluate_sh, harness::evaluate_sh(&interpreter.path).as_bytes())
-        .map_err(io("writing evaluate.sh"))?;
+    layout::write_atomic(&evaluate_sh, harness::evaluate_sh(&interpreter.path).as_bytes()).map_err(io("writing evaluate.sh"))?;
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&evaluate_sh, std::fs::Permissions::from_mode(0o755));

@@ -57,11 +57,7 @@ fn read_all(stream: Option<&mut impl Read>) -> String {
 
 fn kill_group(pid: u32) {
     // The evaluation's children (the interpreter under bash) share the group; kill them all.
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pid}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pid}")]).stdout(Stdio::null()).stderr(Stdio::null()).status();
 }
 
 /// The last 40 lines of an output, for error messages.
@@ -108,9 +104,7 @@ pub fn preflight(task: &PreparedTask, timeout: Duration) -> Result<Baseline, Tas
             output_tail: tail(&output.text),
         });
     };
-    let details: Option<serde_json::Value> = std::fs::read_to_string(task.harness_dir.join("last_eval.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok());
+    let details: Option<serde_json::Value> = std::fs::read_to_string(task.harness_dir.join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
     let field = |name: &str| details.as_ref().and_then(|d| d.get(name)).and_then(|v| v.as_f64());
     Ok(Baseline {
         metric_value,

@@ -103,23 +103,13 @@ impl Profile {
 /// The machine, detected without asking: OS, CPU model, cores, memory.
 pub fn detect_environment() -> Environment {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, v)| v.trim().to_string());
+    let cpu = cpuinfo.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, v)| v.trim().to_string());
     let ram_gb = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
         let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
         let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some((kb / 1024.0 / 1024.0 * 10.0).round() / 10.0)
     });
-    Environment {
-        os: Some(std::env::consts::OS.to_string()),
-        cpu,
-        cores: std::thread::available_parallelism().ok().map(|n| n.get() as u32),
-        ram_gb,
-        gpu: None,
-    }
+    Environment { os: Some(std::env::consts::OS.to_string()), cpu, cores: std::thread::available_parallelism().ok().map(|n| n.get() as u32), ram_gb, gpu: None }
 }
 
 /// Below this per-call time a function is "already fast": gains will be real but small in absolute terms.
@@ -158,9 +148,7 @@ pub fn present_baseline_for_steps(b: &Baseline, profile: &Profile, steps: u32) -
                 _ => text.push_str("Tell me how often it runs a day to see what it costs. "),
             }
             if per_call < FAST_CALL_SECONDS {
-                text.push_str(
-                    "That is already fast: expect incremental gains, worth it mainly when the function runs very often. ",
-                );
+                text.push_str("That is already fast: expect incremental gains, worth it mainly when the function runs very often. ");
             } else {
                 text.push_str("There is room to make that cost smaller. ");
             }

@@ -49,21 +49,12 @@ pub fn find_signature(source: &str, qualified: &str) -> Option<PySignature> {
     None
 }
 
-fn find_child_definition<'t>(
-    scope: tree_sitter::Node<'t>,
-    source: &str,
-    name: &str,
-    want_function: bool,
-) -> Option<(tree_sitter::Node<'t>, Vec<String>)> {
+fn find_child_definition<'t>(scope: tree_sitter::Node<'t>, source: &str, name: &str, want_function: bool) -> Option<(tree_sitter::Node<'t>, Vec<String>)> {
     let mut cursor = scope.walk();
     for child in scope.named_children(&mut cursor) {
         let (definition, decorators) = if child.kind() == "decorated_definition" {
             let mut c = child.walk();
-            let decorators = child
-                .named_children(&mut c)
-                .filter(|n| n.kind() == "decorator")
-                .map(|n| text(n, source).to_string())
-                .collect();
+            let decorators = child.named_children(&mut c).filter(|n| n.kind() == "decorator").map(|n| text(n, source).to_string()).collect();
             (child.child_by_field_name("definition")?, decorators)
         } else {
             (child, Vec::new())

@@ -59,11 +59,7 @@ pub fn prepare(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
 
 /// True when the file names nothing of its crate outside itself (`crate::`, `super::`, `mod x;`).
 pub fn is_standalone(source: &str) -> bool {
-    let code: String = source
-        .lines()
-        .map(|l| l.split("//").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let code: String = source.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
     let declares_file_module = code.lines().any(|l| {
         let l = l.trim();
         let l = l.strip_prefix("pub ").or_else(|| l.strip_prefix("pub(crate) ")).unwrap_or(l);
@@ -83,9 +79,8 @@ fn fill(
     optimized_path: &Path,
 ) -> Result<PreparedTask, TaskError> {
     let (metric, goal, _) = req.metric.describe();
-    let write = |file: &str, text: &str| {
-        layout::write_atomic(&harness_dir.join(file), text.as_bytes()).map_err(|e| TaskError::Io(format!("writing {file}: {e}")))
-    };
+    let write =
+        |file: &str, text: &str| layout::write_atomic(&harness_dir.join(file), text.as_bytes()).map_err(|e| TaskError::Io(format!("writing {file}: {e}")));
     write("baseline.rs", source)?;
     write("optimize.rs", source)?;
     let manifest = find_manifest(&req.source_path);
@@ -157,14 +152,13 @@ pub fn inputs_rs(signature: &RustSignature, function: &str) -> InputsFile {
     let fill_in = |what: &str| format!("WECO: FILL IN — {what}");
     let template = rules::template("rust_inputs").unwrap_or_default().replace("__FUNCTION__", function);
     if !signature.callable || borrowed_output {
-        let why = if borrowed_output {
-            "its result borrows from its arguments or is an `impl Trait`"
-        } else {
-            "it is a method or generic"
-        };
+        let why = if borrowed_output { "its result borrows from its arguments or is an `impl Trait`" } else { "it is a method or generic" };
         let text = template
             .replace("__INPUT_TYPE__", "()")
-            .replace("__INPUTS_ORIGIN__", &fill_in(&format!("the harness cannot call `{function}` by itself because {why}: define `Input`, build the calls here, and write `call`")))
+            .replace(
+                "__INPUTS_ORIGIN__",
+                &fill_in(&format!("the harness cannot call `{function}` by itself because {why}: define `Input`, build the calls here, and write `call`")),
+            )
             .replace("__MAKE_INPUTS__", &format!("        // {}\n        Vec::new()", fill_in("return one `Input` per representative call")))
             .replace("__OUTPUT_TYPE__", "()")
             .replace("__CALL__", &format!("// {}", fill_in(&format!("call `super::{function}(...)` with the parts of `input` and return its result"))))
@@ -235,9 +229,7 @@ pub fn inputs_rs(signature: &RustSignature, function: &str) -> InputsFile {
 
 /// The nearest `Cargo.toml` above `file` that has a `[package]`.
 fn find_manifest(file: &Path) -> Option<PathBuf> {
-    file.ancestors().skip(1).map(|d| d.join("Cargo.toml")).find(|m| {
-        std::fs::read_to_string(m).is_ok_and(|t| t.lines().any(|l| l.trim() == "[package]"))
-    })
+    file.ancestors().skip(1).map(|d| d.join("Cargo.toml")).find(|m| std::fs::read_to_string(m).is_ok_and(|t| t.lines().any(|l| l.trim() == "[package]")))
 }
 
 /// The `Cargo.lock` of the package or of the workspace above it.

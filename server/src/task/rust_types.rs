@@ -23,7 +23,10 @@ pub enum Ty {
     /// `HashSet` or `BTreeSet` (the name), item.
     Set(String, Box<Ty>),
     Tuple(Vec<Ty>),
-    Ref { mutable: bool, inner: Box<Ty> },
+    Ref {
+        mutable: bool,
+        inner: Box<Ty>,
+    },
     /// Anything else, as written (project types, generics, `impl Trait`...).
     Other(String),
 }
@@ -165,11 +168,7 @@ fn parse_at(tokens: &[String], at: &mut usize) -> Option<Ty> {
             } else {
                 Vec::new()
             };
-            let written = if args.is_empty() {
-                path
-            } else {
-                format!("{path}<{}>", args.iter().map(Ty::rust).collect::<Vec<_>>().join(", "))
-            };
+            let written = if args.is_empty() { path } else { format!("{path}<{}>", args.iter().map(Ty::rust).collect::<Vec<_>>().join(", ")) };
             Some(named(&name, args).unwrap_or(Ty::Other(written)))
         }
         _ => None,
@@ -195,9 +194,7 @@ fn parse_list(tokens: &[String], at: &mut usize, close: &str) -> Option<Vec<Ty>>
 fn named(name: &str, mut args: Vec<Ty>) -> Option<Ty> {
     let one = |args: &mut Vec<Ty>| (args.len() == 1).then(|| Box::new(args.remove(0)));
     Some(match name {
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" if args.is_empty() => {
-            Ty::Int(name.into())
-        }
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" if args.is_empty() => Ty::Int(name.into()),
         "f32" | "f64" if args.is_empty() => Ty::Float(name.into()),
         "bool" if args.is_empty() => Ty::Bool,
         "char" if args.is_empty() => Ty::Char,
@@ -296,11 +293,7 @@ pub fn synth_expr(ty: &Ty, depth: usize) -> String {
         Ty::Vec(item) => format!("(0..{size}).map(|_| {}).collect::<Vec<_>>()", synth_expr(item, depth + 1)),
         Ty::Option(item) => format!("Some({})", synth_expr(item, depth)),
         Ty::Set(kind, item) => format!("(0..{size}).map(|_| {}).collect::<{kind}<_>>()", synth_expr(item, depth + 1)),
-        Ty::Map(kind, k, v) => format!(
-            "(0..{size}).map(|_| ({}, {})).collect::<{kind}<_, _>>()",
-            synth_expr(k, depth + 1),
-            synth_expr(v, depth + 1)
-        ),
+        Ty::Map(kind, k, v) => format!("(0..{size}).map(|_| ({}, {})).collect::<{kind}<_, _>>()", synth_expr(k, depth + 1), synth_expr(v, depth + 1)),
         Ty::Tuple(items) if items.is_empty() => "()".into(),
         Ty::Tuple(items) => format!("({},)", items.iter().map(|i| synth_expr(i, depth + 1)).collect::<Vec<_>>().join(", ")),
         // not reached for owned types the harness can make
@@ -330,10 +323,7 @@ mod tests {
         assert_eq!(parse_type("&[u32]").owned().unwrap().rust(), "Vec<u32>");
         assert_eq!(parse_type("&'a str").owned(), Some(Ty::String));
         assert_eq!(parse_type("&mut Vec<f64>").owned().unwrap().rust(), "Vec<f64>");
-        assert_eq!(
-            parse_type("std::collections::HashMap<String, Vec<(i32, bool)>>").rust(),
-            "HashMap<String, Vec<(i32, bool)>>"
-        );
+        assert_eq!(parse_type("std::collections::HashMap<String, Vec<(i32, bool)>>").rust(), "HashMap<String, Vec<(i32, bool)>>");
         assert!(matches!(parse_type("Point"), Ty::Other(_)));
         assert!(parse_type("&[Point]").owned().is_none());
         assert!(!parse_type("Vec<Point>").comparable() && parse_type("Option<(u8, String)>").comparable());

@@ -99,8 +99,7 @@ fn task_type_hint_support_covers_common_annotations() {
     ] {
         assert!(annotation_supported(ok), "{ok} should be supported");
     }
-    for bad in ["MyClass", "list[MyClass]", "Callable[[int], int]", "np.ndarray", "dict[str]", "int | str", "list[int"]
-    {
+    for bad in ["MyClass", "list[MyClass]", "Callable[[int], int]", "np.ndarray", "dict[str]", "int | str", "list[int"] {
         assert!(!annotation_supported(bad), "{bad} should not be supported");
     }
 }
@@ -121,22 +120,12 @@ fn task_module_path_walks_up_packages() {
 #[test]
 fn task_existing_evaluations_are_found_and_environments_skipped() {
     let root = tempfile::tempdir().unwrap();
-    for f in [
-        "evaluate.py",
-        "bench/benchmark.py",
-        "tests/test_core.py",
-        ".venv/lib/test_x.py",
-        ".weco/old/evaluate.py",
-        "core.py",
-    ] {
+    for f in ["evaluate.py", "bench/benchmark.py", "tests/test_core.py", ".venv/lib/test_x.py", ".weco/old/evaluate.py", "core.py"] {
         let path = root.path().join(f);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, "").unwrap();
     }
-    let found: Vec<String> = find_existing_evals(root.path())
-        .iter()
-        .map(|p| p.strip_prefix(root.path()).unwrap().display().to_string())
-        .collect();
+    let found: Vec<String> = find_existing_evals(root.path()).iter().map(|p| p.strip_prefix(root.path()).unwrap().display().to_string()).collect();
     assert_eq!(found, vec![".weco/old/evaluate.py", "bench/benchmark.py", "evaluate.py", "tests/test_core.py"]);
 }
 
@@ -153,11 +142,8 @@ fn task_atomic_write_and_backup_never_lose_an_original() {
     assert_eq!(second, root.path().join("mod.py.backup.1"));
     assert_eq!(std::fs::read(&first).unwrap(), b"v1");
     assert_eq!(layout::write_backup(&file).unwrap(), second, "an identical backup is reused");
-    let leftovers: Vec<_> = std::fs::read_dir(root.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
-        .collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(root.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp")).collect();
     assert!(leftovers.is_empty());
 }
 
@@ -230,13 +216,7 @@ fn task_profile_round_trips_and_tolerates_partial_files() {
 }
 
 fn baseline(per_call: f64) -> Baseline {
-    Baseline {
-        metric_value: 1.0,
-        eval_seconds: 2.5,
-        per_call_seconds: Some(per_call),
-        cv: Some(0.01),
-        output: String::new(),
-    }
+    Baseline { metric_value: 1.0, eval_seconds: 2.5, per_call_seconds: Some(per_call), cv: Some(0.01), output: String::new() }
 }
 
 #[test]

@@ -76,8 +76,7 @@ fn speedup_of(output: &str) -> f64 {
 #[test]
 fn task_harness_package_with_relative_imports_measures_baseline_and_faster_candidate() {
     let (root, file) = package_project();
-    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     assert_eq!(task.name, "unique_weights");
     assert_eq!(task.inputs, InputOrigin::TypeHints);
     assert_eq!(task.dir, root.path().join(".weco/unique_weights"));
@@ -94,12 +93,8 @@ fn task_harness_package_with_relative_imports_measures_baseline_and_faster_candi
     std::fs::write(task.dir.join("optimize.py"), FAST).unwrap();
     let output = run_eval(&task.dir);
     assert!(speedup_of(&output) > 2.0, "the set-based version is much faster:\n{output}");
-    let details: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(task.dir.join("last_eval.json")).unwrap()).unwrap();
-    assert!(
-        details["candidate_seconds_per_call"].as_f64().unwrap()
-            < details["baseline_seconds_per_call"].as_f64().unwrap()
-    );
+    let details: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(task.dir.join("last_eval.json")).unwrap()).unwrap();
+    assert!(details["candidate_seconds_per_call"].as_f64().unwrap() < details["baseline_seconds_per_call"].as_f64().unwrap());
     assert_eq!(details["clock"], "process_cpu", "pure-Python loops are timed by CPU time: {details}");
 }
 
@@ -107,24 +102,17 @@ fn task_harness_package_with_relative_imports_measures_baseline_and_faster_candi
 fn task_harness_sleeping_code_is_timed_by_the_wall_clock() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("io.py");
-    std::fs::write(&file, "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.0001)\n    return n\n")
-        .unwrap();
-    let task = prepare_task(&request(root.path(), &file, "wait", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
-    let output = evaluate_variant(
-        &task,
-        "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.00005)\n    return n\n",
-    );
-    let details: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(task.dir.join("last_eval.json")).unwrap()).unwrap();
+    std::fs::write(&file, "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.0001)\n    return n\n").unwrap();
+    let task = prepare_task(&request(root.path(), &file, "wait", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
+    let output = evaluate_variant(&task, "import time\n\n\ndef wait(n: int) -> int:\n    time.sleep(n * 0.00005)\n    return n\n");
+    let details: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(task.dir.join("last_eval.json")).unwrap()).unwrap();
     assert_eq!(details["clock"], "wall", "{details}");
     assert!(speedup_of(&output) > 1.3, "half the sleeping is faster by the wall clock:\n{output}");
 }
 
 fn prepared_package_task() -> (tempfile::TempDir, PreparedTask) {
     let (root, file) = package_project();
-    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     (root, task)
 }
 
@@ -176,14 +164,8 @@ fn task_harness_ignores_metric_lines_printed_by_the_candidate() {
 fn task_harness_fresh_inputs_defeat_caching_results_across_calls() {
     let (_root, task) = prepared_package_task();
     let caching = SLOW
-        .replace(
-            "def unique_weights(xs: list[int]) -> list[int]:",
-            "_CACHE = {}\n\n\ndef unique_weights(xs: list[int]) -> list[int]:",
-        )
-        .replace(
-            "    out = []",
-            "    key = tuple(xs)\n    if key in _CACHE:\n        return list(_CACHE[key])\n    out = []",
-        )
+        .replace("def unique_weights(xs: list[int]) -> list[int]:", "_CACHE = {}\n\n\ndef unique_weights(xs: list[int]) -> list[int]:")
+        .replace("    out = []", "    key = tuple(xs)\n    if key in _CACHE:\n        return list(_CACHE[key])\n    out = []")
         .replace("    return out", "    _CACHE[key] = list(out)\n    return out");
     let output = evaluate_variant(&task, &caching);
     let value = speedup_of(&output);
@@ -261,8 +243,7 @@ fn project_with_tests() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn task_harness_records_inputs_from_the_project_tests() {
     let (root, file) = project_with_tests();
-    let task = prepare_task(&request(root.path(), &file, "count_pairs", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "count_pairs", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     assert_eq!(task.inputs, InputOrigin::Recorded);
     assert_eq!(task.recorded_calls, Some(2), "two distinct calls (the repeated one counts once)");
     assert!(task.dir.join("inputs.pkl").is_file());
@@ -286,8 +267,7 @@ fn task_harness_uses_the_project_virtual_environment() {
     std::fs::write(root.path().join("uv.lock"), "").unwrap();
     assert_eq!(interpreter::detect(root.path()).manager, PackageManager::Uv);
 
-    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     let script = std::fs::read_to_string(task.dir.join("evaluate.sh")).unwrap();
     assert!(script.contains(&venv.join("bin/python").display().to_string()), "{script}");
     let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured with the venv python");
@@ -305,8 +285,7 @@ fn task_harness_without_environment_falls_back_to_python3_on_path() {
 #[test]
 fn task_harness_in_place_backs_up_and_evaluates_the_users_file() {
     let (root, file) = package_project();
-    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::InPlace))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::Speedup, Placement::InPlace)).expect("task prepared");
     assert_eq!(task.dir, root.path());
     assert_eq!(task.source_file, Path::new("pkg/core.py"));
     assert_eq!(task.eval_command, "bash .weco/unique_weights/evaluate.sh");
@@ -329,8 +308,7 @@ fn task_harness_doctest_examples_become_inputs() {
          >>> join_words(['x'] * 500, ',')\n    \"\"\"\n    out = ''\n    for w in words:\n        out += w + sep\n    return out[:-1]\n",
     )
     .unwrap();
-    let task = prepare_task(&request(root.path(), &file, "join_words", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "join_words", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     assert_eq!(task.inputs, InputOrigin::Doctest);
     let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
     assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
@@ -344,8 +322,7 @@ fn task_harness_without_inputs_asks_for_make_inputs() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("m.py");
     std::fs::write(&file, "def mystery(thing):\n    return sorted(thing)\n").unwrap();
-    let task = prepare_task(&request(root.path(), &file, "mystery", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "mystery", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     assert!(task.needs_manual_inputs());
     let evaluate = std::fs::read_to_string(&task.evaluate_py).unwrap();
     assert!(evaluate.contains(">>> FILL IN"));
@@ -371,18 +348,14 @@ fn task_harness_methods_are_called_on_a_factory_instance() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("scan.py");
     std::fs::write(&file, METHOD).unwrap();
-    let task = prepare_task(&request(root.path(), &file, "Scanner.scan", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "Scanner.scan", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     assert_eq!(task.name, "Scanner_scan");
     assert_eq!(task.inputs, InputOrigin::TypeHints);
     assert!(std::fs::read_to_string(&task.evaluate_py).unwrap().contains("def make_instance(module)"));
     let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
     assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
     let faster = METHOD
-        .replace(
-            "self.allowed = list(range(0, 1000, 3))",
-            "self.allowed = list(range(0, 1000, 3))\n        self.fast = set(self.allowed)",
-        )
+        .replace("self.allowed = list(range(0, 1000, 3))", "self.allowed = list(range(0, 1000, 3))\n        self.fast = set(self.allowed)")
         .replace("if x in self.allowed:", "if x in self.fast:");
     let output = evaluate_variant(&task, &faster);
     assert!(speedup_of(&output) > 2.0, "{output}");
@@ -391,32 +364,21 @@ fn task_harness_methods_are_called_on_a_factory_instance() {
 #[test]
 fn task_harness_latency_and_memory_metrics_report_the_candidate() {
     let (root, file) = package_project();
-    let latency =
-        prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::LatencyMs, Placement::Isolated))
-            .expect("task prepared");
+    let latency = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::LatencyMs, Placement::Isolated)).expect("task prepared");
     assert_eq!((latency.metric.as_str(), latency.goal), ("latency_ms", crate::engine::Goal::Minimize));
     let measured = preflight(&latency, Duration::from_secs(120)).expect("latency measured");
     assert!(measured.metric_value > 0.0, "{}", measured.output);
     let wrong = evaluate_variant(&latency, &FAST.replace("return out", "return out[1:]"));
-    assert!(
-        wrong.contains("Constraint violated") && preflight::parse_metric(&wrong, "latency_ms").is_none(),
-        "{wrong}"
-    );
+    assert!(wrong.contains("Constraint violated") && preflight::parse_metric(&wrong, "latency_ms").is_none(), "{wrong}");
 
-    let memory =
-        prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::PeakMemoryMb, Placement::Isolated))
-            .expect("task prepared");
+    let memory = prepare_task(&request(root.path(), &file, "unique_weights", MetricKind::PeakMemoryMb, Placement::Isolated)).expect("task prepared");
     assert_eq!(memory.name, "unique_weights_2");
     let measured = preflight(&memory, Duration::from_secs(120)).expect("memory measured");
     assert!(measured.metric_value > 0.0, "{}", measured.output);
     let hungry = FAST.replace("    return out", "    waste = [list(xs) for _ in range(50)]\n    return out");
     let output = evaluate_variant(&memory, &hungry);
     let value = preflight::parse_metric(&output, "peak_memory_mb").expect("metric printed");
-    assert!(
-        value > measured.metric_value * 5.0,
-        "the wasteful candidate uses more memory: {value} vs {}",
-        measured.metric_value
-    );
+    assert!(value > measured.metric_value * 5.0, "the wasteful candidate uses more memory: {value} vs {}", measured.metric_value);
 }
 
 #[test]
@@ -426,18 +388,12 @@ fn task_harness_custom_metric_uses_the_baseline_scorer() {
     let source = "def predict(x):\n    return x > 5\n\n\ndef accuracy(predict_fn):\n    data = [(i, i > 4) for i in range(10)]\n    \
                   return sum(predict_fn(x) == y for x, y in data) / len(data)\n";
     std::fs::write(&file, source).unwrap();
-    let metric = MetricKind::Custom {
-        name: "accuracy".into(),
-        goal: crate::engine::Goal::Maximize,
-        function: "accuracy".into(),
-    };
-    let task =
-        prepare_task(&request(root.path(), &file, "predict", metric, Placement::Isolated)).expect("task prepared");
+    let metric = MetricKind::Custom { name: "accuracy".into(), goal: crate::engine::Goal::Maximize, function: "accuracy".into() };
+    let task = prepare_task(&request(root.path(), &file, "predict", metric, Placement::Isolated)).expect("task prepared");
     let baseline = preflight(&task, Duration::from_secs(60)).expect("score measured");
     assert!((baseline.metric_value - 0.9).abs() < 1e-9, "{}", baseline.output);
     // the candidate cannot change its judge: its own `accuracy` is ignored
-    let output =
-        evaluate_variant(&task, "def predict(x):\n    return x > 4\n\n\ndef accuracy(predict_fn):\n    return 99.0\n");
+    let output = evaluate_variant(&task, "def predict(x):\n    return x > 4\n\n\ndef accuracy(predict_fn):\n    return 99.0\n");
     assert_eq!(preflight::parse_metric(&output, "accuracy"), Some(1.0), "{output}");
 }
 
@@ -452,8 +408,7 @@ fn task_harness_records_method_calls_with_their_instance_from_unittest_cases() {
          self.assertEqual(Scanner().scan(list(range(600))), sum(range(0, 600, 3)))\n",
     )
     .unwrap();
-    let task = prepare_task(&request(root.path(), &file, "Scanner.scan", MetricKind::Speedup, Placement::Isolated))
-        .expect("task prepared");
+    let task = prepare_task(&request(root.path(), &file, "Scanner.scan", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
     assert_eq!(task.inputs, InputOrigin::Recorded);
     assert_eq!(task.recorded_calls, Some(1));
     let baseline = preflight(&task, Duration::from_secs(120)).expect("baseline measured");
@@ -465,8 +420,7 @@ fn task_harness_records_method_calls_with_their_instance_from_unittest_cases() {
 #[test]
 fn task_harness_clock_cannot_be_replaced_by_the_candidate() {
     let (_root, task) = prepared_package_task();
-    let gaming =
-        format!("import time\n_ticks = iter(range(10**9))\ntime.perf_counter = lambda: next(_ticks) * 1e-9\n{SLOW}");
+    let gaming = format!("import time\n_ticks = iter(range(10**9))\ntime.perf_counter = lambda: next(_ticks) * 1e-9\n{SLOW}");
     let output = evaluate_variant(&task, &gaming);
     let value = speedup_of(&output);
     assert!(value < 2.0, "a replaced clock must not make the candidate look faster (got {value}):\n{output}");

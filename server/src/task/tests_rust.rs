@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::preflight::{parse_metric, run_with_timeout};
 use super::rust_harness::{cargo_toml, inputs_rs, is_standalone};
 use super::rust_types::find_signature;
-use super::{InputOrigin, MetricKind, Placement, TaskRequest, prepare_task, preflight};
+use super::{InputOrigin, MetricKind, Placement, TaskRequest, preflight, prepare_task};
 use crate::analysis::Language;
 
 /// A cold release build plus a timing run on a busy two-core machine.
@@ -37,11 +37,7 @@ const FAST_COUNT: &str = "//! Counting shared items.\n\
 
 fn crate_fixture(files: &[(&str, &str)]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
-    std::fs::write(
-        root.path().join("Cargo.toml"),
-        "[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
-    )
-    .unwrap();
+    std::fs::write(root.path().join("Cargo.toml"), "[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n").unwrap();
     for (path, text) in files {
         let path = root.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -148,10 +144,8 @@ fn rust_task_of_a_function_using_another_module_is_consolidated_and_compiles() {
 
     let inputs = std::fs::read_to_string(&task.evaluate_py).unwrap();
     assert!(inputs.contains("WECO: FILL IN"), "{inputs}");
-    let filled = inputs.replace(
-        "        Vec::new()",
-        "        vec![((0..300).map(|i| Point { x: (i * 7 % 101) as f64, y: (i * 13 % 97) as f64 }).collect(),)]",
-    );
+    let filled =
+        inputs.replace("        Vec::new()", "        vec![((0..300).map(|i| Point { x: (i * 7 % 101) as f64, y: (i * 13 % 97) as f64 }).collect(),)]");
     std::fs::write(&task.evaluate_py, filled).unwrap();
     let output = evaluate(&task.dir);
     assert!(parse_metric(&output, "speedup").is_some(), "filled-in inputs are measured:\n{output}");
@@ -186,11 +180,7 @@ fn rust_harness_manifest_keeps_dependencies_with_absolute_paths() {
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(root.path().join("app")).unwrap();
     std::fs::create_dir_all(root.path().join("util")).unwrap();
-    std::fs::write(
-        root.path().join("Cargo.toml"),
-        "[workspace]\nmembers = [\"app\"]\n\n[workspace.dependencies]\nregex = \"1.10\"\n",
-    )
-    .unwrap();
+    std::fs::write(root.path().join("Cargo.toml"), "[workspace]\nmembers = [\"app\"]\n\n[workspace.dependencies]\nregex = \"1.10\"\n").unwrap();
     let manifest = root.path().join("app/Cargo.toml");
     std::fs::write(
         &manifest,

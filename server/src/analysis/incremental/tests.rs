@@ -132,8 +132,7 @@ const STATEMENTS: &[&str] = &[
 ];
 
 /// Text typed or pasted anywhere, often breaking the syntax.
-const FRAGMENTS: &[&str] =
-    &["(", ")", ":", "\"\"\"", "'", "def ", "# ", " ", "\n", "x", "    ", "lambda y: y", ":=", " in NAMES", "[]", "@", ","];
+const FRAGMENTS: &[&str] = &["(", ")", ":", "\"\"\"", "'", "def ", "# ", " ", "\n", "x", "    ", "lambda y: y", ":=", " in NAMES", "[]", "@", ","];
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
@@ -309,8 +308,7 @@ impl Document {
         }
         let new_tree = Language::Python.parse(&self.text, Some(&self.tree)).expect("reparses");
         let fresh = analyze_source(Language::Python, &self.text);
-        let local =
-            reanalyze_locally(Language::Python, &self.analysis, Some(&self.tree), Some(&new_tree), &self.text, &edits);
+        let local = reanalyze_locally(Language::Python, &self.analysis, Some(&self.tree), Some(&new_tree), &self.text, &edits);
         let answered = local.is_some();
         if let Some(local) = local {
             assert_eq!(local, fresh, "step {step}: {replaces:?}\nbefore:\n{before}\nafter:\n{}", self.text);
@@ -405,4 +403,3 @@ fn successive_edits_combine_into_one_span() {
     assert_eq!(span, EditSpan { start: 2, old_end: 12, new_end: 14 });
     assert_eq!(EditSpan::of(&[]), None);
 }
-

@@ -16,11 +16,7 @@ fn build(root: &str, files: &[(&str, &str)], crate_root: Option<&str>) -> Projec
 }
 
 fn deps(index: &ProjectIndex, file: &str, function: &str) -> Vec<(String, String, usize)> {
-    index
-        .dependencies(Path::new(file), function, DEFAULT_DEPTH)
-        .into_iter()
-        .map(|d| (d.file.to_string_lossy().into_owned(), d.symbol, d.depth))
-        .collect()
+    index.dependencies(Path::new(file), function, DEFAULT_DEPTH).into_iter().map(|d| (d.file.to_string_lossy().into_owned(), d.symbol, d.depth)).collect()
 }
 
 fn python_project() -> ProjectIndex {
@@ -37,7 +33,10 @@ fn python_project() -> ProjectIndex {
             ("pkg/consts.py", "SCALE = 3\nOFFSET = 4\n"),
             ("pkg/deep.py", "def clean(x):\n    return x\n"),
             ("pkg/shapes.py", "class Grid:\n    def cells(self):\n        return helper()\n\ndef helper():\n    return 1\n"),
-            ("main.py", "from pkg import compute\nfrom pkg.shapes import Grid\nimport numpy as np\n\ndef run():\n    g = Grid()\n    return compute([1]) + np.sum([1])\n"),
+            (
+                "main.py",
+                "from pkg import compute\nfrom pkg.shapes import Grid\nimport numpy as np\n\ndef run():\n    g = Grid()\n    return compute([1]) + np.sum([1])\n",
+            ),
         ],
         None,
     )
@@ -86,10 +85,16 @@ fn rust_project() -> ProjectIndex {
     build(
         "/r",
         &[
-            ("src/lib.rs", "mod geometry;\nmod util;\nuse crate::geometry::Point;\n\npub fn run() -> f64 {\n    let p = Point::new(1.0, 2.0);\n    util::norm(&p) * geometry::SCALE\n}\n"),
+            (
+                "src/lib.rs",
+                "mod geometry;\nmod util;\nuse crate::geometry::Point;\n\npub fn run() -> f64 {\n    let p = Point::new(1.0, 2.0);\n    util::norm(&p) * geometry::SCALE\n}\n",
+            ),
             ("src/geometry.rs", "pub const SCALE: f64 = 2.0;\npub struct Point { pub x: f64, pub y: f64 }\n"),
             ("src/geometry/ops.rs", "use super::Point;\nimpl Point {\n    pub fn new(x: f64, y: f64) -> Self { Point { x, y } }\n}\n"),
-            ("src/util.rs", "use crate::geometry::{Point, SCALE as S};\nuse std::collections::HashMap;\n\npub fn norm(p: &Point) -> f64 {\n    let m: HashMap<u8, u8> = HashMap::new();\n    (p.x * p.x + p.y * p.y).sqrt() / S + m.len() as f64\n}\n"),
+            (
+                "src/util.rs",
+                "use crate::geometry::{Point, SCALE as S};\nuse std::collections::HashMap;\n\npub fn norm(p: &Point) -> f64 {\n    let m: HashMap<u8, u8> = HashMap::new();\n    (p.x * p.x + p.y * p.y).sqrt() / S + m.len() as f64\n}\n",
+            ),
         ],
         Some("/r"),
     )
@@ -109,10 +114,7 @@ fn rust_use_paths_mod_files_and_impls_in_other_files_resolve() {
 #[test]
 fn module_keys_follow_python_roots_and_rust_src_layout() {
     let roots = vec![PathBuf::from("/w"), PathBuf::from("/w/src")];
-    assert_eq!(
-        ModuleKey::for_path(Path::new("/w/src/pkg/__init__.py"), &roots, None),
-        Some(ModuleKey::Python { name: vec!["pkg".into()], is_package: true })
-    );
+    assert_eq!(ModuleKey::for_path(Path::new("/w/src/pkg/__init__.py"), &roots, None), Some(ModuleKey::Python { name: vec!["pkg".into()], is_package: true }));
     assert_eq!(
         ModuleKey::for_path(Path::new("/r/src/a/mod.rs"), &[], Some(Path::new("/r"))),
         Some(ModuleKey::Rust { crate_root: "/r".into(), path: vec!["crate".into(), "a".into()] })

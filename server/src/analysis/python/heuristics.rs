@@ -10,8 +10,7 @@ use crate::analysis::{ByteRange, ReasonKind};
 use tree_sitter::Node;
 
 /// `re` module functions that take a pattern.
-const REGEX_FUNCTIONS: &[&str] =
-    &["compile", "match", "search", "findall", "finditer", "sub", "subn", "fullmatch", "split"];
+const REGEX_FUNCTIONS: &[&str] = &["compile", "match", "search", "findall", "finditer", "sub", "subn", "fullmatch", "split"];
 
 /// A list literal this short is cheap to scan; flagging `x in ["a", "b"]` would be noise.
 const MIN_FLAGGED_LIST_LITERAL: usize = 4;
@@ -84,9 +83,7 @@ fn is_memo_like(w: &Walker, node: Node) -> bool {
         _ => return false,
     };
     let lower = name.to_ascii_lowercase();
-    lower.contains("memo")
-        || lower.contains("cache")
-        || (w.tag(node) == Tag::Identifier && w.value_of(name).is_some_and(|v| v.kind == ValueKind::Dict))
+    lower.contains("memo") || lower.contains("cache") || (w.tag(node) == Tag::Identifier && w.value_of(name).is_some_and(|v| v.kind == ValueKind::Dict))
 }
 
 fn mark_memo(w: &mut Walker) {
@@ -171,11 +168,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                     range: range.clone(),
                 });
             }
-            if depth >= 2
-                && matches!(name, "list" | "dict" | "set" | "deepcopy")
-                && args.len() == 1
-                && is_loop_invariant(w, args[0])
-            {
+            if depth >= 2 && matches!(name, "list" | "dict" | "set" | "deepcopy") && args.len() == 1 && is_loop_invariant(w, args[0]) {
                 findings.push(allocation_finding(w, node, args[0]));
             }
         }
@@ -217,8 +210,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                 }
                 if object_name == Some("re") && REGEX_FUNCTIONS.contains(&attribute) {
                     let message = if attribute == "compile" {
-                        "`re.compile(...)` runs on every iteration of the loop; compile the pattern once before the loop"
-                            .to_string()
+                        "`re.compile(...)` runs on every iteration of the loop; compile the pattern once before the loop".to_string()
                     } else {
                         format!(
                             "`re.{attribute}(...)` looks up (and on a cache miss recompiles) its pattern on every \
@@ -229,8 +221,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                 }
             }
             if depth >= 2 {
-                let module_copy =
-                    object_name == Some("copy") && matches!(attribute, "copy" | "deepcopy") && args.len() == 1;
+                let module_copy = object_name == Some("copy") && matches!(attribute, "copy" | "deepcopy") && args.len() == 1;
                 if module_copy && is_loop_invariant(w, args[0]) {
                     findings.push(allocation_finding(w, node, args[0]));
                 } else if let Some(object) = object
@@ -289,9 +280,7 @@ pub(super) fn comparison(w: &mut Walker, node: Node) {
         let test = format!("{} {} {}", snippet(w, *left), if negated { "not in" } else { "in" }, snippet(w, *right));
         findings.push(Finding {
             kind: ReasonKind::ListMembershipInLoop,
-            message: format!(
-                "`{test}` scans {what} on every iteration of the loop (O(n) each time); a set makes the test O(1)"
-            ),
+            message: format!("`{test}` scans {what} on every iteration of the loop (O(n) each time); a set makes the test O(1)"),
             range: node.byte_range(),
         });
     }
@@ -376,10 +365,7 @@ pub(super) fn subscript(w: &mut Walker, node: Node) {
         "-1" => "max",
         _ => return,
     };
-    let message = format!(
-        "`{}` sorts the whole sequence (O(n log n)) to take one element; `{replacement}(...)` finds it in O(n)",
-        snippet(w, node)
-    );
+    let message = format!("`{}` sorts the whole sequence (O(n log n)) to take one element; `{replacement}(...)` finds it in O(n)", snippet(w, node));
     report(w, vec![Finding { kind: ReasonKind::SortForMinMax, message, range: node.byte_range() }]);
 }
 

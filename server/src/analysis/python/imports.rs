@@ -30,8 +30,7 @@ pub(super) fn bindings(statement: Node, source: &str) -> Vec<ImportBinding> {
                     }
                     // `import a.b as c` binds `c` to the module `a.b` itself.
                     Tag::AliasedImport => {
-                        let path =
-                            grammar.child(name, fields.name).map(|n| dotted_segments(n, source)).unwrap_or_default();
+                        let path = grammar.child(name, fields.name).map(|n| dotted_segments(n, source)).unwrap_or_default();
                         let alias = grammar.child(name, fields.alias).map(|n| text(n, source));
                         if let (false, Some(alias)) = (path.is_empty(), alias) {
                             out.push(ImportBinding {
@@ -71,12 +70,7 @@ pub(super) fn bindings(statement: Node, source: &str) -> Vec<ImportBinding> {
                 if item.is_empty() || local.is_empty() {
                     continue;
                 }
-                out.push(ImportBinding {
-                    local_name: local,
-                    module: module.clone(),
-                    item: Some(item),
-                    range: range.clone(),
-                });
+                out.push(ImportBinding { local_name: local, module: module.clone(), item: Some(item), range: range.clone() });
             }
             let mut cursor = statement.walk();
             if statement.children(&mut cursor).any(|child| child.kind() == "wildcard_import") {
@@ -105,11 +99,7 @@ fn relative_module(node: Node, source: &str) -> ModuleRef {
 }
 
 fn dotted_segments(node: Node, source: &str) -> Vec<String> {
-    text(node, source)
-        .split('.')
-        .map(|segment| segment.trim().to_string())
-        .filter(|segment| !segment.is_empty())
-        .collect()
+    text(node, source).split('.').map(|segment| segment.trim().to_string()).filter(|segment| !segment.is_empty()).collect()
 }
 
 fn text<'s>(node: Node, source: &'s str) -> &'s str {
@@ -138,11 +128,7 @@ pub(super) fn module_name(relative_path: &Path) -> Option<Vec<String>> {
 }
 
 /// See [`super::resolve_module`].
-pub(super) fn resolve_module(
-    importer: &[String],
-    importer_is_package: bool,
-    module: &ModuleRef,
-) -> Option<Vec<String>> {
+pub(super) fn resolve_module(importer: &[String], importer_is_package: bool, module: &ModuleRef) -> Option<Vec<String>> {
     let ModuleRef::Python { level, path } = module else {
         return None;
     };

@@ -24,11 +24,7 @@ pub(super) enum Mode {
 pub(super) fn child_mode(parent_tag: Tag, parent_mode: Mode, field: u16, fields: &Fields) -> Mode {
     match parent_tag {
         Tag::Assignment | Tag::AugmentedAssignment | Tag::NamedExpression => {
-            if field == fields.left || (parent_tag == Tag::NamedExpression && field == fields.name) {
-                Mode::Bind
-            } else {
-                Mode::Load
-            }
+            if field == fields.left || (parent_tag == Tag::NamedExpression && field == fields.name) { Mode::Bind } else { Mode::Load }
         }
         Tag::ForStatement | Tag::ForInClause if field == fields.left => Mode::LoopBind,
         Tag::AsPatternTarget => Mode::Bind,

@@ -74,8 +74,7 @@ fn walk_towards(tree: &tree_sitter::Tree, source: &str, focus: Option<Node>) -> 
         constant_names: HashSet::default(),
     };
     // With a focus: the ids of its ancestors (and itself), and the output lengths when it was entered.
-    let focus_path: Vec<usize> =
-        focus.map(|f| std::iter::successors(Some(f), |n| n.parent()).map(|n| n.id()).collect()).unwrap_or_default();
+    let focus_path: Vec<usize> = focus.map(|f| std::iter::successors(Some(f), |n| n.parent()).map(|n| n.id()).collect()).unwrap_or_default();
     let mut focus_started: Option<(usize, usize, usize)> = None;
     let mut cursor = tree.root_node().walk();
     'walk: loop {
@@ -172,8 +171,7 @@ impl<'s, 't> Walker<'s, 't> {
         }
 
         let pushed_loops = self.push_loops(tag, field);
-        let mut entry =
-            Entry { node, tag, mode, pushed_frame: false, pushed_loops, comprehension_clauses: 0, clauses_seen: 0 };
+        let mut entry = Entry { node, tag, mode, pushed_frame: false, pushed_loops, comprehension_clauses: 0, clauses_seen: 0 };
         let mut descend = true;
         match tag {
             Tag::Identifier => self.identifier(node, field, mode),
@@ -192,13 +190,9 @@ impl<'s, 't> Walker<'s, 't> {
                 descend = false;
             }
             Tag::FutureImportStatement | Tag::Comment => descend = false,
-            Tag::ListComprehension
-            | Tag::SetComprehension
-            | Tag::DictionaryComprehension
-            | Tag::GeneratorExpression => {
+            Tag::ListComprehension | Tag::SetComprehension | Tag::DictionaryComprehension | Tag::GeneratorExpression => {
                 let mut cursor = node.walk();
-                entry.comprehension_clauses =
-                    node.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::ForInClause).count();
+                entry.comprehension_clauses = node.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::ForInClause).count();
             }
             Tag::Call => heuristics::call(self, node),
             Tag::ComparisonOperator => heuristics::comparison(self, node),
@@ -230,10 +224,7 @@ impl<'s, 't> Walker<'s, 't> {
         let levels = match parent.tag {
             Tag::ForStatement if field == fields.body => 1,
             Tag::WhileStatement if field == fields.body || field == fields.condition => 1,
-            Tag::ListComprehension
-            | Tag::SetComprehension
-            | Tag::DictionaryComprehension
-            | Tag::GeneratorExpression => {
+            Tag::ListComprehension | Tag::SetComprehension | Tag::DictionaryComprehension | Tag::GeneratorExpression => {
                 if tag == Tag::ForInClause {
                     parent.clauses_seen += 1;
                     parent.clauses_seen - 1
@@ -285,12 +276,7 @@ impl<'s, 't> Walker<'s, 't> {
             return;
         }
         let statement = self.entries.last().filter(|e| e.tag == Tag::ExpressionStatement).map_or(node, |e| e.node);
-        self.symbols.push(Symbol {
-            name: name.to_string(),
-            qualified_name: name.to_string(),
-            kind: SymbolKind::Constant,
-            range: statement.byte_range(),
-        });
+        self.symbols.push(Symbol { name: name.to_string(), qualified_name: name.to_string(), kind: SymbolKind::Constant, range: statement.byte_range() });
     }
 
     fn import(&mut self, node: Node) {
@@ -340,12 +326,7 @@ impl<'s, 't> Walker<'s, 't> {
             _ => None,
         };
         if let (Some(kind), false) = (symbol_kind, name.is_empty()) {
-            self.symbols.push(Symbol {
-                name: name.to_string(),
-                qualified_name: qualified_name.clone(),
-                kind,
-                range: range.clone(),
-            });
+            self.symbols.push(Symbol { name: name.to_string(), qualified_name: qualified_name.clone(), kind, range: range.clone() });
         }
         let mut frame = Frame::new(FrameKind::Function, name, qualified_name.clone(), false);
         frame.is_method = is_method;
@@ -377,12 +358,7 @@ impl<'s, 't> Walker<'s, 't> {
         let exported = outer.exported && outer.kind != FrameKind::Function;
         let qualified_name = qualify(&outer.qualified_name, name);
         if exported && !name.is_empty() {
-            self.symbols.push(Symbol {
-                name: name.to_string(),
-                qualified_name: qualified_name.clone(),
-                kind: SymbolKind::Class,
-                range,
-            });
+            self.symbols.push(Symbol { name: name.to_string(), qualified_name: qualified_name.clone(), kind: SymbolKind::Class, range });
         }
         self.frames.push(Frame::new(FrameKind::Class, name, qualified_name, exported));
     }
@@ -404,9 +380,7 @@ impl<'s, 't> Walker<'s, 't> {
         if frame.kind != FrameKind::Function {
             return;
         }
-        let is_local = |name: &str| {
-            frame.params.contains(name) || (frame.locals.contains(name) && !frame.declared_outer.contains(name))
-        };
+        let is_local = |name: &str| frame.params.contains(name) || (frame.locals.contains(name) && !frame.declared_outer.contains(name));
         let mut seen: HashSet<&[&str]> = HashSet::default();
         let mut free: Vec<Vec<&'s str>> = Vec::new();
         for path in &frame.raw_uses {
@@ -439,14 +413,12 @@ impl<'s, 't> Walker<'s, 't> {
             });
         }
         reasons.sort_by_key(|r| (r.range.start, r.kind));
-        let trivial =
-            !frame.any_loop && frame.recursive_calls.is_empty() && frame.statements <= 2 && reasons.is_empty();
+        let trivial = !frame.any_loop && frame.recursive_calls.is_empty() && frame.statements <= 2 && reasons.is_empty();
         if let Some(info) = self.functions.get_mut(frame.function_index) {
             info.score = score(&reasons);
             info.reasons = reasons;
             info.trivial = trivial;
-            info.uses =
-                free.into_iter().map(|path| NameUse { path: path.into_iter().map(str::to_string).collect() }).collect();
+            info.uses = free.into_iter().map(|path| NameUse { path: path.into_iter().map(str::to_string).collect() }).collect();
         }
     }
 }

@@ -98,12 +98,7 @@ pub(super) struct FnScan<'a> {
 
 impl<'a> FnScan<'a> {
     /// Starts scanning `function` (a `function_item`): binds its parameters and notes its shape.
-    pub(super) fn new(
-        function: Node<'_>,
-        header: FnHeader,
-        source: &'a str,
-        struct_fields: &'a StructFields,
-    ) -> Self {
+    pub(super) fn new(function: Node<'_>, header: FnHeader, source: &'a str, struct_fields: &'a StructFields) -> Self {
         let mut scan = FnScan {
             source,
             header,
@@ -129,9 +124,7 @@ impl<'a> FnScan<'a> {
             statements: 0,
             plain_constructor: false,
         };
-        let attributes = source
-            .get(scan.header.range.start..function.start_byte())
-            .unwrap_or("");
+        let attributes = source.get(scan.header.range.start..function.start_byte()).unwrap_or("");
         if names::mentions_memo(attributes) {
             scan.memo_evidence = true;
         }
@@ -143,13 +136,9 @@ impl<'a> FnScan<'a> {
             scan.note_signature_types(return_type);
         }
         if let Some(body) = function.field(Field::Body) {
-            let statements: Vec<Node<'_>> = named_children(body)
-                .into_iter()
-                .filter(|n| !n.kind().ends_with("comment"))
-                .collect();
+            let statements: Vec<Node<'_>> = named_children(body).into_iter().filter(|n| !n.kind().ends_with("comment")).collect();
             scan.statements = statements.len();
-            scan.plain_constructor =
-                statements.len() == 1 && is_struct_construction(statements[0], source);
+            scan.plain_constructor = statements.len() == 1 && is_struct_construction(statements[0], source);
         }
         scan
     }
@@ -183,14 +172,8 @@ impl<'a> FnScan<'a> {
             if parameter.kind() != "parameter" {
                 continue;
             }
-            let type_text = parameter
-                .field(Field::Type)
-                .map(|t| text(t, self.source))
-                .unwrap_or("");
-            if names::mentions_memo(type_text)
-                || type_text.contains("HashMap")
-                || type_text.contains("BTreeMap")
-            {
+            let type_text = parameter.field(Field::Type).map(|t| text(t, self.source)).unwrap_or("");
+            if names::mentions_memo(type_text) || type_text.contains("HashMap") || type_text.contains("BTreeMap") {
                 self.memo_evidence = true;
             }
             let Some(pattern) = parameter.field(Field::Pattern) else {
@@ -199,13 +182,7 @@ impl<'a> FnScan<'a> {
             let bindings = pattern_bindings(pattern, self.source);
             if let [single] = bindings.as_slice() {
                 let holds = super::holds::holds_from_type(type_text);
-                self.locals.insert(
-                    single,
-                    Local {
-                        holds,
-                        loop_depth: 0,
-                    },
-                );
+                self.locals.insert(single, Local { holds, loop_depth: 0 });
             }
             for binding in bindings {
                 if names::mentions_memo(binding) {
@@ -233,10 +210,7 @@ impl<'a> FnScan<'a> {
     }
 
     pub(super) fn find(&mut self, kind: ReasonKind, range: ByteRange, detail: String) {
-        self.findings
-            .entry(kind)
-            .or_default()
-            .push(Finding { range, detail });
+        self.findings.entry(kind).or_default().push(Finding { range, detail });
     }
 
     pub(super) fn push_loop(&mut self, node_id: usize, real: bool, range: ByteRange) {
@@ -253,11 +227,7 @@ impl<'a> FnScan<'a> {
     }
 
     fn pop_loop_if_ends_at(&mut self, node_id: usize) {
-        if self
-            .loops
-            .last()
-            .is_none_or(|frame| frame.node_id != node_id)
-        {
+        if self.loops.last().is_none_or(|frame| frame.node_id != node_id) {
             return;
         }
         if let Some(frame) = self.loops.pop()
@@ -268,10 +238,7 @@ impl<'a> FnScan<'a> {
         if self.loops.is_empty()
             && let Some(nest) = self.nest.take()
             && nest.depth >= 2
-            && self
-                .deepest_nest
-                .as_ref()
-                .is_none_or(|d| d.depth < nest.depth)
+            && self.deepest_nest.as_ref().is_none_or(|d| d.depth < nest.depth)
         {
             self.deepest_nest = Some(nest);
         }
@@ -293,43 +260,22 @@ impl<'a> FnScan<'a> {
     }
 
     /// Called by the file walk for every node inside the body; returns whether to visit children.
-    pub(super) fn enter(
-        &mut self,
-        node: Node<'_>,
-        field: Option<NonZeroU16>,
-        ancestors: &[Node<'_>],
-    ) -> bool {
+    pub(super) fn enter(&mut self, node: Node<'_>, field: Option<NonZeroU16>, ancestors: &[Node<'_>]) -> bool {
         let grammar = Grammar::get();
-        let parent_kind = ancestors
-            .last()
-            .map(|p| grammar.kind(*p))
-            .unwrap_or(Kind::Other);
+        let parent_kind = ancestors.last().map(|p| grammar.kind(*p)).unwrap_or(Kind::Other);
         let inherited = self.modes.last().copied().unwrap_or(Mode::Expr);
         let kind = grammar.kind(node);
         let mode = match parent_kind {
             _ if matches!(kind, Kind::MatchPattern | Kind::ClosureParameters) => Mode::Pattern,
             Kind::MatchPattern if field == grammar.condition => Mode::Expr,
             Kind::Parameter if field == grammar.type_field => Mode::Expr,
-            Kind::LetDeclaration
-            | Kind::ForExpression
-            | Kind::LetCondition
-            | Kind::Parameter
-            | Kind::FieldPattern
-                if field == grammar.pattern =>
-            {
-                Mode::Pattern
-            }
+            Kind::LetDeclaration | Kind::ForExpression | Kind::LetCondition | Kind::Parameter | Kind::FieldPattern if field == grammar.pattern => Mode::Pattern,
             _ => inherited,
         };
         self.modes.push(mode);
         self.named_nodes += 1;
         match kind {
-            Kind::LineComment
-            | Kind::BlockComment
-            | Kind::AttributeItem
-            | Kind::InnerAttributeItem
-            | Kind::Skipped
-            | Kind::TokenTree => false,
+            Kind::LineComment | Kind::BlockComment | Kind::AttributeItem | Kind::InnerAttributeItem | Kind::Skipped | Kind::TokenTree => false,
             Kind::Identifier => {
                 self.on_identifier(node, field.is_some() && field == grammar.type_field, mode);
                 false
@@ -347,9 +293,7 @@ impl<'a> FnScan<'a> {
                 false
             }
             Kind::ScopedIdentifier => {
-                if let Some(path) = super::imports::path_segments(node, self.source)
-                    .and_then(|p| self.resolve_self(p))
-                {
+                if let Some(path) = super::imports::path_segments(node, self.source).and_then(|p| self.resolve_self(p)) {
                     self.add_candidate(path);
                 }
                 false
@@ -370,10 +314,7 @@ impl<'a> FnScan<'a> {
                 true
             }
             Kind::Block if parent_kind == Kind::ForExpression && field == grammar.body => {
-                let range = ancestors
-                    .last()
-                    .map(|p| p.byte_range())
-                    .unwrap_or_else(|| node.byte_range());
+                let range = ancestors.last().map(|p| p.byte_range()).unwrap_or_else(|| node.byte_range());
                 self.push_loop(node.id(), true, range);
                 true
             }
@@ -459,14 +400,12 @@ impl<'a> FnScan<'a> {
                 self.find(ReasonKind::SortForMinMax, range, name.to_string());
             }
         }
-        let mut reasons =
-            super::messages::reasons(&self.header.name, std::mem::take(&mut self.findings));
+        let mut reasons = super::messages::reasons(&self.header.name, std::mem::take(&mut self.findings));
         if self.header.test {
             reasons.clear();
         }
         let small = self.statements <= 2 && self.named_nodes <= 40;
-        let trivial =
-            !self.has_loop && !recursive && reasons.is_empty() && (small || self.plain_constructor);
+        let trivial = !self.has_loop && !recursive && reasons.is_empty() && (small || self.plain_constructor);
         let uses = self.final_uses();
         FunctionInfo {
             name: self.header.name,
@@ -564,10 +503,9 @@ pub(super) fn pattern_bindings<'s>(pattern: Node<'_>, source: &'s str) -> Vec<&'
 fn is_struct_construction(statement: Node<'_>, source: &str) -> bool {
     match statement.kind() {
         "struct_expression" => true,
-        "call_expression" => statement.field(Field::Function).is_some_and(|f| {
-            f.kind() == "identifier"
-                && text(f, source).starts_with(|c: char| c.is_ascii_uppercase())
-        }),
+        "call_expression" => {
+            statement.field(Field::Function).is_some_and(|f| f.kind() == "identifier" && text(f, source).starts_with(|c: char| c.is_ascii_uppercase()))
+        }
         _ => false,
     }
 }

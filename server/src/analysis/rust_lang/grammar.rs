@@ -165,10 +165,7 @@ impl Grammar {
                 if !language.node_kind_is_named(id) {
                     return Kind::Other;
                 }
-                language
-                    .node_kind_for_id(id)
-                    .map(kind_for_name)
-                    .unwrap_or(Kind::Other)
+                language.node_kind_for_id(id).map(kind_for_name).unwrap_or(Kind::Other)
             })
             .collect();
         Grammar {
@@ -182,10 +179,7 @@ impl Grammar {
     }
 
     pub(super) fn kind(&self, node: Node<'_>) -> Kind {
-        self.kinds
-            .get(usize::from(node.kind_id()))
-            .copied()
-            .unwrap_or(Kind::Other)
+        self.kinds.get(usize::from(node.kind_id())).copied().unwrap_or(Kind::Other)
     }
 }
 
@@ -202,10 +196,7 @@ pub(super) fn kind_for_name(name: &str) -> Kind {
         "struct_item" | "enum_item" | "union_item" | "type_item" => Kind::TypeItem,
         "const_item" | "static_item" => Kind::ValueItem,
         "use_declaration" => Kind::UseDeclaration,
-        "macro_definition"
-        | "function_signature_item"
-        | "extern_crate_declaration"
-        | "foreign_mod_item" => Kind::OpaqueItem,
+        "macro_definition" | "function_signature_item" | "extern_crate_declaration" | "foreign_mod_item" => Kind::OpaqueItem,
         "token_tree" => Kind::TokenTree,
         "identifier" => Kind::Identifier,
         "shorthand_field_identifier" => Kind::ShorthandFieldIdentifier,
@@ -228,12 +219,7 @@ pub(super) fn kind_for_name(name: &str) -> Kind {
         "parameter" => Kind::Parameter,
         "field_pattern" => Kind::FieldPattern,
         "match_pattern" => Kind::MatchPattern,
-        "label"
-        | "lifetime"
-        | "visibility_modifier"
-        | "string_literal"
-        | "raw_string_literal"
-        | "char_literal" => Kind::Skipped,
+        "label" | "lifetime" | "visibility_modifier" | "string_literal" | "raw_string_literal" | "char_literal" => Kind::Skipped,
         _ => Kind::Other,
     }
 }

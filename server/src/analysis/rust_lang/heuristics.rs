@@ -92,28 +92,13 @@ impl FnScan<'_> {
                 self.note_self_call(call.byte_range());
             }
             "scoped_identifier" => {
-                let name = function
-                    .field(Field::Name)
-                    .map(|n| text(n, self.source))
-                    .unwrap_or("");
-                let owner = function
-                    .field(Field::Path)
-                    .map(|p| last_segment(p, self.source))
-                    .unwrap_or("");
+                let name = function.field(Field::Name).map(|n| text(n, self.source)).unwrap_or("");
+                let owner = function.field(Field::Path).map(|p| last_segment(p, self.source)).unwrap_or("");
                 if self.is_own_call_path(&[owner, name]) {
                     self.note_self_call(call.byte_range());
                 }
-                if matches!(
-                    owner,
-                    "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder"
-                ) && matches!(name, "new" | "from_str")
-                    && self.in_loop()
-                {
-                    self.find(
-                        ReasonKind::RegexInLoop,
-                        call.byte_range(),
-                        format!("{owner}::{name}"),
-                    );
+                if matches!(owner, "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder") && matches!(name, "new" | "from_str") && self.in_loop() {
+                    self.find(ReasonKind::RegexInLoop, call.byte_range(), format!("{owner}::{name}"));
                 }
             }
             "field_expression" => self.on_method_call(call, function),
@@ -122,43 +107,27 @@ impl FnScan<'_> {
     }
 
     fn on_method_call(&mut self, call: Node<'_>, function: Node<'_>) {
-        let (Some(receiver), Some(method)) =
-            (function.field(Field::Value), function.field(Field::Member))
-        else {
+        let (Some(receiver), Some(method)) = (function.field(Field::Value), function.field(Field::Member)) else {
             return;
         };
         let method = text(method, self.source);
         let receiver_name = (receiver.kind() == "identifier").then(|| text(receiver, self.source));
         let receiver_label = || receiver_label(receiver, self.source);
-        if receiver.kind() == "self"
-            && method == self.header.name
-            && self.header.container.is_some()
-        {
+        if receiver.kind() == "self" && method == self.header.name && self.header.container.is_some() {
             self.note_self_call(call.byte_range());
         }
-        let arguments = || {
-            call.field(Field::Arguments)
-                .map(named_children)
-                .unwrap_or_default()
-        };
+        let arguments = || call.field(Field::Arguments).map(named_children).unwrap_or_default();
         match method {
             "contains" if self.in_loop() => {
                 if matches!(self.receiver_holds(receiver), Holds::Vec(_)) {
-                    self.find(
-                        ReasonKind::ListMembershipInLoop,
-                        call.byte_range(),
-                        format!("`{}.contains(..)`", receiver_label()),
-                    );
+                    self.find(ReasonKind::ListMembershipInLoop, call.byte_range(), format!("`{}.contains(..)`", receiver_label()));
                 }
             }
             "remove" | "insert" if self.in_loop() => {
                 let expected_arguments = if method == "remove" { 1 } else { 2 };
                 let arguments = arguments();
                 let holds = self.receiver_holds(receiver);
-                if arguments.len() == expected_arguments
-                    && is_zero(arguments[0], self.source)
-                    && !matches!(holds, Holds::SetOrMap | Holds::Deque)
-                {
+                if arguments.len() == expected_arguments && is_zero(arguments[0], self.source) && !matches!(holds, Holds::SetOrMap | Holds::Deque) {
                     self.find(
                         ReasonKind::FrontOfListOpInLoop,
                         call.byte_range(),
@@ -171,11 +140,7 @@ impl FnScan<'_> {
             }
             _ if SORTS.contains(&method) => {
                 if self.in_loop() {
-                    self.find(
-                        ReasonKind::SortInLoop,
-                        call.byte_range(),
-                        format!("`{}.{method}(..)`", receiver_label()),
-                    );
+                    self.find(ReasonKind::SortInLoop, call.byte_range(), format!("`{}.{method}(..)`", receiver_label()));
                 }
                 if let Some(name) = receiver_name {
                     self.sorted.insert(name);
@@ -193,14 +158,8 @@ impl FnScan<'_> {
                     };
                 }
             }
-            "clone" | "collect" | "to_string" | "to_owned" | "to_vec"
-                if self.in_allocating_loop() =>
-            {
-                self.find(
-                    ReasonKind::AllocationInLoop,
-                    call.byte_range(),
-                    format!("`.{method}()`"),
-                );
+            "clone" | "collect" | "to_string" | "to_owned" | "to_vec" if self.in_allocating_loop() => {
+                self.find(ReasonKind::AllocationInLoop, call.byte_range(), format!("`.{method}()`"));
             }
             "first" | "last" => {
                 if let Some(name) = receiver_name
@@ -224,18 +183,10 @@ impl FnScan<'_> {
         }
         match (local.holds, method) {
             (Holds::String(Capacity::None), "push_str" | "push") => {
-                self.find(
-                    ReasonKind::StringConcatInLoop,
-                    call.byte_range(),
-                    format!("`{name}`"),
-                );
+                self.find(ReasonKind::StringConcatInLoop, call.byte_range(), format!("`{name}`"));
             }
             (Holds::Vec(Capacity::None), "push" | "extend_from_slice") => {
-                self.find(
-                    ReasonKind::AllocationInLoop,
-                    call.byte_range(),
-                    format!("`{name}.{method}(..)` without capacity"),
-                );
+                self.find(ReasonKind::AllocationInLoop, call.byte_range(), format!("`{name}.{method}(..)` without capacity"));
             }
             _ => {}
         }
@@ -256,10 +207,7 @@ impl FnScan<'_> {
         if function.kind() != "field_expression" {
             return;
         }
-        let method = function
-            .field(Field::Member)
-            .map(|f| text(f, self.source))
-            .unwrap_or("");
+        let method = function.field(Field::Member).map(|f| text(f, self.source)).unwrap_or("");
         if !PER_ELEMENT_ADAPTORS.contains(&method) {
             return;
         }
@@ -272,11 +220,7 @@ impl FnScan<'_> {
         if SEARCH_ADAPTORS.contains(&method) && is_equality_closure(closure) {
             if self.in_loop() {
                 let label = receiver_label(receiver, self.source);
-                self.find(
-                    ReasonKind::ListMembershipInLoop,
-                    call.byte_range(),
-                    format!("`{label}.{method}(|..| .. == ..)`"),
-                );
+                self.find(ReasonKind::ListMembershipInLoop, call.byte_range(), format!("`{label}.{method}(|..| .. == ..)`"));
             }
             return;
         }
@@ -301,10 +245,7 @@ impl FnScan<'_> {
                     None => return false,
                 },
                 "field_expression" => {
-                    let method = node
-                        .field(Field::Member)
-                        .map(|f| text(f, self.source))
-                        .unwrap_or("");
+                    let method = node.field(Field::Member).map(|f| text(f, self.source)).unwrap_or("");
                     if ITERATOR_SOURCES.contains(&method) {
                         return true;
                     }
@@ -331,24 +272,13 @@ impl FnScan<'_> {
         let stringy_right = is_stringy(right, self.source);
         let grows = match self.local_of(target) {
             Some(local) if local.loop_depth >= self.loop_depth() => false,
-            Some(Local {
-                holds: Holds::String(capacity),
-                ..
-            }) => capacity != Capacity::Reserved,
-            Some(Local {
-                holds: Holds::Unknown,
-                ..
-            })
-            | None => stringy_right,
+            Some(Local { holds: Holds::String(capacity), .. }) => capacity != Capacity::Reserved,
+            Some(Local { holds: Holds::Unknown, .. }) | None => stringy_right,
             Some(_) => false,
         };
         if grows {
             let label = receiver_label(target, self.source);
-            self.find(
-                ReasonKind::StringConcatInLoop,
-                node.byte_range(),
-                format!("`{label}`"),
-            );
+            self.find(ReasonKind::StringConcatInLoop, node.byte_range(), format!("`{label}`"));
         }
     }
 
@@ -365,10 +295,7 @@ impl FnScan<'_> {
         }
         let name = text(left, self.source);
         let local = self.locals.get(name).copied();
-        if local.is_some_and(|l| {
-            l.loop_depth >= self.loop_depth()
-                || !matches!(l.holds, Holds::String(_) | Holds::Unknown)
-        }) {
+        if local.is_some_and(|l| l.loop_depth >= self.loop_depth() || !matches!(l.holds, Holds::String(_) | Holds::Unknown)) {
             return;
         }
         let known_string = local.is_some_and(|l| matches!(l.holds, Holds::String(_)));
@@ -403,11 +330,7 @@ impl FnScan<'_> {
             _ => false,
         };
         if concatenates {
-            self.find(
-                ReasonKind::StringConcatInLoop,
-                node.byte_range(),
-                format!("`{name}`"),
-            );
+            self.find(ReasonKind::StringConcatInLoop, node.byte_range(), format!("`{name}`"));
         }
     }
 
@@ -423,10 +346,7 @@ impl FnScan<'_> {
         if !self.sorted.contains(name) {
             return;
         }
-        let index_text: String = text(index, self.source)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let index_text: String = text(index, self.source).chars().filter(|c| !c.is_whitespace()).collect();
         if index_text == "0" || (index_text.ends_with(".len()-1") && index_text.starts_with(name)) {
             self.extreme_reads.push((name, node.byte_range()));
         } else {
@@ -440,39 +360,27 @@ fn is_equality_closure(closure: Node<'_>) -> bool {
         return false;
     };
     if body.kind() == "block" {
-        let statements: Vec<Node<'_>> = named_children(body)
-            .into_iter()
-            .filter(|n| !n.kind().ends_with("comment"))
-            .collect();
+        let statements: Vec<Node<'_>> = named_children(body).into_iter().filter(|n| !n.kind().ends_with("comment")).collect();
         match statements.as_slice() {
             [only] => body = *only,
             _ => return false,
         }
     }
     // `|d| d == b'0'` compares with a constant: a scan, but not a lookup a set could answer.
-    let compares_with_literal = [Field::Left, Field::Right].into_iter().any(|side| {
-        body.field(side).map(strip_deref).is_some_and(|operand| {
-            operand.kind().ends_with("literal") || matches!(operand.kind(), "true" | "false")
-        })
-    });
-    body.kind() == "binary_expression"
-        && matches!(
-            body.field(Field::Operator).map(|o| o.kind()),
-            Some("==" | "!=")
-        )
-        && !compares_with_literal
+    let compares_with_literal = [Field::Left, Field::Right]
+        .into_iter()
+        .any(|side| body.field(side).map(strip_deref).is_some_and(|operand| operand.kind().ends_with("literal") || matches!(operand.kind(), "true" | "false")));
+    body.kind() == "binary_expression" && matches!(body.field(Field::Operator).map(|o| o.kind()), Some("==" | "!=")) && !compares_with_literal
 }
 
 /// The expression an operation really targets: `*s` and `(s)` are `s`.
 pub(super) fn strip_deref(mut node: Node<'_>) -> Node<'_> {
     for _ in 0..MAX_CHAIN {
         match node.kind() {
-            "unary_expression" | "parenthesized_expression" | "reference_expression" => {
-                match last_named_child(node) {
-                    Some(inner) => node = inner,
-                    None => break,
-                }
-            }
+            "unary_expression" | "parenthesized_expression" | "reference_expression" => match last_named_child(node) {
+                Some(inner) => node = inner,
+                None => break,
+            },
             _ => break,
         }
     }
@@ -485,32 +393,21 @@ fn is_stringy(node: Node<'_>, source: &str) -> bool {
         "string_literal" | "raw_string_literal" | "char_literal" | "reference_expression" => true,
         "macro_invocation" => macro_name(node, source) == "format",
         "call_expression" => node.field(Field::Function).is_some_and(|f| {
-            f.kind() == "field_expression"
-                && f.field(Field::Member)
-                    .is_some_and(|m| matches!(text(m, source), "as_str" | "to_string" | "to_owned"))
+            f.kind() == "field_expression" && f.field(Field::Member).is_some_and(|m| matches!(text(m, source), "as_str" | "to_string" | "to_owned"))
         }),
         _ => false,
     }
 }
 
 pub(super) fn macro_name<'s>(invocation: Node<'_>, source: &'s str) -> &'s str {
-    invocation
-        .field(Field::Macro)
-        .map(|m| last_segment(m, source))
-        .unwrap_or("")
+    invocation.field(Field::Macro).map(|m| last_segment(m, source)).unwrap_or("")
 }
 
 /// `a::b::C` -> `C`; `Vec::<T>` -> `Vec`.
 pub(super) fn last_segment<'s>(path: Node<'_>, source: &'s str) -> &'s str {
     match path.kind() {
-        "scoped_identifier" | "scoped_type_identifier" => path
-            .field(Field::Name)
-            .map(|n| text(n, source))
-            .unwrap_or(""),
-        "generic_type" => path
-            .field(Field::Type)
-            .map(|t| last_segment_flat(t, source))
-            .unwrap_or(""),
+        "scoped_identifier" | "scoped_type_identifier" => path.field(Field::Name).map(|n| text(n, source)).unwrap_or(""),
+        "generic_type" => path.field(Field::Type).map(|t| last_segment_flat(t, source)).unwrap_or(""),
         _ => text(path, source),
     }
 }

@@ -53,9 +53,7 @@ impl FnScan<'_> {
         if pattern.kind() != "identifier" {
             return;
         }
-        let from_type = node
-            .field(Field::Type)
-            .map(|t| holds_from_type(text(t, self.source)));
+        let from_type = node.field(Field::Type).map(|t| holds_from_type(text(t, self.source)));
         let from_value = node.field(Field::Value).map(|v| self.holds_from_value(v));
         let holds = match (from_type, from_value) {
             (Some(Holds::Vec(_)), Some(Holds::Vec(c))) => Holds::Vec(c),
@@ -65,13 +63,7 @@ impl FnScan<'_> {
             _ => Holds::Unknown,
         };
         let depth = self.loop_depth();
-        self.locals.insert(
-            text(pattern, self.source),
-            Local {
-                holds,
-                loop_depth: depth,
-            },
-        );
+        self.locals.insert(text(pattern, self.source), Local { holds, loop_depth: depth });
     }
 
     fn holds_from_value(&self, value: Node<'_>) -> Holds {
@@ -81,14 +73,8 @@ impl FnScan<'_> {
             "array_expression" => Holds::Vec(Capacity::Reserved),
             "macro_invocation" => match macro_name(value, self.source) {
                 "vec" => {
-                    let empty = value
-                        .named_children(&mut value.walk())
-                        .all(|t| t.named_child_count() == 0);
-                    Holds::Vec(if empty {
-                        Capacity::None
-                    } else {
-                        Capacity::Reserved
-                    })
+                    let empty = value.named_children(&mut value.walk()).all(|t| t.named_child_count() == 0);
+                    Holds::Vec(if empty { Capacity::None } else { Capacity::Reserved })
                 }
                 "format" => Holds::String(Capacity::None),
                 _ => Holds::Unknown,
@@ -99,56 +85,31 @@ impl FnScan<'_> {
                 };
                 match function.kind() {
                     "scoped_identifier" => {
-                        let owner = function
-                            .field(Field::Path)
-                            .map(|p| last_segment(p, self.source))
-                            .unwrap_or("");
-                        let name = function
-                            .field(Field::Name)
-                            .map(|n| text(n, self.source))
-                            .unwrap_or("");
-                        let capacity = if name == "with_capacity" {
-                            Capacity::Reserved
-                        } else {
-                            Capacity::None
-                        };
+                        let owner = function.field(Field::Path).map(|p| last_segment(p, self.source)).unwrap_or("");
+                        let name = function.field(Field::Name).map(|n| text(n, self.source)).unwrap_or("");
+                        let capacity = if name == "with_capacity" { Capacity::Reserved } else { Capacity::None };
                         match owner {
                             "Vec" => Holds::Vec(capacity),
                             "String" => Holds::String(capacity),
                             "VecDeque" => Holds::Deque,
-                            _ if owner.ends_with("Set") || owner.ends_with("Map") => {
-                                Holds::SetOrMap
-                            }
+                            _ if owner.ends_with("Set") || owner.ends_with("Map") => Holds::SetOrMap,
                             _ => Holds::Unknown,
                         }
                     }
                     "field_expression" => {
-                        let method = function
-                            .field(Field::Member)
-                            .map(|f| text(f, self.source))
-                            .unwrap_or("");
+                        let method = function.field(Field::Member).map(|f| text(f, self.source)).unwrap_or("");
                         match method {
-                            "to_string" | "to_owned"
-                                if function
-                                    .field(Field::Value)
-                                    .is_some_and(|v| v.kind() == "string_literal") =>
-                            {
+                            "to_string" | "to_owned" if function.field(Field::Value).is_some_and(|v| v.kind() == "string_literal") => {
                                 Holds::String(Capacity::None)
                             }
                             "to_string" => Holds::String(Capacity::None),
                             "to_vec" => Holds::Vec(Capacity::Reserved),
-                            "clone" => function
-                                .field(Field::Value)
-                                .map(|v| self.receiver_holds(v))
-                                .unwrap_or(Holds::Unknown),
+                            "clone" => function.field(Field::Value).map(|v| self.receiver_holds(v)).unwrap_or(Holds::Unknown),
                             _ => Holds::Unknown,
                         }
                     }
                     "generic_function" => {
-                        let turbofish = function
-                            .field(Field::TypeArguments)
-                            .map(|t| text(t, self.source))
-                            .unwrap_or("");
+                        let turbofish = function.field(Field::TypeArguments).map(|t| text(t, self.source)).unwrap_or("");
                         match holds_from_type(turbofish.trim_start_matches('<')) {
                             Holds::Vec(_) => Holds::Vec(Capacity::Reserved),
                             other => other,
@@ -165,25 +126,11 @@ impl FnScan<'_> {
     pub(super) fn receiver_holds(&self, receiver: Node<'_>) -> Holds {
         let receiver = strip_deref(receiver);
         match receiver.kind() {
-            "identifier" => self
-                .locals
-                .get(text(receiver, self.source))
-                .map(|l| l.holds)
-                .unwrap_or(Holds::Unknown),
+            "identifier" => self.locals.get(text(receiver, self.source)).map(|l| l.holds).unwrap_or(Holds::Unknown),
             "field_expression" => {
-                let is_self = receiver
-                    .field(Field::Value)
-                    .is_some_and(|v| v.kind() == "self");
-                let field = receiver
-                    .field(Field::Member)
-                    .map(|f| text(f, self.source))
-                    .unwrap_or("");
-                let field_type = self
-                    .header
-                    .container
-                    .as_ref()
-                    .and_then(|c| self.struct_fields.get(c))
-                    .and_then(|fields| fields.get(field));
+                let is_self = receiver.field(Field::Value).is_some_and(|v| v.kind() == "self");
+                let field = receiver.field(Field::Member).map(|f| text(f, self.source)).unwrap_or("");
+                let field_type = self.header.container.as_ref().and_then(|c| self.struct_fields.get(c)).and_then(|fields| fields.get(field));
                 match field_type {
                     Some(field_type) if is_self => match holds_from_type(field_type) {
                         Holds::Vec(_) => Holds::Vec(Capacity::Unknown),
@@ -198,9 +145,7 @@ impl FnScan<'_> {
     }
 
     pub(super) fn local_of(&self, target: Node<'_>) -> Option<Local> {
-        (target.kind() == "identifier")
-            .then(|| self.locals.get(text(target, self.source)).copied())
-            .flatten()
+        (target.kind() == "identifier").then(|| self.locals.get(text(target, self.source)).copied()).flatten()
     }
 }
 
@@ -218,21 +163,14 @@ pub(super) fn holds_from_type(type_text: &str) -> Holds {
             break;
         }
     }
-    let base = t
-        .split(['<', ' '])
-        .next()
-        .unwrap_or("")
-        .rsplit("::")
-        .next()
-        .unwrap_or("");
+    let base = t.split(['<', ' ']).next().unwrap_or("").rsplit("::").next().unwrap_or("");
     match base {
         _ if t.starts_with('[') => Holds::Vec(Capacity::Unknown),
         "Vec" => Holds::Vec(Capacity::Unknown),
         "String" => Holds::String(Capacity::Unknown),
         "str" => Holds::Str,
         "VecDeque" => Holds::Deque,
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
-        | "usize" | "f32" | "f64" => Holds::Number,
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "f32" | "f64" => Holds::Number,
         _ if base.ends_with("Set") || base.ends_with("Map") => Holds::SetOrMap,
         _ => Holds::Unknown,
     }

@@ -73,16 +73,10 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
                         None => continue,
                     }
                 }
-                bindings.push(ImportBinding {
-                    local_name: "*".to_string(),
-                    module: ModuleRef::Rust { path: module },
-                    item: None,
-                    range: range.clone(),
-                });
+                bindings.push(ImportBinding { local_name: "*".to_string(), module: ModuleRef::Rust { path: module }, item: None, range: range.clone() });
             }
             "use_as_clause" => {
-                let (Some(path), Some(alias)) = (node.field(Field::Path), node.field(Field::Alias))
-                else {
+                let (Some(path), Some(alias)) = (node.field(Field::Path), node.field(Field::Alias)) else {
                     continue;
                 };
                 let alias = text(alias, source);
@@ -115,11 +109,7 @@ pub(super) fn expand_use(declaration: Node<'_>, source: &str) -> Vec<ImportBindi
 }
 
 /// The binding for a fully expanded, non-glob use path (`full`), optionally renamed.
-fn binding_for(
-    mut full: Vec<String>,
-    alias: Option<&str>,
-    range: crate::analysis::ByteRange,
-) -> Option<ImportBinding> {
+fn binding_for(mut full: Vec<String>, alias: Option<&str>, range: crate::analysis::ByteRange) -> Option<ImportBinding> {
     // `a::b::{self}` imports `a::b` itself.
     if full.len() > 1 && full.last().is_some_and(|s| s == "self") {
         full.pop();
@@ -130,27 +120,12 @@ fn binding_for(
         // the binding is the module itself.
         let local_name = alias?.to_string();
         full.push(item);
-        return Some(ImportBinding {
-            local_name,
-            module: ModuleRef::Rust { path: full },
-            item: None,
-            range,
-        });
+        return Some(ImportBinding { local_name, module: ModuleRef::Rust { path: full }, item: None, range });
     }
     let local_name = alias.unwrap_or(&item).to_string();
     if full.is_empty() {
         // `use regex;`: the binding is an external crate (or a module) itself.
-        return Some(ImportBinding {
-            local_name,
-            module: ModuleRef::Rust { path: vec![item] },
-            item: None,
-            range,
-        });
+        return Some(ImportBinding { local_name, module: ModuleRef::Rust { path: vec![item] }, item: None, range });
     }
-    Some(ImportBinding {
-        local_name,
-        module: ModuleRef::Rust { path: full },
-        item: Some(item),
-        range,
-    })
+    Some(ImportBinding { local_name, module: ModuleRef::Rust { path: full }, item: Some(item), range })
 }

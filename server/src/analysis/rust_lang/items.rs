@@ -79,9 +79,7 @@ impl<'a> FileWalker<'a> {
 
     /// Directly in the file or an inline module (not in a function, impl or trait).
     fn at_module_level(&self) -> bool {
-        self.scopes
-            .last()
-            .is_none_or(|s| s.kind == ScopeKind::Module)
+        self.scopes.last().is_none_or(|s| s.kind == ScopeKind::Module)
     }
 
     fn in_test_code(&self) -> bool {
@@ -94,15 +92,7 @@ impl<'a> FileWalker<'a> {
 
     /// The impl type or trait a function defined here belongs to.
     fn container(&self) -> Option<String> {
-        self.scopes
-            .last()
-            .filter(|s| {
-                matches!(
-                    s.kind,
-                    ScopeKind::Impl | ScopeKind::TraitImpl | ScopeKind::Trait
-                )
-            })
-            .map(|s| s.name.clone())
+        self.scopes.last().filter(|s| matches!(s.kind, ScopeKind::Impl | ScopeKind::TraitImpl | ScopeKind::Trait)).map(|s| s.name.clone())
     }
 
     fn is_doc_or_attribute(&self, node: Node<'_>, kind: Kind) -> bool {
@@ -135,27 +125,12 @@ impl<'a> FileWalker<'a> {
         let qualified_name = self.qualified(&name);
         let range = item_start..node.end_byte();
         if self.at_module_level() {
-            self.symbols.push(Symbol {
-                name: name.clone(),
-                qualified_name: qualified_name.clone(),
-                kind: SymbolKind::Function,
-                range: range.clone(),
-            });
+            self.symbols.push(Symbol { name: name.clone(), qualified_name: qualified_name.clone(), kind: SymbolKind::Function, range: range.clone() });
         } else if container.is_some() && self.open.is_empty() {
-            self.symbols.push(Symbol {
-                name: name.clone(),
-                qualified_name: qualified_name.clone(),
-                kind: SymbolKind::Method,
-                range: range.clone(),
-            });
+            self.symbols.push(Symbol { name: name.clone(), qualified_name: qualified_name.clone(), kind: SymbolKind::Method, range: range.clone() });
         }
         let own_generics = generic_names(node, self.source);
-        let generics: HashSet<String> = self
-            .scopes
-            .iter()
-            .flat_map(|s| s.generics.iter().cloned())
-            .chain(own_generics.iter().cloned())
-            .collect();
+        let generics: HashSet<String> = self.scopes.iter().flat_map(|s| s.generics.iter().cloned()).chain(own_generics.iter().cloned()).collect();
         let attributes = self.source.get(item_start..node.start_byte()).unwrap_or("");
         let test = self.in_test_code() || attributes.contains("test]");
         let header = FnHeader {
@@ -165,26 +140,13 @@ impl<'a> FileWalker<'a> {
             range,
             name_range: name_node.byte_range(),
             generics,
-            in_trait_impl: self
-                .scopes
-                .last()
-                .is_some_and(|s| s.kind == ScopeKind::TraitImpl),
+            in_trait_impl: self.scopes.last().is_some_and(|s| s.kind == ScopeKind::TraitImpl),
             test,
         };
         let scan = FnScan::new(node, header, self.source, self.struct_fields);
         self.functions.push(None);
-        self.open.push(OpenFunction {
-            node_id: node.id(),
-            slot: self.functions.len() - 1,
-            scan,
-        });
-        self.scopes.push(Scope {
-            node_id: node.id(),
-            kind: ScopeKind::Function,
-            name,
-            generics: own_generics,
-            test,
-        });
+        self.open.push(OpenFunction { node_id: node.id(), slot: self.functions.len() - 1, scan });
+        self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Function, name, generics: own_generics, test });
     }
 
     /// Structs, enums, traits, aliases, consts and statics: symbols when at module (or impl) level,
@@ -206,12 +168,7 @@ impl<'a> FileWalker<'a> {
             _ => SymbolKind::Class,
         };
         if self.at_module_level() || (kind == SymbolKind::Constant && self.container().is_some()) {
-            self.symbols.push(Symbol {
-                name: name.to_string(),
-                qualified_name: self.qualified(name),
-                kind,
-                range: item_start..node.end_byte(),
-            });
+            self.symbols.push(Symbol { name: name.to_string(), qualified_name: self.qualified(name), kind, range: item_start..node.end_byte() });
         }
     }
 
@@ -257,10 +214,7 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
             self.forwarded.push(false);
             return false;
         }
-        let item_start = self.attribute_start[depth]
-            .take()
-            .unwrap_or(node.start_byte())
-            .min(node.start_byte());
+        let item_start = self.attribute_start[depth].take().unwrap_or(node.start_byte()).min(node.start_byte());
 
         // A function's signature is not part of its body.
         if let (Some(parent), Some(open)) = (ancestors.last(), self.open.last())
@@ -276,18 +230,11 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                 true
             }
             Kind::ImplItem => {
-                let name = node
-                    .field(Field::Type)
-                    .map(|t| impl_type_name(t, self.source))
-                    .unwrap_or_default();
+                let name = node.field(Field::Type).map(|t| impl_type_name(t, self.source)).unwrap_or_default();
                 let generics = generic_names(node, self.source);
                 self.scopes.push(Scope {
                     node_id: node.id(),
-                    kind: if node.field(Field::Trait).is_some() {
-                        ScopeKind::TraitImpl
-                    } else {
-                        ScopeKind::Impl
-                    },
+                    kind: if node.field(Field::Trait).is_some() { ScopeKind::TraitImpl } else { ScopeKind::Impl },
                     name,
                     generics,
                     test: self.in_test_code(),
@@ -296,31 +243,15 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
             }
             Kind::TraitItem => {
                 self.record_item(node, item_start);
-                let name = node
-                    .field(Field::Name)
-                    .map(|n| text(n, self.source).to_string())
-                    .unwrap_or_default();
+                let name = node.field(Field::Name).map(|n| text(n, self.source).to_string()).unwrap_or_default();
                 let generics = generic_names(node, self.source);
-                self.scopes.push(Scope {
-                    node_id: node.id(),
-                    kind: ScopeKind::Trait,
-                    name,
-                    generics,
-                    test: self.in_test_code(),
-                });
+                self.scopes.push(Scope { node_id: node.id(), kind: ScopeKind::Trait, name, generics, test: self.in_test_code() });
                 true
             }
             Kind::ModItem => {
-                let name = node
-                    .field(Field::Name)
-                    .map(|n| text(n, self.source).to_string())
-                    .unwrap_or_default();
+                let name = node.field(Field::Name).map(|n| text(n, self.source).to_string()).unwrap_or_default();
                 if let Some(open) = self.open.last_mut() {
-                    open.scan.bind_local_item(
-                        node.field(Field::Name)
-                            .map(|n| text(n, self.source))
-                            .unwrap_or(""),
-                    );
+                    open.scan.bind_local_item(node.field(Field::Name).map(|n| text(n, self.source)).unwrap_or(""));
                 }
                 if node.field(Field::Body).is_some() {
                     self.scopes.push(Scope {
@@ -328,11 +259,7 @@ impl<'t> Visitor<'t> for FileWalker<'_> {
                         kind: ScopeKind::Module,
                         name,
                         generics: Vec::new(),
-                        test: self.in_test_code()
-                            || self
-                                .source
-                                .get(item_start..node.start_byte())
-                                .is_some_and(|a| a.contains("cfg(test)")),
+                        test: self.in_test_code() || self.source.get(item_start..node.start_byte()).is_some_and(|a| a.contains("cfg(test)")),
                     });
                     true
                 } else {
@@ -393,10 +320,7 @@ fn impl_type_name(mut node: Node<'_>, source: &str) -> String {
             None => break,
         }
     }
-    text(node, source)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text(node, source).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Names of the type and const parameters declared by an item (`<T, const N: usize>`).
@@ -407,9 +331,7 @@ fn generic_names(item: Node<'_>, source: &str) -> Vec<String> {
     named_children(parameters)
         .into_iter()
         .filter_map(|p| match p.kind() {
-            "type_parameter" | "const_parameter" => {
-                p.field(Field::Name).map(|n| text(n, source).to_string())
-            }
+            "type_parameter" | "const_parameter" => p.field(Field::Name).map(|n| text(n, source).to_string()),
             "type_identifier" => Some(text(p, source).to_string()),
             _ => None,
         })
@@ -425,21 +347,13 @@ pub(super) fn struct_fields(root: Node<'_>, source: &str) -> StructFields {
             match item.kind() {
                 "mod_item" => lists.extend(item.field(Field::Body)),
                 "struct_item" => {
-                    let (Some(name), Some(body)) =
-                        (item.field(Field::Name), item.field(Field::Body))
-                    else {
+                    let (Some(name), Some(body)) = (item.field(Field::Name), item.field(Field::Body)) else {
                         continue;
                     };
                     let entry = fields.entry(text(name, source).to_string()).or_default();
                     for declaration in named_children(body) {
-                        if let (Some(field), Some(field_type)) = (
-                            declaration.field(Field::Name),
-                            declaration.field(Field::Type),
-                        ) {
-                            entry.insert(
-                                text(field, source).to_string(),
-                                text(field_type, source).to_string(),
-                            );
+                        if let (Some(field), Some(field_type)) = (declaration.field(Field::Name), declaration.field(Field::Type)) {
+                            entry.insert(text(field, source).to_string(), text(field_type, source).to_string());
                         }
                     }
                 }

@@ -20,9 +20,7 @@ pub(super) fn reasons(function: &str, findings: BTreeMap<ReasonKind, Vec<Finding
                     "Loops nested {detail} deep: the innermost body runs once per combination of outer iterations, \
                      so the work grows multiplicatively with input size."
                 ),
-                ReasonKind::ListMembershipInLoop => format!(
-                    "{detail} scans the whole list on every loop iteration{more}; a HashSet makes each lookup O(1)."
-                ),
+                ReasonKind::ListMembershipInLoop => format!("{detail} scans the whole list on every loop iteration{more}; a HashSet makes each lookup O(1)."),
                 ReasonKind::StringConcatInLoop => format!(
                     "The string {detail} grows inside a loop without reserved capacity{more}, reallocating and copying \
                      as it grows; use String::with_capacity, or collect the parts and join them."

@@ -66,8 +66,7 @@ pub fn module_path(relative_to_src: &Path) -> Option<Vec<String>> {
 
 fn is_identifier(segment: &str) -> bool {
     let mut chars = segment.chars();
-    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
-        && chars.all(|c| c == '_' || c.is_alphanumeric())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
 /// The absolute module path (starting with `crate`) a `use` path's module part refers to,

@@ -70,8 +70,7 @@ pub(super) const PRELUDE: &[&str] = &[
 /// A name or attribute suggesting the function caches results (`memo`, `cache`, `#[cached]`, `#[memoize]`).
 pub(super) fn mentions_memo(name: &str) -> bool {
     let bytes = name.as_bytes();
-    bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"memo"))
-        || bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"cache"))
+    bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"memo")) || bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"cache"))
 }
 
 /// One token of a macro's token tree, flattened per nesting level.
@@ -86,22 +85,12 @@ impl FnScan<'_> {
         let macro_name = node
             .field(Field::Macro)
             .map(|m| match m.kind() {
-                "scoped_identifier" => m
-                    .field(Field::Name)
-                    .map(|n| text(n, self.source))
-                    .unwrap_or(""),
+                "scoped_identifier" => m.field(Field::Name).map(|n| text(n, self.source)).unwrap_or(""),
                 _ => text(m, self.source),
             })
             .unwrap_or("");
-        if macro_name == "format"
-            && self.in_allocating_loop()
-            && !self.consumed_macros.contains(&node.id())
-        {
-            self.find(
-                ReasonKind::AllocationInLoop,
-                node.byte_range(),
-                "`format!`".to_string(),
-            );
+        if macro_name == "format" && self.in_allocating_loop() && !self.consumed_macros.contains(&node.id()) {
+            self.find(ReasonKind::AllocationInLoop, node.byte_range(), "`format!`".to_string());
         }
         let mut cursor = node.walk();
         let mut trees = Vec::new();
@@ -124,10 +113,7 @@ impl FnScan<'_> {
                     if token.kind() == "token_tree" {
                         trees.push(token);
                     }
-                    tokens.push(Token {
-                        node: token,
-                        kind: token.kind(),
-                    });
+                    tokens.push(Token { node: token, kind: token.kind() });
                     if !cursor.goto_next_sibling() {
                         break;
                     }
@@ -155,9 +141,7 @@ impl FnScan<'_> {
             }
             let previous = start.checked_sub(1).map(|p| tokens[p].kind);
             let next = tokens.get(i + 1);
-            let next_is_call = next.is_some_and(|t| {
-                t.kind == "token_tree" && text(t.node, self.source).starts_with('(')
-            });
+            let next_is_call = next.is_some_and(|t| t.kind == "token_tree" && text(t.node, self.source).starts_with('('));
             for segment in &path {
                 if super::names::mentions_memo(segment) {
                     self.memo_evidence = true;
@@ -176,9 +160,7 @@ impl FnScan<'_> {
                 }
             } else if previous != Some("::") {
                 let labelled = next.is_some_and(|t| matches!(t.kind, "=" | ":" | "!"));
-                if next_is_call
-                    && self.is_own_call_path(&path.iter().map(String::as_str).collect::<Vec<_>>())
-                {
+                if next_is_call && self.is_own_call_path(&path.iter().map(String::as_str).collect::<Vec<_>>()) {
                     self.note_self_call(tokens[start].node.byte_range());
                 }
                 if !labelled
@@ -197,9 +179,7 @@ impl FnScan<'_> {
         match (path, &self.header.container) {
             ([name], None) => *name == self.header.name,
             // In a trait impl, `Self::from(..)` usually calls another impl of the same trait.
-            ([owner, name], Some(container)) if !self.header.in_trait_impl => {
-                *name == self.header.name && (*owner == "Self" || *owner == container)
-            }
+            ([owner, name], Some(container)) if !self.header.in_trait_impl => *name == self.header.name && (*owner == "Self" || *owner == container),
             _ => false,
         }
     }

@@ -33,13 +33,9 @@ impl Project {
 
     pub fn consolidate(&self, file: &str, function: &str) -> Consolidated {
         let sources = |p: &Path| fs::read_to_string(p).ok();
-        let options = ConsolidateOptions {
-            max_depth: crate::analysis::index::DEFAULT_DEPTH,
-            display_root: Some(self.dir.path().to_path_buf()),
-            readonly: Vec::new(),
-        };
-        consolidate_with(&self.index, &sources, &self.path(file), function, &options)
-            .unwrap_or_else(|e| panic!("consolidating {file}::{function}: {e}"))
+        let options =
+            ConsolidateOptions { max_depth: crate::analysis::index::DEFAULT_DEPTH, display_root: Some(self.dir.path().to_path_buf()), readonly: Vec::new() };
+        consolidate_with(&self.index, &sources, &self.path(file), function, &options).unwrap_or_else(|e| panic!("consolidating {file}::{function}: {e}"))
     }
 
     /// The text of `relative` after applying the map-back edits for it.

@@ -9,10 +9,7 @@ const FILES: &[(&str, &str)] = &[
     ("pyproject.toml", "[project]\nname = \"shop\"\n"),
     ("shop/__init__.py", ""),
     ("shop/constants.py", "TAX_RATE = 0.2\nDISCOUNTS = {\"gold\": 0.1, \"silver\": 0.05}\n"),
-    (
-        "shop/text.py",
-        "import string\n\n\ndef line(s):\n    return s.strip().lower().strip(string.punctuation)\n",
-    ),
+    ("shop/text.py", "import string\n\n\ndef line(s):\n    return s.strip().lower().strip(string.punctuation)\n"),
     (
         "shop/pricing.py",
         "from .constants import TAX_RATE\nfrom . import text as t\n\n\ndef helper(x):\n    return round(x * (1 + TAX_RATE), 2)\n\n\ndef unit_price(item):\n    bonus = 0.01 * len(t.line(item[\"name\"]))\n    return helper(item[\"price\"]) + bonus\n",
@@ -59,10 +56,7 @@ fn python_pieces_are_ordered_and_project_imports_are_dropped() {
     assert!(!text.contains("\nimport shop"), "{text}");
     // Markers record the origin.
     let pricing = piece(&consolidated, "unit_price");
-    assert!(
-        text.contains(&format!("# weco:begin piece={} file=shop/pricing.py symbol=unit_price kind=function\n", pricing.id)),
-        "{text}"
-    );
+    assert!(text.contains(&format!("# weco:begin piece={} file=shop/pricing.py symbol=unit_price kind=function\n", pricing.id)), "{text}");
     assert!(text.contains(&format!("# weco:end piece={}\n", pricing.id)), "{text}");
     // Constants and a class the target only instantiates are read-only context.
     assert!(piece(&consolidated, "TAX_RATE").readonly);
@@ -78,10 +72,7 @@ fn python_colliding_helpers_are_renamed_and_aliases_rewritten() {
     let text = &consolidated.text;
     let mut renames: Vec<(String, String)> = consolidated.renames.iter().map(|r| (r.original.clone(), r.renamed.clone())).collect();
     renames.sort();
-    assert_eq!(
-        renames,
-        vec![("helper".to_string(), "helper__inventory".to_string()), ("helper".to_string(), "helper__pricing".to_string())]
-    );
+    assert_eq!(renames, vec![("helper".to_string(), "helper__inventory".to_string()), ("helper".to_string(), "helper__pricing".to_string())]);
     assert!(text.contains("def helper__pricing(x):"), "{text}");
     assert!(text.contains("def helper__inventory(qty):"), "{text}");
     assert!(text.contains("return helper__pricing(item[\"price\"]) + bonus"), "{text}");
@@ -120,7 +111,9 @@ fn python_consolidated_file_runs_alone_and_computes_what_the_package_computes() 
         elsewhere.path(),
     );
     let original = python(
-        &format!("import sys, json\nsys.path.insert(0, '.')\nfrom shop.orders import order_total\nprint(json.dumps([order_total(i, t) for i, t in {INPUTS}]))\n"),
+        &format!(
+            "import sys, json\nsys.path.insert(0, '.')\nfrom shop.orders import order_total\nprint(json.dumps([order_total(i, t) for i, t in {INPUTS}]))\n"
+        ),
         project.dir.path(),
     );
     assert_eq!(alone, original, "consolidated:\n{}", consolidated.text);
@@ -211,7 +204,11 @@ fn python_new_helper_outside_markers_goes_to_the_file_of_the_piece_that_uses_it(
     let begin = format!("# weco:begin piece={target} ");
     let optimized = consolidated
         .text
-        .replacen(&begin, &format!("from functools import lru_cache\n\n\ndef line_cost(item):\n    return unit_price(item) * helper__inventory(item[\"qty\"])\n\n\n{begin}"), 1)
+        .replacen(
+            &begin,
+            &format!("from functools import lru_cache\n\n\ndef line_cost(item):\n    return unit_price(item) * helper__inventory(item[\"qty\"])\n\n\n{begin}"),
+            1,
+        )
         .replace("total += unit_price(item) * helper__inventory(item[\"qty\"])", "total += line_cost(item)");
     let optimized = format!("{optimized}\n\ndef orphan():\n    return lru_cache\n");
     let mapped = map_back(&consolidated, &optimized);
@@ -291,13 +288,8 @@ fn python_class_used_through_its_methods_is_editable_and_brings_its_base_class()
     let elsewhere = tempfile::tempdir().unwrap();
     let file = elsewhere.path().join("consolidated.py");
     fs::write(&file, &consolidated.text).unwrap();
-    let script = |import: &str| {
-        format!("{import}\nprint(chorus(['rex', 'fido']))\n")
-    };
-    let alone = python(
-        &script(&format!("import runpy\nchorus = runpy.run_path({file:?})['chorus']")),
-        elsewhere.path(),
-    );
+    let script = |import: &str| format!("{import}\nprint(chorus(['rex', 'fido']))\n");
+    let alone = python(&script(&format!("import runpy\nchorus = runpy.run_path({file:?})['chorus']")), elsewhere.path());
     let original = python(&script("import sys\nsys.path.insert(0, '.')\nfrom zoo.main import chorus"), project.dir.path());
     assert_eq!(alone, original);
     assert_eq!(alone.trim(), "rex says woof on 4 legs / fido says woof on 4 legs");

@@ -11,10 +11,7 @@ const FILES: &[(&str, &str)] = &[
         "src/lib.rs",
         "mod geometry;\nmod stats;\nmod util;\n\nuse crate::geometry::Point;\nuse std::collections::HashMap;\n\npub fn run(points: &[(f64, f64)]) -> f64 {\n    let mut seen: HashMap<u64, usize> = HashMap::new();\n    let mut total = 0.0;\n    let origin = Point::new(0.0, 0.0);\n    for &(x, y) in points {\n        let p = Point::new(x, y);\n        *seen.entry(x.to_bits()).or_insert(0) += 1;\n        total += util::norm(&p) * geometry::SCALE + stats::helper(x);\n        total += crate::util::distance(&origin, &p);\n    }\n    total + seen.len() as f64\n}\n",
     ),
-    (
-        "src/geometry.rs",
-        "mod ops;\n\npub const SCALE: f64 = 2.0;\n\n#[derive(Debug, Clone, Copy)]\npub struct Point {\n    pub x: f64,\n    pub y: f64,\n}\n",
-    ),
+    ("src/geometry.rs", "mod ops;\n\npub const SCALE: f64 = 2.0;\n\n#[derive(Debug, Clone, Copy)]\npub struct Point {\n    pub x: f64,\n    pub y: f64,\n}\n"),
     (
         "src/geometry/ops.rs",
         "use super::Point;\n\nimpl Point {\n    pub fn new(x: f64, y: f64) -> Self {\n        Point { x, y }\n    }\n\n    pub(super) fn len2(&self) -> f64 {\n        self.x * self.x + self.y * self.y\n    }\n}\n",
@@ -72,9 +69,7 @@ fn rust_change_in_a_helper_maps_back_to_its_file_with_paths_restored() {
     let project = crate_project();
     let consolidated = project.consolidate("src/lib.rs", "run");
     assert_eq!(map_back(&consolidated, &consolidated.text).edit_count(), 0);
-    let optimized = consolidated
-        .text
-        .replace("p.len2().sqrt() / SCALE + helper__util()", "p.len2().sqrt() * (1.0 / SCALE) + helper__util()");
+    let optimized = consolidated.text.replace("p.len2().sqrt() / SCALE + helper__util()", "p.len2().sqrt() * (1.0 / SCALE) + helper__util()");
     let mapped = map_back(&consolidated, &optimized);
     assert!(mapped.unmapped.is_empty(), "{mapped:?}");
     assert_eq!(mapped.files.len(), 1, "{mapped:?}");

@@ -40,15 +40,12 @@ pub struct EvalResult {
 /// The scratch folder is removed afterwards.
 pub async fn evaluate(task: &EngineTask, code: &str, scratch: &Path, cancel: &CancellationToken) -> EvalResult {
     let prepared = {
-        let (dir, scratch, source, code) =
-            (task.dir.clone(), scratch.to_path_buf(), task.source_file.clone(), code.to_string());
+        let (dir, scratch, source, code) = (task.dir.clone(), scratch.to_path_buf(), task.source_file.clone(), code.to_string());
         tokio::task::spawn_blocking(move || prepare_scratch(&dir, &scratch, &source, &code)).await
     };
     let result = match prepared {
         Ok(Ok(())) => run_command(&task.eval_command, scratch, task.eval_timeout, cancel).await,
-        Ok(Err(error)) => {
-            (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO)
-        }
+        Ok(Err(error)) => (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO),
         Err(error) => (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO),
     };
     let scratch_owned = scratch.to_path_buf();
@@ -110,12 +107,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Runs `bash -c command` in `cwd`; returns the merged output and the exit code, or a failure reason.
-async fn run_command(
-    command: &str,
-    cwd: &Path,
-    timeout: Duration,
-    cancel: &CancellationToken,
-) -> (String, Result<i32, String>, Duration) {
+async fn run_command(command: &str, cwd: &Path, timeout: Duration, cancel: &CancellationToken) -> (String, Result<i32, String>, Duration) {
     let (reader, writer) = match std::io::pipe() {
         Ok(pipe) => pipe,
         Err(error) => return (String::new(), Err(format!("Could not create a pipe: {error}")), Duration::ZERO),
@@ -220,8 +212,7 @@ fn last_meaningful_line(output: &str) -> Option<String> {
 
 /// `Constraint violated:` lines fail the step; otherwise the last `metric: number` line is the result.
 pub fn interpret_output(output: &str, metric: &str) -> EvalOutcome {
-    let violations: Vec<&str> =
-        output.lines().filter_map(|line| line.find("Constraint violated:").map(|at| line[at..].trim())).collect();
+    let violations: Vec<&str> = output.lines().filter_map(|line| line.find("Constraint violated:").map(|at| line[at..].trim())).collect();
     if !violations.is_empty() {
         return EvalOutcome::Failed(violations.join("; "));
     }
@@ -242,11 +233,8 @@ pub fn parse_metric_line(line: &str, metric: &str) -> Option<f64> {
         return None;
     }
     let rest = line[metric.len()..].trim_start().strip_prefix(':')?.trim_start();
-    let number_len = rest
-        .char_indices()
-        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
-        .map(|(i, c)| i + c.len_utf8())
-        .last()?;
+    let number_len =
+        rest.char_indices().take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')).map(|(i, c)| i + c.len_utf8()).last()?;
     let (mut number, mut tail) = rest.split_at(number_len);
     // `1.5e` is not a number but `1.5` followed by text may be: back off trailing exponent characters.
     while !number.is_empty() && number.parse::<f64>().is_err() {
@@ -284,9 +272,7 @@ mod tests {
         assert_eq!(interpret_output("speedup: 1\nnoise\nspeedup: 2\n", "speedup"), EvalOutcome::Metric(2.0));
         let violated = interpret_output("Constraint violated: output differs for input 3\nspeedup: 9\n", "speedup");
         assert_eq!(violated, EvalOutcome::Failed("Constraint violated: output differs for input 3".into()));
-        let EvalOutcome::Failed(reason) = interpret_output("Traceback\nValueError: boom\n", "speedup") else {
-            panic!("no metric must fail")
-        };
+        let EvalOutcome::Failed(reason) = interpret_output("Traceback\nValueError: boom\n", "speedup") else { panic!("no metric must fail") };
         assert!(reason.contains("ValueError: boom"), "{reason}");
     }
 }

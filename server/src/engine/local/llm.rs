@@ -60,8 +60,7 @@ impl LlmProposer {
         }
         if debugging {
             let error = parent_node.and_then(|n| n.error.as_deref()).unwrap_or("unknown error");
-            prompt
-                .push_str(&format!("\nThis candidate failed with: {error}\nFix it while keeping its speedup idea.\n"));
+            prompt.push_str(&format!("\nThis candidate failed with: {error}\nFix it while keeping its speedup idea.\n"));
         } else {
             prompt.push_str("\nImprove on this best version so far. Try an idea not tried above.\n");
         }
@@ -69,14 +68,9 @@ impl LlmProposer {
             prompt.push_str(&format!("\n```{language}\n{}\n```\n", node.code.trim_end()));
         }
         if !view.last_output_tail.trim().is_empty() {
-            prompt.push_str(&format!(
-                "\nEnd of the last evaluation output:\n```\n{}\n```\n",
-                view.last_output_tail.trim_end()
-            ));
+            prompt.push_str(&format!("\nEnd of the last evaluation output:\n```\n{}\n```\n", view.last_output_tail.trim_end()));
         }
-        prompt.push_str(
-            "\nReply with a short plan (one paragraph), then the COMPLETE new file in one fenced code block.\n",
-        );
+        prompt.push_str("\nReply with a short plan (one paragraph), then the COMPLETE new file in one fenced code block.\n");
         prompt
     }
 }
@@ -111,9 +105,7 @@ impl Proposer for LlmProposer {
         };
         let parent_code = view.node(parent).map(|n| n.code.as_str()).unwrap_or_default();
         match parse_reply(&reply, self.language) {
-            Ok((plan, code)) if code.trim() == parent_code.trim() => {
-                Proposal::Failed { parent, plan, error: "The model returned the code unchanged.".into() }
-            }
+            Ok((plan, code)) if code.trim() == parent_code.trim() => Proposal::Failed { parent, plan, error: "The model returned the code unchanged.".into() },
             Ok((plan, code)) => Proposal::Candidate { parent, plan, code },
             Err(error) => Proposal::Failed { parent, plan: None, error },
         }
@@ -165,9 +157,10 @@ pub fn parse_reply(reply: &str, language: Option<Language>) -> Result<(Option<St
 
 /// POSTs one chat request; returns the assistant message text or a one-line error (never containing the key).
 pub fn chat_completion(settings: &LlmSettings, prompt: &str) -> Result<String, String> {
-    let rest = settings.base_url.strip_prefix("http://").ok_or_else(|| {
-        format!("Only http:// endpoints are supported by the local llm proposer (got {}).", settings.base_url)
-    })?;
+    let rest = settings
+        .base_url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("Only http:// endpoints are supported by the local llm proposer (got {}).", settings.base_url))?;
     let (authority, base_path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
     let address = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
     let path = format!("/{}/chat/completions", base_path.trim_end_matches('/')).replace("//", "/");
@@ -198,19 +191,12 @@ pub fn chat_completion(settings: &LlmSettings, prompt: &str) -> Result<String, S
     stream.set_write_timeout(Some(REQUEST_TIMEOUT)).map_err(connect_error)?;
     stream.write_all(request.as_bytes()).map_err(connect_error)?;
     let mut raw = Vec::new();
-    stream
-        .take(MAX_RESPONSE_BYTES)
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("Reading the model's answer failed: {e}"))?;
+    stream.take(MAX_RESPONSE_BYTES).read_to_end(&mut raw).map_err(|e| format!("Reading the model's answer failed: {e}"))?;
     let (status, body) = split_response(&raw)?;
     if status != 200 {
-        return Err(format!(
-            "The model endpoint answered HTTP {status}: {}",
-            one_line(&String::from_utf8_lossy(&body))
-        ));
+        return Err(format!("The model endpoint answered HTTP {status}: {}", one_line(&String::from_utf8_lossy(&body))));
     }
-    let json: serde_json::Value =
-        serde_json::from_slice(&body).map_err(|e| format!("The model endpoint's answer is not JSON: {e}"))?;
+    let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("The model endpoint's answer is not JSON: {e}"))?;
     json["choices"][0]["message"]["content"]
         .as_str()
         .map(str::to_string)
@@ -219,8 +205,7 @@ pub fn chat_completion(settings: &LlmSettings, prompt: &str) -> Result<String, S
 
 /// Status code and (de-chunked) body of a raw HTTP/1.1 response.
 fn split_response(raw: &[u8]) -> Result<(u16, Vec<u8>), String> {
-    let header_end =
-        raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("The model endpoint sent an incomplete HTTP response.")?;
+    let header_end = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("The model endpoint sent an incomplete HTTP response.")?;
     let head = String::from_utf8_lossy(&raw[..header_end]);
     let status = head
         .lines()
@@ -241,8 +226,7 @@ fn split_response(raw: &[u8]) -> Result<(u16, Vec<u8>), String> {
     loop {
         let line_end = rest.windows(2).position(|w| w == b"\r\n").ok_or("Truncated chunked response.")?;
         let size_text = String::from_utf8_lossy(&rest[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .map_err(|_| "Malformed chunk size in the response.")?;
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).map_err(|_| "Malformed chunk size in the response.")?;
         rest = &rest[line_end + 2..];
         if size == 0 {
             return Ok((status, out));

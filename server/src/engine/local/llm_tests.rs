@@ -48,11 +48,7 @@ fn json_reply(content: &str) -> String {
 fn chunked_reply(content: &str) -> String {
     let body = serde_json::json!({"choices": [{"message": {"content": content}}]}).to_string();
     let (a, b) = body.split_at(body.len() / 2);
-    format!(
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
-        a.len(),
-        b.len()
-    )
+    format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n", a.len(), b.len())
 }
 
 fn view() -> SearchView {
@@ -78,8 +74,7 @@ fn view() -> SearchView {
     }
 }
 
-const GOOD: &str =
-    "Use a set for membership.\n\n```python\ndef f(a, b):\n    s = set(b)\n    return [x for x in a if x in s]\n```\n";
+const GOOD: &str = "Use a set for membership.\n\n```python\ndef f(a, b):\n    s = set(b)\n    return [x for x in a if x in s]\n```\n";
 
 #[test]
 fn scripted_replies_become_candidates_or_failed_nodes_without_crashing() {
@@ -99,9 +94,7 @@ fn scripted_replies_become_candidates_or_failed_nodes_without_crashing() {
     let mut proposer = LlmProposer::new(settings, Some(Language::Python));
     let view = view();
 
-    let Proposal::Candidate { parent, plan, code } = proposer.propose(&view) else {
-        panic!("good reply must be a candidate")
-    };
+    let Proposal::Candidate { parent, plan, code } = proposer.propose(&view) else { panic!("good reply must be a candidate") };
     assert_eq!(parent, 0);
     assert_eq!(plan.as_deref(), Some("Use a set for membership."));
     assert!(code.contains("s = set(b)"));

@@ -36,12 +36,7 @@ const BACKEND: &str = "local";
 const OUTPUT_TAIL_CHARS: usize = 4000;
 
 /// Runs the search. Emits `Started` (once the run folder exists) and always ends with `Finished`.
-pub async fn run_local(
-    task: EngineTask,
-    proposer: ProposerKind,
-    events: UnboundedSender<OptimizerEvent>,
-    cancel: CancellationToken,
-) -> RunOutcome {
+pub async fn run_local(task: EngineTask, proposer: ProposerKind, events: UnboundedSender<OptimizerEvent>, cancel: CancellationToken) -> RunOutcome {
     let emit = |event: OptimizerEvent| {
         let _ = events.send(event);
     };
@@ -61,24 +56,12 @@ pub async fn run_local(
         }
     };
     let (proposer, proposer_name): (Box<dyn Proposer>, &str) = match proposer {
-        ProposerKind::Rules => {
-            (Box::new(RulesProposer::new(Language::from_path(&task.source_file), task.function.clone())), "rules")
-        }
-        ProposerKind::Llm(settings) => {
-            (Box::new(llm::LlmProposer::new(settings, Language::from_path(&task.source_file))), "llm")
-        }
+        ProposerKind::Rules => (Box::new(RulesProposer::new(Language::from_path(&task.source_file), task.function.clone())), "rules"),
+        ProposerKind::Llm(settings) => (Box::new(llm::LlmProposer::new(settings, Language::from_path(&task.source_file))), "llm"),
     };
     emit(OptimizerEvent::Started { run_id: run.id.clone(), backend: BACKEND, total_steps: task.steps });
-    let mut search = Search {
-        task: &task,
-        run,
-        emit: &emit,
-        cancel: &cancel,
-        nodes: Vec::new(),
-        best: 0,
-        eval_time: Duration::ZERO,
-        last_output: String::new(),
-    };
+    let mut search =
+        Search { task: &task, run, emit: &emit, cancel: &cancel, nodes: Vec::new(), best: 0, eval_time: Duration::ZERO, last_output: String::new() };
     let started = Instant::now();
     let outcome = search.run(baseline_code, proposer).await;
     let (outcome, best, message) = outcome;
@@ -107,11 +90,7 @@ impl<E: Fn(OptimizerEvent)> Search<'_, E> {
             Some(Some(_)) => {}
             Some(None) => {
                 let error = self.nodes[0].error.clone().unwrap_or_default();
-                return (
-                    RunOutcome::Failed,
-                    None,
-                    Some(format!("The baseline (step 0) failed, so nothing can be compared: {error}")),
-                );
+                return (RunOutcome::Failed, None, Some(format!("The baseline (step 0) failed, so nothing can be compared: {error}")));
             }
             None => return self.cancelled(),
         }
@@ -133,10 +112,7 @@ impl<E: Fn(OptimizerEvent)> Search<'_, E> {
             };
             match proposal {
                 Proposal::Exhausted => {
-                    (self.emit)(OptimizerEvent::Message {
-                        error: false,
-                        text: format!("The proposer has nothing new to try after step {}.", step - 1),
-                    });
+                    (self.emit)(OptimizerEvent::Message { error: false, text: format!("The proposer has nothing new to try after step {}.", step - 1) });
                     break;
                 }
                 Proposal::Failed { parent, plan, error } => self.proposal_failed(step, parent, plan, error),
@@ -176,25 +152,10 @@ impl<E: Fn(OptimizerEvent)> Search<'_, E> {
     }
 
     /// Evaluates one candidate as step `step`. `None`: cancelled. `Some(metric)` otherwise.
-    async fn step(
-        &mut self,
-        step: u32,
-        parent: Option<u32>,
-        plan: Option<String>,
-        code: String,
-    ) -> Option<Option<f64>> {
+    async fn step(&mut self, step: u32, parent: Option<u32>, plan: Option<String>, code: String) -> Option<Option<f64>> {
         (self.emit)(OptimizerEvent::StepStarted { step });
         (self.emit)(OptimizerEvent::Candidate { step, plan: plan.clone() });
-        self.nodes.push(Node {
-            id: step,
-            parent,
-            plan,
-            metric: None,
-            status: NodeStatus::Running,
-            error: None,
-            eval_seconds: 0.0,
-            code,
-        });
+        self.nodes.push(Node { id: step, parent, plan, metric: None, status: NodeStatus::Running, error: None, eval_seconds: 0.0, code });
         if let Err(error) = self.run.write_step(step, &self.nodes[step as usize].code) {
             tracing::warn!("could not write the step {step} snapshot: {error}");
         }
@@ -285,17 +246,10 @@ impl<E: Fn(OptimizerEvent)> Search<'_, E> {
     async fn finish_with_confirmation(&mut self, metric_name: &str) -> Ending {
         let baseline = self.nodes[0].metric.unwrap_or_default();
         let (Some(found), true) = (self.best_metric(), self.best != 0) else {
-            return (
-                RunOutcome::Completed,
-                None,
-                Some(format!("No candidate beat the baseline ({metric_name} {baseline}).")),
-            );
+            return (RunOutcome::Completed, None, Some(format!("No candidate beat the baseline ({metric_name} {baseline}).")));
         };
         let step = self.best;
-        (self.emit)(OptimizerEvent::Message {
-            error: false,
-            text: format!("Re-measuring step {step} ({metric_name} {found}) against the baseline."),
-        });
+        (self.emit)(OptimizerEvent::Message { error: false, text: format!("Re-measuring step {step} ({metric_name} {found}) against the baseline.") });
         let result = self.evaluate(step, &format!("confirm_step_{step}"), "confirm_").await;
         match result.outcome {
             EvalOutcome::Cancelled => self.cancelled(),
@@ -306,9 +260,7 @@ impl<E: Fn(OptimizerEvent)> Search<'_, E> {
                 if let Err(error) = self.run.write_best(step, &self.nodes[step as usize].code) {
                     tracing::warn!("could not write best/: {error}");
                 }
-                let message = format!(
-                    "Best: step {step}, {metric_name} {metric} (baseline {baseline}; measured {found}, then {again})."
-                );
+                let message = format!("Best: step {step}, {metric_name} {metric} (baseline {baseline}; measured {found}, then {again}).");
                 (RunOutcome::Completed, best, Some(message))
             }
             EvalOutcome::Metric(again) => (
@@ -318,11 +270,9 @@ impl<E: Fn(OptimizerEvent)> Search<'_, E> {
                     "Step {step} measured {metric_name} {found} but only {again} when re-measured, not better than the baseline ({baseline}): no improvement."
                 )),
             ),
-            EvalOutcome::Failed(error) => (
-                RunOutcome::Completed,
-                None,
-                Some(format!("Step {step} failed when re-measured ({error}): no improvement is offered.")),
-            ),
+            EvalOutcome::Failed(error) => {
+                (RunOutcome::Completed, None, Some(format!("Step {step} failed when re-measured ({error}): no improvement is offered.")))
+            }
         }
     }
 

@@ -101,11 +101,7 @@ impl Proposer for RulesProposer {
             let Some(code) = (rewrite.apply)(&baseline_code, self.function.as_deref()) else { continue };
             if self.fresh(&code) {
                 self.applied.insert(view.next_step, vec![rewrite.id]);
-                return Proposal::Candidate {
-                    parent: 0,
-                    plan: Some(format!("[{}] {}", rewrite.id, rewrite.summary)),
-                    code,
-                };
+                return Proposal::Candidate { parent: 0, plan: Some(format!("[{}] {}", rewrite.id, rewrite.summary)), code };
             }
         }
         // Combinations: rewrites that helped alone, best first, applied on top of the best node so far.
@@ -114,9 +110,7 @@ impl Proposer for RulesProposer {
             .iter()
             .filter(|node| Self::improves(view, node))
             .filter_map(|node| match self.applied.get(&node.id).map(Vec::as_slice) {
-                Some([id]) => {
-                    self.catalogue.iter().find(|r| r.id == *id).map(|r| (*r, node.metric.unwrap_or_default()))
-                }
+                Some([id]) => self.catalogue.iter().find(|r| r.id == *id).map(|r| (*r, node.metric.unwrap_or_default())),
                 _ => None,
             })
             .collect();
@@ -177,8 +171,7 @@ mod tests {
 
     #[test]
     fn rules_try_singles_then_combine_the_helpful_ones_then_stop() {
-        let baseline =
-            "def f(a, b):\n    s = \"\"\n    for x in a:\n        if x in b:\n            s += str(x)\n    return s\n";
+        let baseline = "def f(a, b):\n    s = \"\"\n    for x in a:\n        if x in b:\n            s += str(x)\n    return s\n";
         let mut proposer = RulesProposer::new(Some(Language::Python), Some("f".into()));
         let mut nodes = vec![node(0, baseline, Some(1.0))];
         let mut plans = Vec::new();

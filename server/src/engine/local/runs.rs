@@ -54,12 +54,7 @@ impl RunDir {
             let root = runs.join(&id);
             match std::fs::create_dir(&root) {
                 Ok(()) => {
-                    return Ok(RunDir {
-                        id,
-                        root,
-                        artifact_path: sanitize(source_file),
-                        source_display: source_file.to_string_lossy().into_owned(),
-                    });
+                    return Ok(RunDir { id, root, artifact_path: sanitize(source_file), source_display: source_file.to_string_lossy().into_owned() });
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(error) => return Err(error),
@@ -107,8 +102,7 @@ impl RunDir {
             "output_file": relative,
             "output_length": output.chars().count(),
         });
-        let mut log =
-            std::fs::OpenOptions::new().create(true).append(true).open(self.root.join("exec_output.jsonl"))?;
+        let mut log = std::fs::OpenOptions::new().create(true).append(true).open(self.root.join("exec_output.jsonl"))?;
         writeln!(log, "{line}")
     }
 
@@ -176,10 +170,7 @@ fn civil(seconds: u64) -> (String, String) {
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
     let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (
-        format!("{year:04}-{month:02}-{day:02}"),
-        format!("{:02}:{:02}:{:02}", second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60),
-    )
+    (format!("{year:04}-{month:02}-{day:02}"), format!("{:02}:{:02}:{:02}", second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60))
 }
 
 #[cfg(test)]
@@ -202,8 +193,7 @@ mod tests {
         assert_eq!(sanitize(Path::new("../../etc/x.py")), PathBuf::from("etc/x.py"));
         first.write_step(0, "print(1)\n").expect("snapshot");
         let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(first.root.join("steps/0/manifest.json")).expect("manifest"))
-                .expect("json");
+            serde_json::from_str(&std::fs::read_to_string(first.root.join("steps/0/manifest.json")).expect("manifest")).expect("json");
         assert_eq!(manifest["type"], "step_code_snapshot");
         assert_eq!(manifest["files"][0]["bytes"], 9);
         assert_eq!(std::fs::read_to_string(first.root.join("steps/0/files/optimize.py")).expect("code"), "print(1)\n");

@@ -96,8 +96,7 @@ fn finished(events: &[OptimizerEvent]) -> (RunOutcome, Option<BestResult>, Optio
     }
 }
 
-const COMMON: &str =
-    "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n";
+const COMMON: &str = "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rules_find_a_verified_speedup_for_list_membership_and_keep_weco_layout() {
@@ -128,15 +127,10 @@ async fn rules_find_a_verified_speedup_for_list_membership_and_keep_weco_layout(
         assert!(run.join(file).is_file(), "{file} missing under {}", run.display());
     }
     assert!(!run.join("work").join("step_1").exists(), "scratch copies are cleaned up");
-    let nodes: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run.join("nodes.json")).expect("nodes")).expect("json");
+    let nodes: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run.join("nodes.json")).expect("nodes")).expect("json");
     assert_eq!(nodes[0]["id"], 0);
     assert_eq!(nodes[best.step as usize]["status"], "evaluated");
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("optimize.py")).expect("source"),
-        COMMON,
-        "the task's source is untouched"
-    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("optimize.py")).expect("source"), COMMON, "the task's source is untouched");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,18 +150,12 @@ async fn hanging_evaluation_is_killed_at_the_timeout() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pid_file = dir.path().join("sleeper.pid");
     write(dir.path(), "optimize.py", "def f():\n    return 1\n");
-    write(
-        dir.path(),
-        "evaluate.sh",
-        &format!("sleep 300 &\necho $! > {}\nwait\necho 'speedup: 9'\n", pid_file.display()),
-    );
+    write(dir.path(), "evaluate.sh", &format!("sleep 300 &\necho $! > {}\nwait\necho 'speedup: 9'\n", pid_file.display()));
     let started = std::time::Instant::now();
     let (outcome, events) = run_rules(task(dir.path(), "f", 2, Duration::from_secs(1))).await;
     assert_eq!(outcome, RunOutcome::Failed);
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
-    assert!(
-        events.contains(&OptimizerEvent::StepFailed { step: 0, error: "Evaluation timed out after 1 seconds.".into() })
-    );
+    assert!(events.contains(&OptimizerEvent::StepFailed { step: 0, error: "Evaluation timed out after 1 seconds.".into() }));
     let pid: i32 = std::fs::read_to_string(&pid_file).expect("pid").trim().parse().expect("pid number");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     // SAFETY: signal 0 only probes whether the process exists.
@@ -188,11 +176,7 @@ fn scripted_task(candidate_behaviour: &str) -> tempfile::TempDir {
             c = counter.display()
         ),
     };
-    write(
-        dir.path(),
-        "evaluate.sh",
-        &format!("if cmp -s optimize.py baseline.py; then echo 'speedup: 1.0'; else {candidate}; fi\n"),
-    );
+    write(dir.path(), "evaluate.sh", &format!("if cmp -s optimize.py baseline.py; then echo 'speedup: 1.0'; else {candidate}; fi\n"));
     dir
 }
 
@@ -201,12 +185,7 @@ async fn cancelling_mid_run_finishes_cancelled_promptly() {
     let dir = scripted_task("hang");
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
-    let run = tokio::spawn(run_local(
-        task(dir.path(), "common", 5, Duration::from_secs(300)),
-        ProposerKind::Rules,
-        sender,
-        cancel.clone(),
-    ));
+    let run = tokio::spawn(run_local(task(dir.path(), "common", 5, Duration::from_secs(300)), ProposerKind::Rules, sender, cancel.clone()));
     let mut seen = Vec::new();
     let waited = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(event) = receiver.recv().await {

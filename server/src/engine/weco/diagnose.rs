@@ -42,15 +42,9 @@ pub fn scan_eval_output(output: &str) -> Vec<EvalProblem> {
         } else if let Some(rest) = after_error_name(trimmed, "ImportError") {
             import_error_module(rest).map(|module| missing_module(module, location.clone()))
         } else if let Some(rest) = after_error_name(trimmed, "FileNotFoundError") {
-            quoted(rest).map(|path| EvalProblem::MissingFile {
-                path: path.to_string(),
-                location: location.clone(),
-            })
+            quoted(rest).map(|path| EvalProblem::MissingFile { path: path.to_string(), location: location.clone() })
         } else if let Some(rest) = after_error_name(trimmed, "PermissionError") {
-            quoted(rest).map(|path| EvalProblem::Permission {
-                path: path.to_string(),
-                location: location.clone(),
-            })
+            quoted(rest).map(|path| EvalProblem::Permission { path: path.to_string(), location: location.clone() })
         } else {
             None
         };
@@ -68,22 +62,14 @@ pub fn scan_eval_output(output: &str) -> Vec<EvalProblem> {
 pub fn summarize_failure(output: &str) -> String {
     if let Some(problem) = scan_eval_output(output).into_iter().next() {
         return match problem {
-            EvalProblem::MissingModule {
-                module, package, ..
-            } => {
-                format!(
-                    "missing Python module `{module}` (install it with `pip install {package}` in the eval's environment)"
-                )
+            EvalProblem::MissingModule { module, package, .. } => {
+                format!("missing Python module `{module}` (install it with `pip install {package}` in the eval's environment)")
             }
             EvalProblem::MissingFile { path, .. } => format!("file not found: {path}"),
             EvalProblem::Permission { path, .. } => format!("permission denied: {path}"),
         };
     }
-    let lines: Vec<&str> = output
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = output.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let exception = lines.iter().rev().find(|l| is_exception_line(l));
     match exception.or(lines.last()) {
         Some(line) => truncate(line, 200),
@@ -107,11 +93,7 @@ impl Default for RepeatedFailureDetector {
 
 impl RepeatedFailureDetector {
     pub fn new(threshold: usize) -> Self {
-        Self {
-            threshold: threshold.max(1),
-            last_signature: None,
-            count: 0,
-        }
+        Self { threshold: threshold.max(1), last_signature: None, count: 0 }
     }
 
     /// Records a failed step; returns the failure summary exactly when it has now repeated `threshold` times in a row.
@@ -134,11 +116,7 @@ impl RepeatedFailureDetector {
 }
 
 fn missing_module(module: &str, location: Option<SourceLocation>) -> EvalProblem {
-    EvalProblem::MissingModule {
-        module: module.to_string(),
-        package: package_for_module(module),
-        location,
-    }
+    EvalProblem::MissingModule { module: module.to_string(), package: package_for_module(module), location }
 }
 
 /// The pip package that usually provides `module` (its top-level name where they differ).
@@ -167,10 +145,7 @@ fn parse_frame(line: &str) -> Option<SourceLocation> {
     let (file, rest) = rest.split_once('"')?;
     let rest = rest.strip_prefix(", line ")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some(SourceLocation {
-        file: file.to_string(),
-        line: digits.parse().ok()?,
-    })
+    Some(SourceLocation { file: file.to_string(), line: digits.parse().ok()? })
 }
 
 /// The text after `Name:` when the line is that exception (possibly module-qualified, e.g. `builtins.X:`).
@@ -180,9 +155,7 @@ fn after_error_name<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     if !(before.is_empty() || before.ends_with('.') || before.ends_with(' ')) {
         return None;
     }
-    line[position + name.len()..]
-        .strip_prefix(':')
-        .map(str::trim)
+    line[position + name.len()..].strip_prefix(':').map(str::trim)
 }
 
 /// The first '...' or "..." quoted string in `text`.
@@ -207,8 +180,7 @@ fn is_exception_line(line: &str) -> bool {
     let Some((name, _)) = line.split_once(':') else {
         return false;
     };
-    !name.contains(' ')
-        && (name.ends_with("Error") || name.ends_with("Exception") || name.ends_with("Interrupt"))
+    !name.contains(' ') && (name.ends_with("Error") || name.ends_with("Exception") || name.ends_with("Interrupt"))
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {
@@ -233,27 +205,15 @@ mod tests {
             vec![EvalProblem::MissingModule {
                 module: "cv2".into(),
                 package: "opencv-python".into(),
-                location: Some(SourceLocation {
-                    file: "/t/optimize.py".into(),
-                    line: 1
-                }),
+                location: Some(SourceLocation { file: "/t/optimize.py".into(), line: 1 }),
             }]
         );
     }
 
     #[test]
     fn import_error_names_the_module_it_imports_from() {
-        let problems = scan_eval_output(
-            "ImportError: cannot import name 'fast' from 'mylib.core' (/x/core.py)\n",
-        );
-        assert_eq!(
-            problems,
-            vec![EvalProblem::MissingModule {
-                module: "mylib.core".into(),
-                package: "mylib".into(),
-                location: None
-            }]
-        );
+        let problems = scan_eval_output("ImportError: cannot import name 'fast' from 'mylib.core' (/x/core.py)\n");
+        assert_eq!(problems, vec![EvalProblem::MissingModule { module: "mylib.core".into(), package: "mylib".into(), location: None }]);
     }
 
     #[test]
@@ -263,14 +223,8 @@ mod tests {
         assert_eq!(
             scan_eval_output(output),
             vec![
-                EvalProblem::MissingFile {
-                    path: "data/train.csv".into(),
-                    location: None
-                },
-                EvalProblem::Permission {
-                    path: "/etc/shadow".into(),
-                    location: None
-                },
+                EvalProblem::MissingFile { path: "data/train.csv".into(), location: None },
+                EvalProblem::Permission { path: "/etc/shadow".into(), location: None },
             ]
         );
     }
@@ -283,10 +237,7 @@ mod tests {
     #[test]
     fn summary_prefers_environment_problem_then_exception() {
         assert!(summarize_failure(MODULE_TRACEBACK).contains("pip install opencv-python"));
-        assert_eq!(
-            summarize_failure("Traceback...\nRuntimeError: candidate is broken\nsome trailer\n"),
-            "RuntimeError: candidate is broken"
-        );
+        assert_eq!(summarize_failure("Traceback...\nRuntimeError: candidate is broken\nsome trailer\n"), "RuntimeError: candidate is broken");
         assert_eq!(summarize_failure(""), "the evaluation printed nothing");
     }
 

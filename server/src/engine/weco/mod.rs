@@ -83,22 +83,14 @@ pub fn load_run_record(task_dir: &Path) -> Option<WecoRunRecord> {
 }
 
 /// The saved run's server-side status (`weco run status <id>`), for a watchdog or a reattaching editor.
-pub async fn resume_or_status(
-    task_dir: &Path,
-    weco: &WecoInfo,
-    options: &WecoRunOptions,
-) -> Result<(WecoRunRecord, RunStatus), String> {
-    let record = load_run_record(task_dir)
-        .ok_or_else(|| format!("no {RUN_RECORD_FILE} in {}", task_dir.display()))?;
+pub async fn resume_or_status(task_dir: &Path, weco: &WecoInfo, options: &WecoRunOptions) -> Result<(WecoRunRecord, RunStatus), String> {
+    let record = load_run_record(task_dir).ok_or_else(|| format!("no {RUN_RECORD_FILE} in {}", task_dir.display()))?;
     let status = query_status(weco, task_dir, &record.run_id, &options.env).await?;
     Ok((record, status))
 }
 
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
     std::fs::write(&temp, bytes)?;
     std::fs::rename(&temp, path)
@@ -111,17 +103,9 @@ mod tests {
     #[test]
     fn run_record_round_trips_through_the_task_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let record = WecoRunRecord {
-            run_id: "abc".into(),
-            source_file: "optimize.py".into(),
-            started_unix_s: 7,
-        };
+        let record = WecoRunRecord { run_id: "abc".into(), source_file: "optimize.py".into(), started_unix_s: 7 };
         save_run_record(dir.path(), &record).unwrap();
         assert_eq!(load_run_record(dir.path()), Some(record));
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left behind"
-        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left behind");
     }
 }

@@ -10,49 +10,24 @@ use crate::engine::events::{BestResult, OptimizerEvent, RunOutcome};
 impl Runner<'_> {
     pub(super) fn finish_early(mut self, outcome: RunOutcome, message: String) -> RunOutcome {
         self.log_line(&format!("[weco-lsp] {message}"));
-        self.emit(OptimizerEvent::Finished {
-            outcome,
-            best: None,
-            message: Some(message),
-        });
+        self.emit(OptimizerEvent::Finished { outcome, best: None, message: Some(message) });
         outcome
     }
 
-    pub(super) fn finish(
-        mut self,
-        exit: Option<ExitStatus>,
-        cancelled: bool,
-        killed: bool,
-        snapshot: &[u8],
-    ) -> RunOutcome {
+    pub(super) fn finish(mut self, exit: Option<ExitStatus>, cancelled: bool, killed: bool, snapshot: &[u8]) -> RunOutcome {
         for record in self.parser.finish() {
             self.on_record(record);
         }
         let restored = self.restore_source(snapshot);
-        let resume_hint = self
-            .run_id
-            .as_ref()
-            .map(|id| format!(" Continue later with `weco resume {id}`."))
-            .unwrap_or_default();
+        let resume_hint = self.run_id.as_ref().map(|id| format!(" Continue later with `weco resume {id}`.")).unwrap_or_default();
         let (outcome, mut message) = if cancelled && self.hung_for.is_none() {
-            (
-                RunOutcome::Cancelled,
-                Some(format!("Stopped.{resume_hint}")),
-            )
+            (RunOutcome::Cancelled, Some(format!("Stopped.{resume_hint}")))
         } else if exit.is_some_and(|s| s.success()) && self.saw_complete {
             (RunOutcome::Completed, None)
         } else if self.saw_stopped && self.errors.is_empty() && self.hung_for.is_none() {
-            (
-                RunOutcome::Cancelled,
-                Some(format!(
-                    "The run was stopped outside the editor.{resume_hint}"
-                )),
-            )
+            (RunOutcome::Cancelled, Some(format!("The run was stopped outside the editor.{resume_hint}")))
         } else {
-            (
-                RunOutcome::Failed,
-                Some(self.failure_message(exit, killed, &resume_hint)),
-            )
+            (RunOutcome::Failed, Some(self.failure_message(exit, killed, &resume_hint)))
         };
         if let Some(note) = restored {
             message = Some(match message {
@@ -64,56 +39,34 @@ impl Runner<'_> {
         if let Some(text) = &message {
             self.log_line(&format!("[weco-lsp] {text}"));
         }
-        self.emit(OptimizerEvent::Finished {
-            outcome,
-            best,
-            message,
-        });
+        self.emit(OptimizerEvent::Finished { outcome, best, message });
         outcome
     }
 
     fn failure_message(&self, exit: Option<ExitStatus>, killed: bool, resume_hint: &str) -> String {
         let all_text = || self.errors.iter().chain(self.tail.iter());
         if let Some(silence) = self.hung_for {
-            return format!(
-                "weco printed nothing for {}s and was stopped.{resume_hint}",
-                silence.as_secs()
-            );
+            return format!("weco printed nothing for {}s and was stopped.{resume_hint}", silence.as_secs());
         }
         if self.errors.iter().any(|e| e.contains("Out of credits")) {
             let id = self.run_id.as_deref().unwrap_or("<run id>");
-            return format!(
-                "Out of Weco credits. Top up with `weco credits topup`, then continue with `weco resume {id}`."
-            );
+            return format!("Out of Weco credits. Top up with `weco credits topup`, then continue with `weco resume {id}`.");
         }
-        if all_text().any(|l| {
-            l.contains("Authentication Required") || l.contains("Would you like to log in")
-        }) {
-            return "Not logged in to Weco. Run `weco login` in a terminal (or set WECO_API_KEY), or use the local engine."
-                .to_string();
+        if all_text().any(|l| l.contains("Authentication Required") || l.contains("Would you like to log in")) {
+            return "Not logged in to Weco. Run `weco login` in a terminal (or set WECO_API_KEY), or use the local engine.".to_string();
         }
         if all_text().any(|l| is_connection_error(l)) {
-            return format!(
-                "Could not reach the Weco service (offline?). Check the connection.{resume_hint} Or use the local engine."
-            );
+            return format!("Could not reach the Weco service (offline?). Check the connection.{resume_hint} Or use the local engine.");
         }
         if killed {
             return format!("weco did not respond to SIGINT and was killed.{resume_hint}");
         }
-        let detail = self
-            .errors
-            .last()
-            .or_else(|| self.tail.iter().rev().find(|l| !l.trim().is_empty()))
-            .map(|l| format!(": {l}"))
-            .unwrap_or_default();
+        let detail = self.errors.last().or_else(|| self.tail.iter().rev().find(|l| !l.trim().is_empty())).map(|l| format!(": {l}")).unwrap_or_default();
         match exit.and_then(|s| s.code()) {
             Some(code) => format!("weco exited with code {code}{detail}.{resume_hint}"),
             None => {
                 let signal = exit.and_then(|s| std::os::unix::process::ExitStatusExt::signal(&s));
-                format!(
-                    "weco was killed (signal {}){detail}.{resume_hint}",
-                    signal.unwrap_or(0)
-                )
+                format!("weco was killed (signal {}){detail}.{resume_hint}", signal.unwrap_or(0))
             }
         }
     }
@@ -125,19 +78,10 @@ impl Runner<'_> {
             return None;
         }
         let note = match write_atomically(&self.source_path, snapshot) {
-            Ok(()) => format!(
-                "weco left {} modified; it was restored from the snapshot taken before the run.",
-                self.task.source_file.display()
-            ),
-            Err(e) => format!(
-                "weco left {} modified and restoring it failed: {e}.",
-                self.task.source_file.display()
-            ),
+            Ok(()) => format!("weco left {} modified; it was restored from the snapshot taken before the run.", self.task.source_file.display()),
+            Err(e) => format!("weco left {} modified and restoring it failed: {e}.", self.task.source_file.display()),
         };
-        self.emit(OptimizerEvent::Message {
-            error: true,
-            text: note.clone(),
-        });
+        self.emit(OptimizerEvent::Message { error: true, text: note.clone() });
         Some(note)
     }
 
@@ -147,29 +91,15 @@ impl Runner<'_> {
         let (step, metric) = self.best?;
         let run_dir = self.task.dir.join(LOG_DIR).join(run_id);
         let candidates = [
-            run_dir
-                .join("best")
-                .join("files")
-                .join(&self.task.source_file),
-            run_dir
-                .join("steps")
-                .join(step.to_string())
-                .join("files")
-                .join(&self.task.source_file),
+            run_dir.join("best").join("files").join(&self.task.source_file),
+            run_dir.join("steps").join(step.to_string()).join("files").join(&self.task.source_file),
         ];
-        let code = candidates
-            .iter()
-            .find_map(|path| std::fs::read(path).ok())?;
+        let code = candidates.iter().find_map(|path| std::fs::read(path).ok())?;
         if code == snapshot {
             return None;
         }
         let code = String::from_utf8(code).ok()?;
-        Some(BestResult {
-            step,
-            metric,
-            code,
-            plan: self.plans.get(&step).cloned().flatten(),
-        })
+        Some(BestResult { step, metric, code, plan: self.plans.get(&step).cloned().flatten() })
     }
 }
 
@@ -196,9 +126,7 @@ mod tests {
 
     #[test]
     fn connection_failures_are_recognised() {
-        assert!(is_connection_error(
-            "Auto-resume exhausted after 1 attempt(s). Use 'weco resume x' to continue manually."
-        ));
+        assert!(is_connection_error("Auto-resume exhausted after 1 attempt(s). Use 'weco resume x' to continue manually."));
         assert!(!is_connection_error("RuntimeError: candidate is broken"));
     }
 }

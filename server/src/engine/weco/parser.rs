@@ -53,14 +53,8 @@ pub enum PlainRecord {
 #[derive(Debug)]
 enum State {
     Normal,
-    Plan {
-        text: String,
-    },
-    Output {
-        lines: Vec<String>,
-        remaining: Option<usize>,
-        saw_end_candidate: bool,
-    },
+    Plan { text: String },
+    Output { lines: Vec<String>, remaining: Option<usize>, saw_end_candidate: bool },
 }
 
 /// Line-by-line parser; feed every stdout line (without its newline) in order, then call `finish`.
@@ -81,13 +75,7 @@ impl Default for PlainParser {
 
 impl PlainParser {
     pub fn new() -> Self {
-        Self {
-            state: State::Normal,
-            step: 0,
-            plan: None,
-            run_id_seen: false,
-            awaiting_metric: None,
-        }
+        Self { state: State::Normal, step: 0, plan: None, run_id_seen: false, awaiting_metric: None }
     }
 
     /// The step weco is currently working on.
@@ -97,9 +85,7 @@ impl PlainParser {
 
     /// Tell the parser how many stdout lines the current output block holds (`content.count('\n') + 1`).
     pub fn expect_output_lines(&mut self, count: usize) {
-        if let State::Output {
-            lines, remaining, ..
-        } = &mut self.state
+        if let State::Output { lines, remaining, .. } = &mut self.state
             && lines.is_empty()
         {
             *remaining = Some(count);
@@ -119,34 +105,18 @@ impl PlainParser {
                     self.state = State::Plan { text };
                 }
             }
-            State::Output {
-                mut lines,
-                remaining: Some(left),
-                saw_end_candidate,
-            } if left > 0 => {
+            State::Output { mut lines, remaining: Some(left), saw_end_candidate } if left > 0 => {
                 lines.push(line.to_string());
-                self.state = State::Output {
-                    lines,
-                    remaining: Some(left - 1),
-                    saw_end_candidate,
-                };
+                self.state = State::Output { lines, remaining: Some(left - 1), saw_end_candidate };
             }
-            State::Output {
-                lines,
-                remaining: Some(_),
-                ..
-            } => {
+            State::Output { lines, remaining: Some(_), .. } => {
                 // The counted block is complete; this line should be the END marker.
                 self.close_output(lines, &mut out);
                 if line != OUTPUT_END {
                     out.extend(self.feed(line));
                 }
             }
-            State::Output {
-                mut lines,
-                remaining: None,
-                saw_end_candidate,
-            } => {
+            State::Output { mut lines, remaining: None, saw_end_candidate } => {
                 if saw_end_candidate {
                     if line == SUBMITTING {
                         self.close_output(lines, &mut out);
@@ -156,18 +126,10 @@ impl PlainParser {
                     lines.push(OUTPUT_END.to_string());
                 }
                 if line == OUTPUT_END {
-                    self.state = State::Output {
-                        lines,
-                        remaining: None,
-                        saw_end_candidate: true,
-                    };
+                    self.state = State::Output { lines, remaining: None, saw_end_candidate: true };
                 } else {
                     lines.push(line.to_string());
-                    self.state = State::Output {
-                        lines,
-                        remaining: None,
-                        saw_end_candidate: false,
-                    };
+                    self.state = State::Output { lines, remaining: None, saw_end_candidate: false };
                 }
             }
             State::Normal => self.feed_normal(line, &mut out),
@@ -188,23 +150,13 @@ impl PlainParser {
     }
 
     fn begin_output(&mut self, out: &mut Vec<PlainRecord>) {
-        out.push(PlainRecord::Candidate {
-            step: self.step,
-            plan: self.plan.take().filter(|p| !p.trim().is_empty()),
-        });
+        out.push(PlainRecord::Candidate { step: self.step, plan: self.plan.take().filter(|p| !p.trim().is_empty()) });
         out.push(PlainRecord::OutputStarting { step: self.step });
-        self.state = State::Output {
-            lines: Vec::new(),
-            remaining: None,
-            saw_end_candidate: false,
-        };
+        self.state = State::Output { lines: Vec::new(), remaining: None, saw_end_candidate: false };
     }
 
     fn close_output(&mut self, lines: Vec<String>, out: &mut Vec<PlainRecord>) {
-        out.push(PlainRecord::EvalOutput {
-            step: self.step,
-            output: lines.join("\n"),
-        });
+        out.push(PlainRecord::EvalOutput { step: self.step, output: lines.join("\n") });
         self.awaiting_metric = Some(self.step);
     }
 
@@ -215,9 +167,7 @@ impl PlainParser {
     }
 
     fn feed_normal(&mut self, line: &str, out: &mut Vec<PlainRecord>) {
-        if let Some((step, value, best)) =
-            line.strip_prefix("[METRIC] Step ").and_then(parse_metric)
-        {
+        if let Some((step, value, best)) = line.strip_prefix("[METRIC] Step ").and_then(parse_metric) {
             if self.awaiting_metric == Some(step) {
                 self.awaiting_metric = None;
             }
@@ -243,9 +193,7 @@ impl PlainParser {
             return;
         }
         if let Some(plan) = line.strip_prefix("[PLAN] ") {
-            self.state = State::Plan {
-                text: plan.to_string(),
-            };
+            self.state = State::Plan { text: plan.to_string() };
             return;
         }
         if line == OUTPUT_START {
@@ -269,10 +217,7 @@ impl PlainParser {
         } else if let Some(id) = parse_run_id(line).filter(|_| !self.run_id_seen) {
             self.run_id_seen = true;
             PlainRecord::RunId(id)
-        } else if let Some(total) = line
-            .strip_prefix("Total Steps: ")
-            .and_then(|n| n.trim().parse().ok())
-        {
+        } else if let Some(total) = line.strip_prefix("Total Steps: ").and_then(|n| n.trim().parse().ok()) {
             PlainRecord::TotalSteps(total)
         } else {
             PlainRecord::Other(line.to_string())
@@ -286,10 +231,7 @@ pub fn parse_run_id(line: &str) -> Option<String> {
     let rest = line.strip_prefix("Run ID: ")?;
     let id: String = rest.chars().take(36).collect();
     let well_formed = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-    let boundary = rest[id.len()..]
-        .chars()
-        .next()
-        .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+    let boundary = rest[id.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
     (well_formed && boundary).then_some(id)
 }
 
@@ -304,11 +246,7 @@ fn parse_step(rest: &str) -> Option<(u32, &str)> {
 fn parse_metric(rest: &str) -> Option<(u32, f64, f64)> {
     let (step, values) = rest.split_once(": ")?;
     let (value, best) = values.split_once(" (best so far: ")?;
-    Some((
-        step.parse().ok()?,
-        value.trim().parse().ok()?,
-        best.strip_suffix(')')?.trim().parse().ok()?,
-    ))
+    Some((step.parse().ok()?, value.trim().parse().ok()?, best.strip_suffix(')')?.trim().parse().ok()?))
 }
 
 #[cfg(test)]
@@ -328,19 +266,14 @@ mod tests {
     #[test]
     fn header_yields_run_id_and_total_steps() {
         let records = feed_all(&mut PlainParser::new(), HEADER);
-        assert!(records.contains(&PlainRecord::RunId(
-            "44138a40-8967-43d2-853a-f59cfd79e1d1".into()
-        )));
+        assert!(records.contains(&PlainRecord::RunId("44138a40-8967-43d2-853a-f59cfd79e1d1".into())));
         assert!(records.contains(&PlainRecord::TotalSteps(4)));
     }
 
     #[test]
     fn run_id_requires_a_full_uuid() {
         assert_eq!(parse_run_id("Run ID: 1234"), None);
-        assert_eq!(
-            parse_run_id("Run ID: 44138a40-8967-43d2-853a-f59cfd79e1d1x"),
-            None
-        );
+        assert_eq!(parse_run_id("Run ID: 44138a40-8967-43d2-853a-f59cfd79e1d1x"), None);
         assert!(parse_run_id("Run ID: 44138a40-8967-43d2-853a-f59cfd79e1d1").is_some());
     }
 
@@ -389,23 +322,10 @@ mod tests {
         });
         assert_eq!(
             output.as_deref(),
-            Some(
-                "[EXECUTION OUTPUT END]\n[SUBMITTING] Sending result to backend...\n[METRIC] Step 9: 99 (best so far: 99)\nspeedup: 1.5\n"
-            )
+            Some("[EXECUTION OUTPUT END]\n[SUBMITTING] Sending result to backend...\n[METRIC] Step 9: 99 (best so far: 99)\nspeedup: 1.5\n")
         );
-        assert_eq!(
-            records.last(),
-            Some(&PlainRecord::Metric {
-                step: 4,
-                value: 1.5,
-                best: 2.5
-            })
-        );
-        assert!(
-            !records
-                .iter()
-                .any(|r| matches!(r, PlainRecord::Metric { step: 9, .. }))
-        );
+        assert_eq!(records.last(), Some(&PlainRecord::Metric { step: 4, value: 1.5, best: 2.5 }));
+        assert!(!records.iter().any(|r| matches!(r, PlainRecord::Metric { step: 9, .. })));
     }
 
     #[test]
@@ -413,10 +333,7 @@ mod tests {
         let text = "[STEP 2/4] Executing code...\n[EXECUTION OUTPUT START]\nfirst\n[EXECUTION OUTPUT END]\nstill output\n\
             [EXECUTION OUTPUT END]\n[SUBMITTING] Sending result to backend...\n[STEP 3/4] Polling for task...\n";
         let records = feed_all(&mut PlainParser::new(), text);
-        assert!(records.contains(&PlainRecord::EvalOutput {
-            step: 2,
-            output: "first\n[EXECUTION OUTPUT END]\nstill output".into()
-        }));
+        assert!(records.contains(&PlainRecord::EvalOutput { step: 2, output: "first\n[EXECUTION OUTPUT END]\nstill output".into() }));
         assert!(records.contains(&PlainRecord::NoMetric { step: 2 }));
     }
 
@@ -425,14 +342,8 @@ mod tests {
         let text = "[STEP 2/4] Executing code...\n[EXECUTION OUTPUT START]\nTraceback\n\n[EXECUTION OUTPUT END]\n\
             [SUBMITTING] Sending result to backend...\n[STEP 3/4] Polling for task...\n[STEP 3/4] Executing code...\n";
         let records = feed_all(&mut PlainParser::new(), text);
-        let no_metric = records
-            .iter()
-            .position(|r| *r == PlainRecord::NoMetric { step: 2 })
-            .expect("no-metric record");
-        let next = records
-            .iter()
-            .position(|r| *r == PlainRecord::StepStarted(3))
-            .expect("step 3");
+        let no_metric = records.iter().position(|r| *r == PlainRecord::NoMetric { step: 2 }).expect("no-metric record");
+        let next = records.iter().position(|r| *r == PlainRecord::StepStarted(3)).expect("step 3");
         assert!(no_metric < next);
     }
 
@@ -458,10 +369,7 @@ mod tests {
 
     #[test]
     fn metric_values_in_exponent_form_parse() {
-        assert_eq!(
-            parse_metric("3: 1.5e-07 (best so far: 1e-07)"),
-            Some((3, 1.5e-7, 1e-7))
-        );
+        assert_eq!(parse_metric("3: 1.5e-07 (best so far: 1e-07)"), Some((3, 1.5e-7, 1e-7)));
         assert_eq!(parse_metric("3: nonsense"), None);
     }
 }

@@ -43,16 +43,10 @@ impl fmt::Display for WecoPreflightError {
                 path.display(),
                 bytes / 1024
             ),
-            Self::SourceNotUtf8 { path } => write!(
-                f,
-                "{} is not UTF-8 text, which weco requires.",
-                path.display()
-            ),
-            Self::AlreadyRunning { dir } => write!(
-                f,
-                "Another weco optimization is already evaluating in {}. Stop it (`weco run stop <id>`) or wait for it to finish.",
-                dir.display()
-            ),
+            Self::SourceNotUtf8 { path } => write!(f, "{} is not UTF-8 text, which weco requires.", path.display()),
+            Self::AlreadyRunning { dir } => {
+                write!(f, "Another weco optimization is already evaluating in {}. Stop it (`weco run stop <id>`) or wait for it to finish.", dir.display())
+            }
         }
     }
 }
@@ -87,20 +81,14 @@ pub fn preflight(run_dir: &Path, source: &Path) -> Result<WecoInfo, WecoPrefligh
     preflight_in(&PreflightEnv::from_process(None), run_dir, source)
 }
 
-pub fn preflight_in(
-    env: &PreflightEnv,
-    run_dir: &Path,
-    source: &Path,
-) -> Result<WecoInfo, WecoPreflightError> {
+pub fn preflight_in(env: &PreflightEnv, run_dir: &Path, source: &Path) -> Result<WecoInfo, WecoPreflightError> {
     let path = find_weco(env)?;
     if !key_present(env) {
         return Err(WecoPreflightError::NotLoggedIn);
     }
     check_source(&run_dir.join(source))?;
     if lock_is_held(run_dir) {
-        return Err(WecoPreflightError::AlreadyRunning {
-            dir: run_dir.to_path_buf(),
-        });
+        return Err(WecoPreflightError::AlreadyRunning { dir: run_dir.to_path_buf() });
     }
     let version = installed_version(&path);
     Ok(WecoInfo { path, version })
@@ -111,53 +99,32 @@ fn find_weco(env: &PreflightEnv) -> Result<PathBuf, WecoPreflightError> {
         return if is_executable(setting) {
             Ok(setting.clone())
         } else {
-            Err(WecoPreflightError::NotInstalled {
-                searched: format!("the configured path {}", setting.display()),
-            })
+            Err(WecoPreflightError::NotInstalled { searched: format!("the configured path {}", setting.display()) })
         };
     }
-    let found = env.path.as_ref().and_then(|path| {
-        std::env::split_paths(path)
-            .map(|dir| dir.join("weco"))
-            .find(|c| is_executable(c))
-    });
-    found.ok_or_else(|| WecoPreflightError::NotInstalled {
-        searched: "not on PATH".into(),
-    })
+    let found = env.path.as_ref().and_then(|path| std::env::split_paths(path).map(|dir| dir.join("weco")).find(|c| is_executable(c)));
+    found.ok_or_else(|| WecoPreflightError::NotInstalled { searched: "not on PATH".into() })
 }
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// WECO_API_KEY or `~/.config/weco/credentials.json` (weco's own order); the file is never opened.
 fn key_present(env: &PreflightEnv) -> bool {
-    env.api_key_present
-        || env
-            .home
-            .as_ref()
-            .is_some_and(|home| home.join(".config/weco/credentials.json").is_file())
+    env.api_key_present || env.home.as_ref().is_some_and(|home| home.join(".config/weco/credentials.json").is_file())
 }
 
 fn check_source(path: &Path) -> Result<(), WecoPreflightError> {
-    let unreadable = |e: std::io::Error| WecoPreflightError::SourceUnreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
+    let unreadable = |e: std::io::Error| WecoPreflightError::SourceUnreadable { path: path.to_path_buf(), reason: e.to_string() };
     let bytes = std::fs::metadata(path).map_err(unreadable)?.len();
     if bytes > MAX_SOURCE_BYTES {
-        return Err(WecoPreflightError::SourceTooLarge {
-            path: path.to_path_buf(),
-            bytes,
-        });
+        return Err(WecoPreflightError::SourceTooLarge { path: path.to_path_buf(), bytes });
     }
     let content = std::fs::read(path).map_err(unreadable)?;
     if std::str::from_utf8(&content).is_err() {
-        return Err(WecoPreflightError::SourceNotUtf8 {
-            path: path.to_path_buf(),
-        });
+        return Err(WecoPreflightError::SourceNotUtf8 { path: path.to_path_buf() });
     }
     Ok(())
 }
@@ -182,17 +149,12 @@ fn lock_is_held(run_dir: &Path) -> bool {
 fn installed_version(weco: &Path) -> Option<String> {
     let script = std::fs::read(weco).ok()?;
     let first_line = script.split(|b| *b == b'\n').next()?;
-    let interpreter = std::str::from_utf8(first_line.strip_prefix(b"#!")?)
-        .ok()?
-        .trim();
+    let interpreter = std::str::from_utf8(first_line.strip_prefix(b"#!")?).ok()?.trim();
     if interpreter.contains(' ') {
         return None;
     }
     let output = std::process::Command::new(interpreter)
-        .args([
-            "-c",
-            "import importlib.metadata as m; print(m.version('weco'))",
-        ])
+        .args(["-c", "import importlib.metadata as m; print(m.version('weco'))"])
         .stdin(std::process::Stdio::null())
         .output()
         .ok()?;
@@ -213,24 +175,14 @@ mod tests {
     }
 
     fn env_with(dir: &Path, key: bool) -> PreflightEnv {
-        PreflightEnv {
-            weco_setting: None,
-            path: Some(dir.as_os_str().to_owned()),
-            home: Some(dir.join("home")),
-            api_key_present: key,
-        }
+        PreflightEnv { weco_setting: None, path: Some(dir.as_os_str().to_owned()), home: Some(dir.join("home")), api_key_present: key }
     }
 
     #[test]
     fn missing_cli_suggests_installing_it() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("optimize.py"), "x = 1\n").unwrap();
-        let err = preflight_in(
-            &env_with(dir.path(), true),
-            dir.path(),
-            Path::new("optimize.py"),
-        )
-        .unwrap_err();
+        let err = preflight_in(&env_with(dir.path(), true), dir.path(), Path::new("optimize.py")).unwrap_err();
         assert!(matches!(err, WecoPreflightError::NotInstalled { .. }));
         assert!(err.to_string().contains("pipx install weco"));
     }
@@ -258,18 +210,9 @@ mod tests {
         std::fs::write(dir.path().join("big.py"), vec![b'a'; 210 * 1024]).unwrap();
         std::fs::write(dir.path().join("bin.py"), [0xff, 0xfe, 0x00]).unwrap();
         let env = env_with(dir.path(), true);
-        assert!(matches!(
-            preflight_in(&env, dir.path(), Path::new("big.py")),
-            Err(WecoPreflightError::SourceTooLarge { .. })
-        ));
-        assert!(matches!(
-            preflight_in(&env, dir.path(), Path::new("bin.py")),
-            Err(WecoPreflightError::SourceNotUtf8 { .. })
-        ));
-        assert!(matches!(
-            preflight_in(&env, dir.path(), Path::new("absent.py")),
-            Err(WecoPreflightError::SourceUnreadable { .. })
-        ));
+        assert!(matches!(preflight_in(&env, dir.path(), Path::new("big.py")), Err(WecoPreflightError::SourceTooLarge { .. })));
+        assert!(matches!(preflight_in(&env, dir.path(), Path::new("bin.py")), Err(WecoPreflightError::SourceNotUtf8 { .. })));
+        assert!(matches!(preflight_in(&env, dir.path(), Path::new("absent.py")), Err(WecoPreflightError::SourceUnreadable { .. })));
     }
 
     #[test]
@@ -280,14 +223,8 @@ mod tests {
         std::fs::create_dir_all(dir.path().join(".weco")).unwrap();
         let lock = std::fs::File::create(dir.path().join(".weco/consumer.lock")).unwrap();
         let env = env_with(dir.path(), true);
-        assert!(
-            preflight_in(&env, dir.path(), Path::new("optimize.py")).is_ok(),
-            "an unlocked lock file is stale"
-        );
+        assert!(preflight_in(&env, dir.path(), Path::new("optimize.py")).is_ok(), "an unlocked lock file is stale");
         lock.lock().unwrap();
-        assert!(matches!(
-            preflight_in(&env, dir.path(), Path::new("optimize.py")),
-            Err(WecoPreflightError::AlreadyRunning { .. })
-        ));
+        assert!(matches!(preflight_in(&env, dir.path(), Path::new("optimize.py")), Err(WecoPreflightError::AlreadyRunning { .. })));
     }
 }

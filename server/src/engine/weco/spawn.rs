@@ -15,9 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::diagnose::RepeatedFailureDetector;
 use super::parser::PlainParser;
-use super::stop::{
-    GroupSignal, RunStatus, SubcommandOutput, query_status, request_stop, signal_group,
-};
+use super::stop::{GroupSignal, RunStatus, SubcommandOutput, query_status, request_stop, signal_group};
 use super::{WecoInfo, WecoRunOptions};
 use crate::engine::events::{EngineTask, OptimizerEvent, RunOutcome};
 
@@ -28,13 +26,7 @@ const TICK: Duration = Duration::from_millis(200);
 const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
 
 /// Runs a new weco optimization with the editor's default timings.
-pub async fn run_weco(
-    task: EngineTask,
-    weco: &WecoInfo,
-    events: UnboundedSender<OptimizerEvent>,
-    cancel: CancellationToken,
-    log: &Path,
-) -> RunOutcome {
+pub async fn run_weco(task: EngineTask, weco: &WecoInfo, events: UnboundedSender<OptimizerEvent>, cancel: CancellationToken, log: &Path) -> RunOutcome {
     run_weco_with(task, weco, &WecoRunOptions::default(), events, cancel, log).await
 }
 
@@ -63,24 +55,12 @@ pub async fn resume_weco(
     cancel: CancellationToken,
     log: &Path,
 ) -> RunOutcome {
-    let mut args: Vec<OsString> = ["resume", run_id, "--output", "plain", "--no-open"]
-        .map(OsString::from)
-        .to_vec();
+    let mut args: Vec<OsString> = ["resume", run_id, "--output", "plain", "--no-open"].map(OsString::from).to_vec();
     if let Some(steps) = extra_steps {
         args.extend(["--steps".into(), steps.to_string().into()]);
     }
     push_auto_resume(&mut args, options);
-    drive(
-        &task,
-        weco,
-        options,
-        args,
-        Some(b"y\n".to_vec()),
-        events,
-        cancel,
-        log,
-    )
-    .await
+    drive(&task, weco, options, args, Some(b"y\n".to_vec()), events, cancel, log).await
 }
 
 /// The `weco run` argument vector. Never `--apply-change`: the user applies the best result from a diff.
@@ -109,15 +89,8 @@ pub fn run_args(task: &EngineTask, options: &WecoRunOptions) -> Vec<OsString> {
     if let Some(model) = &task.model {
         args.extend(["--model".into(), model.clone().into()]);
     }
-    if let Some(instructions) = task
-        .additional_instructions
-        .as_ref()
-        .filter(|i| !i.trim().is_empty())
-    {
-        args.extend([
-            "--additional-instructions".into(),
-            instructions.clone().into(),
-        ]);
+    if let Some(instructions) = task.additional_instructions.as_ref().filter(|i| !i.trim().is_empty()) {
+        args.extend(["--additional-instructions".into(), instructions.clone().into()]);
     }
     push_auto_resume(&mut args, options);
     args
@@ -125,10 +98,7 @@ pub fn run_args(task: &EngineTask, options: &WecoRunOptions) -> Vec<OsString> {
 
 fn push_auto_resume(args: &mut Vec<OsString>, options: &WecoRunOptions) {
     if let Some(attempts) = options.auto_resume_attempts {
-        args.extend([
-            "--auto-resume-max-attempts".into(),
-            attempts.to_string().into(),
-        ]);
+        args.extend(["--auto-resume-max-attempts".into(), attempts.to_string().into()]);
     }
 }
 
@@ -176,11 +146,7 @@ async fn drive(
     command
         .args(&args)
         .current_dir(&task.dir)
-        .stdin(if stdin_bytes.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+        .stdin(if stdin_bytes.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env("COLUMNS", "10000")
@@ -203,10 +169,7 @@ async fn drive(
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => {
-            let message = format!(
-                "Could not start {}: {e}. Install weco with `pipx install weco`, or use the local engine.",
-                weco.path.display()
-            );
+            let message = format!("Could not start {}: {e}. Install weco with `pipx install weco`, or use the local engine.", weco.path.display());
             return runner.finish_early(RunOutcome::Failed, message);
         }
     };
@@ -234,9 +197,7 @@ async fn drive(
     let mut ticker = tokio::time::interval(TICK);
 
     loop {
-        if exit.is_some()
-            && (open_streams == 0 || exited_at.is_some_and(|t| t.elapsed() > DRAIN_AFTER_EXIT))
-        {
+        if exit.is_some() && (open_streams == 0 || exited_at.is_some_and(|t| t.elapsed() > DRAIN_AFTER_EXIT)) {
             break;
         }
         tokio::select! {
@@ -295,12 +256,8 @@ async fn drive(
     runner.finish(exit, cancel_requested, rung == Rung::Killed, &snapshot)
 }
 
-fn spawn_reader<R>(
-    stream: R,
-    tx: UnboundedSender<Incoming>,
-    wrap: fn(String) -> Incoming,
-    closed: Incoming,
-) where
+fn spawn_reader<R>(stream: R, tx: UnboundedSender<Incoming>, wrap: fn(String) -> Incoming, closed: Incoming)
+where
     R: AsyncRead + Unpin + Send + 'static,
 {
     tokio::spawn(async move {
@@ -314,10 +271,7 @@ fn spawn_reader<R>(
                     if buffer.last() == Some(&b'\n') {
                         buffer.pop();
                     }
-                    if tx
-                        .send(wrap(String::from_utf8_lossy(&buffer).into_owned()))
-                        .is_err()
-                    {
+                    if tx.send(wrap(String::from_utf8_lossy(&buffer).into_owned())).is_err() {
                         return;
                     }
                 }
@@ -352,19 +306,9 @@ pub(super) struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    fn new(
-        task: &'a EngineTask,
-        weco: &'a WecoInfo,
-        options: &'a WecoRunOptions,
-        events: UnboundedSender<OptimizerEvent>,
-        log: &Path,
-    ) -> Self {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)
-            .inspect_err(|e| tracing::warn!("cannot open run log {}: {e}", log.display()))
-            .ok();
+    fn new(task: &'a EngineTask, weco: &'a WecoInfo, options: &'a WecoRunOptions, events: UnboundedSender<OptimizerEvent>, log: &Path) -> Self {
+        let log =
+            std::fs::OpenOptions::new().create(true).append(true).open(log).inspect_err(|e| tracing::warn!("cannot open run log {}: {e}", log.display())).ok();
         Self {
             task,
             weco,
@@ -403,38 +347,22 @@ impl<'a> Runner<'a> {
         let Some(run_id) = self.run_id.clone() else {
             return self.interrupt(pgid, 1);
         };
-        let (weco, dir, env, tx) = (
-            self.weco.clone(),
-            self.task.dir.clone(),
-            self.options.env.clone(),
-            tx.clone(),
-        );
+        let (weco, dir, env, tx) = (self.weco.clone(), self.task.dir.clone(), self.options.env.clone(), tx.clone());
         tokio::spawn(async move {
             let answer = request_stop(&weco, &dir, &run_id, &env).await;
             let _ = tx.send(Incoming::StopAnswered(answer));
         });
-        Rung::StopRequested {
-            until: Instant::now() + self.options.stop_grace,
-        }
+        Rung::StopRequested { until: Instant::now() + self.options.stop_grace }
     }
 
     fn interrupt(&mut self, pgid: u32, times: u8) -> Rung {
-        self.log_line(&format!(
-            "[weco-lsp] sending SIGINT to weco's process group ({times})"
-        ));
+        self.log_line(&format!("[weco-lsp] sending SIGINT to weco's process group ({times})"));
         if let Err(e) = signal_group(pgid, GroupSignal::Interrupt) {
             self.log_line(&format!("[weco-lsp] SIGINT failed: {e}"));
         }
         // The second SIGINT gets a long grace: only a truly hung weco reaches SIGKILL.
-        let grace = if times == 1 {
-            self.options.interrupt_grace
-        } else {
-            self.options.interrupt_grace * 4
-        };
-        Rung::Interrupted {
-            times,
-            until: Instant::now() + grace,
-        }
+        let grace = if times == 1 { self.options.interrupt_grace } else { self.options.interrupt_grace * 4 };
+        Rung::Interrupted { times, until: Instant::now() + grace }
     }
 
     fn escalate_if_due(&mut self, rung: Rung, pgid: u32, now: Instant) -> Rung {
@@ -457,13 +385,7 @@ fn shell_words(args: &[OsString]) -> String {
     args.iter()
         .map(|a| {
             let a = a.to_string_lossy();
-            if a.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
-            {
-                a.into_owned()
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
-            }
+            if a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c)) { a.into_owned() } else { format!("'{}'", a.replace('\'', "'\\''")) }
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -491,23 +413,12 @@ mod tests {
 
     #[test]
     fn run_args_use_plain_output_and_never_apply_changes() {
-        let args: Vec<String> = run_args(&task(), &WecoRunOptions::default())
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        let args: Vec<String> = run_args(&task(), &WecoRunOptions::default()).iter().map(|a| a.to_string_lossy().into_owned()).collect();
         assert!(args.windows(2).any(|w| w == ["--output", "plain"]));
         assert!(args.windows(2).any(|w| w == ["--goal", "max"]));
-        assert!(
-            args.windows(2).any(|w| w == ["--eval-timeout", "2"]),
-            "timeouts round up: {args:?}"
-        );
-        assert!(
-            args.windows(2)
-                .any(|w| w == ["--eval-command", "bash evaluate.sh"])
-        );
-        assert!(
-            args.contains(&"--no-open".to_string()) && args.contains(&"--save-logs".to_string())
-        );
+        assert!(args.windows(2).any(|w| w == ["--eval-timeout", "2"]), "timeouts round up: {args:?}");
+        assert!(args.windows(2).any(|w| w == ["--eval-command", "bash evaluate.sh"]));
+        assert!(args.contains(&"--no-open".to_string()) && args.contains(&"--save-logs".to_string()));
         assert!(!args.iter().any(|a| a == "--apply-change"));
     }
 }

@@ -26,15 +26,10 @@ pub fn signal_group(pgid: u32, signal: GroupSignal) -> std::io::Result<()> {
         GroupSignal::Interrupt => libc::SIGINT,
         GroupSignal::Kill => libc::SIGKILL,
     };
-    let pgid = libc::pid_t::try_from(pgid)
-        .map_err(|_| std::io::Error::other("process group id out of range"))?;
+    let pgid = libc::pid_t::try_from(pgid).map_err(|_| std::io::Error::other("process group id out of range"))?;
     // SAFETY: kill(2) with a negative pid only sends a signal; it touches no memory of ours.
     let rc = unsafe { libc::kill(-pgid, number) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
 /// What a weco subcommand printed, for the run log.
@@ -46,13 +41,7 @@ pub struct SubcommandOutput {
 }
 
 /// Runs `weco <args>` in `dir` with stdin closed, giving up after `limit`.
-pub async fn run_subcommand(
-    weco: &WecoInfo,
-    dir: &Path,
-    args: &[&str],
-    env: &[(String, String)],
-    limit: Duration,
-) -> Result<SubcommandOutput, String> {
+pub async fn run_subcommand(weco: &WecoInfo, dir: &Path, args: &[&str], env: &[(String, String)], limit: Duration) -> Result<SubcommandOutput, String> {
     let mut command = tokio::process::Command::new(&weco.path);
     command
         .args(args)
@@ -68,13 +57,7 @@ pub async fn run_subcommand(
     }
     let output = tokio::time::timeout(limit, command.output())
         .await
-        .map_err(|_| {
-            format!(
-                "`weco {}` did not answer within {}s",
-                args.join(" "),
-                limit.as_secs()
-            )
-        })?
+        .map_err(|_| format!("`weco {}` did not answer within {}s", args.join(" "), limit.as_secs()))?
         .map_err(|e| format!("could not run `weco {}`: {e}", args.join(" ")))?;
     Ok(SubcommandOutput {
         success: output.status.success(),
@@ -84,20 +67,8 @@ pub async fn run_subcommand(
 }
 
 /// `weco run stop <id>`: asks the backend to terminate; the local loop exits after the current eval.
-pub async fn request_stop(
-    weco: &WecoInfo,
-    dir: &Path,
-    run_id: &str,
-    env: &[(String, String)],
-) -> Result<SubcommandOutput, String> {
-    run_subcommand(
-        weco,
-        dir,
-        &["run", "stop", run_id],
-        env,
-        Duration::from_secs(30),
-    )
-    .await
+pub async fn request_stop(weco: &WecoInfo, dir: &Path, run_id: &str, env: &[(String, String)]) -> Result<SubcommandOutput, String> {
+    run_subcommand(weco, dir, &["run", "stop", run_id], env, Duration::from_secs(30)).await
 }
 
 /// The fields of `weco run status <id>` the runner uses.
@@ -113,38 +84,16 @@ pub struct RunStatus {
 impl RunStatus {
     /// The run will make no more progress (weco's own watcher treats these as terminal).
     pub fn is_terminal(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "completed" | "complete" | "stopped" | "terminated" | "error" | "errored" | "cancelled"
-        )
+        matches!(self.status.as_str(), "completed" | "complete" | "stopped" | "terminated" | "error" | "errored" | "cancelled")
     }
 }
 
 /// `weco run status <id>`, parsed.
-pub async fn query_status(
-    weco: &WecoInfo,
-    dir: &Path,
-    run_id: &str,
-    env: &[(String, String)],
-) -> Result<RunStatus, String> {
-    let output = run_subcommand(
-        weco,
-        dir,
-        &["run", "status", run_id],
-        env,
-        Duration::from_secs(30),
-    )
-    .await?;
+pub async fn query_status(weco: &WecoInfo, dir: &Path, run_id: &str, env: &[(String, String)]) -> Result<RunStatus, String> {
+    let output = run_subcommand(weco, dir, &["run", "status", run_id], env, Duration::from_secs(30)).await?;
     parse_status(&output.stdout).ok_or_else(|| {
-        let detail = if output.stdout.trim().is_empty() {
-            output.stderr.trim()
-        } else {
-            output.stdout.trim()
-        };
-        format!(
-            "`weco run status` failed: {}",
-            detail.lines().last().unwrap_or("no output")
-        )
+        let detail = if output.stdout.trim().is_empty() { output.stderr.trim() } else { output.stdout.trim() };
+        format!("`weco run status` failed: {}", detail.lines().last().unwrap_or("no output"))
     })
 }
 
@@ -152,9 +101,7 @@ pub fn parse_status(stdout: &str) -> Option<RunStatus> {
     let value: serde_json::Value = serde_json::from_str(stdout.trim()).ok()?;
     Some(RunStatus {
         status: value.get("status")?.as_str()?.to_string(),
-        current_step: value
-            .get("current_step")
-            .and_then(serde_json::Value::as_u64),
+        current_step: value.get("current_step").and_then(serde_json::Value::as_u64),
         total_steps: value.get("total_steps").and_then(serde_json::Value::as_u64),
         best_metric: value.get("best_metric").and_then(serde_json::Value::as_f64),
         best_step: value.get("best_step").and_then(serde_json::Value::as_u64),
@@ -167,17 +114,10 @@ mod tests {
 
     #[test]
     fn status_json_parses_and_error_json_does_not() {
-        let status = parse_status(
-            r#"{"run_id": "x", "status": "terminated", "current_step": 2, "best_metric": 2.5}"#,
-        )
-        .unwrap();
+        let status = parse_status(r#"{"run_id": "x", "status": "terminated", "current_step": 2, "best_metric": 2.5}"#).unwrap();
         assert!(status.is_terminal());
         assert_eq!(status.best_metric, Some(2.5));
         assert_eq!(parse_status(r#"{"error": "Failed to fetch run"}"#), None);
-        assert!(
-            !parse_status(r#"{"status": "running"}"#)
-                .unwrap()
-                .is_terminal()
-        );
+        assert!(!parse_status(r#"{"status": "running"}"#).unwrap().is_terminal());
     }
 }

@@ -36,23 +36,13 @@ impl Runner<'_> {
     pub(super) fn on_record(&mut self, record: PlainRecord) {
         match record {
             PlainRecord::RunId(run_id) => {
-                let started_unix_s = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
-                let saved = WecoRunRecord {
-                    run_id: run_id.clone(),
-                    source_file: self.task.source_file.to_string_lossy().into_owned(),
-                    started_unix_s,
-                };
+                let started_unix_s = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let saved = WecoRunRecord { run_id: run_id.clone(), source_file: self.task.source_file.to_string_lossy().into_owned(), started_unix_s };
                 if let Err(e) = save_run_record(&self.task.dir, &saved) {
                     tracing::warn!("cannot save weco-run.json: {e}");
                 }
                 self.run_id = Some(run_id.clone());
-                self.emit(OptimizerEvent::Started {
-                    run_id,
-                    backend: "weco",
-                    total_steps: self.task.steps,
-                });
+                self.emit(OptimizerEvent::Started { run_id, backend: "weco", total_steps: self.task.steps });
             }
             PlainRecord::TotalSteps(_) => {}
             PlainRecord::StepStarted(step) => self.emit(OptimizerEvent::StepStarted { step }),
@@ -71,10 +61,7 @@ impl Runner<'_> {
             }
             PlainRecord::Metric { step, value, best } => {
                 self.detector.record_success();
-                if self
-                    .best
-                    .is_none_or(|(_, incumbent)| self.task.goal.is_better(value, incumbent))
-                {
+                if self.best.is_none_or(|(_, incumbent)| self.task.goal.is_better(value, incumbent)) {
                     self.best = Some((step, value));
                 }
                 self.emit(OptimizerEvent::Metric { step, value, best });
@@ -84,10 +71,8 @@ impl Runner<'_> {
                     Some((s, output)) if *s == step => output.clone(),
                     _ => String::new(),
                 };
-                let error = if self.loop_ended || self.errors.iter().any(|e| is_connection_error(e))
-                {
-                    "the result was not scored (weco stopped before the backend answered)"
-                        .to_string()
+                let error = if self.loop_ended || self.errors.iter().any(|e| is_connection_error(e)) {
+                    "the result was not scored (weco stopped before the backend answered)".to_string()
                 } else {
                     summarize_failure(&output)
                 };
@@ -114,14 +99,10 @@ impl Runner<'_> {
                 self.errors.push(text.clone());
                 self.emit(OptimizerEvent::Message { error: true, text });
             }
-            PlainRecord::Reconnecting(detail) => self.emit(OptimizerEvent::Message {
-                error: false,
-                text: format!("Lost the connection to Weco; reconnecting ({detail})."),
-            }),
-            PlainRecord::Reconnected => self.emit(OptimizerEvent::Message {
-                error: false,
-                text: "Reconnected to Weco.".into(),
-            }),
+            PlainRecord::Reconnecting(detail) => {
+                self.emit(OptimizerEvent::Message { error: false, text: format!("Lost the connection to Weco; reconnecting ({detail}).") })
+            }
+            PlainRecord::Reconnected => self.emit(OptimizerEvent::Message { error: false, text: "Reconnected to Weco.".into() }),
             PlainRecord::Complete => {
                 self.saw_complete = true;
                 self.loop_ended = true;
@@ -142,13 +123,7 @@ impl Runner<'_> {
     /// `print` adds one newline: the block is exactly `count('\n') + 1` lines.
     fn output_line_count(&self, step: u32) -> Option<usize> {
         let run_id = self.run_id.as_ref()?;
-        let path = self
-            .task
-            .dir
-            .join(LOG_DIR)
-            .join(run_id)
-            .join("outputs")
-            .join(format!("step_{step}.out.txt"));
+        let path = self.task.dir.join(LOG_DIR).join(run_id).join("outputs").join(format!("step_{step}.out.txt"));
         let content = std::fs::read(path).ok()?;
         Some(content.iter().filter(|b| **b == b'\n').count() + 1)
     }
@@ -167,17 +142,11 @@ impl Runner<'_> {
     pub(super) fn on_status(&mut self, status: Result<RunStatus, String>) {
         match status {
             Ok(status) => {
-                self.log_line(&format!(
-                    "[weco-lsp] watchdog: run status {}",
-                    status.status
-                ));
+                self.log_line(&format!("[weco-lsp] watchdog: run status {}", status.status));
                 if status.is_terminal() && !self.loop_ended {
                     self.emit(OptimizerEvent::Message {
                         error: false,
-                        text: format!(
-                            "Weco reports the run as {}; waiting for the local client to finish.",
-                            status.status
-                        ),
+                        text: format!("Weco reports the run as {}; waiting for the local client to finish.", status.status),
                     });
                 }
             }
@@ -187,7 +156,5 @@ impl Runner<'_> {
 }
 
 fn is_fatal_loop_error(text: &str) -> bool {
-    text.contains("Out of credits")
-        || text.contains("Auto-resume exhausted")
-        || text.contains("Timeout waiting for execution tasks")
+    text.contains("Out of credits") || text.contains("Auto-resume exhausted") || text.contains("Timeout waiting for execution tasks")
 }

@@ -33,21 +33,23 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
     let argument = params.arguments.into_iter().next().unwrap_or(LSPAny::Null);
     match params.command.as_str() {
         ext::CMD_OPTIMIZE => {
-            let target: FunctionTarget = serde_json::from_value(argument)
-                .map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
+            let target: FunctionTarget = serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
             tokio::spawn(super::optimize::start(session.clone(), target));
             Ok(None)
         }
         ext::CMD_CONSOLIDATE => {
-            let target: FunctionTarget = serde_json::from_value(argument)
-                .map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
+            let target: FunctionTarget = serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
             tokio::spawn(super::consolidate::start(session.clone(), target));
             Ok(None)
         }
         ext::CMD_CANCEL => {
             let target: TaskTarget = parse(argument)?;
             let count = session.jobs.cancel(target.task_id.as_deref());
-            let text = if count == 0 { "weco: no optimization is running.".to_string() } else { format!("weco: stopping {count} optimization(s); the best result so far will be offered.") };
+            let text = if count == 0 {
+                "weco: no optimization is running.".to_string()
+            } else {
+                format!("weco: stopping {count} optimization(s); the best result so far will be offered.")
+            };
             say(session, MessageType::INFO, text).await;
             Ok(Some(serde_json::json!({"cancelled": count})))
         }
@@ -72,7 +74,16 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
                 _ if file.is_some() => super::results::decline_file(session, result, file.unwrap_or_default()).await,
                 _ => {
                     session.jobs.forget_result(&result.task_id);
-                    say(session, MessageType::INFO, format!("weco: discarded the result for `{}`; your file is unchanged. The report stays in {}.", result.function, result.report_path.display())).await;
+                    say(
+                        session,
+                        MessageType::INFO,
+                        format!(
+                            "weco: discarded the result for `{}`; your file is unchanged. The report stays in {}.",
+                            result.function,
+                            result.report_path.display()
+                        ),
+                    )
+                    .await;
                 }
             }
             Ok(None)

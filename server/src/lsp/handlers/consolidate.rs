@@ -77,7 +77,12 @@ pub async fn start(session: Arc<Session>, target: FunctionTarget) {
         question.push_str(&format!(" Alternative: these files fit weco's --sources limits (10 files, 200 KB each, 500 KB in all), so weco can also optimize them as they are: {alternative}"));
     }
     if ask(&session, question, &[OPTIMIZE, NOT_NOW]).await.as_deref() != Some(OPTIMIZE) {
-        return say(&session, MessageType::INFO, format!("weco: the consolidated file stays in {}; run Consolidate again to optimize it later.", file.display())).await;
+        return say(
+            &session,
+            MessageType::INFO,
+            format!("weco: the consolidated file stays in {}; run Consolidate again to optimize it later.", file.display()),
+        )
+        .await;
     }
     let versions = bases
         .iter()
@@ -97,7 +102,10 @@ pub async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &Fun
     send_status(session, job, &result.task.name, &result.task.metric, run_state(&result), steps, steps, best, &result.summary.outcome, "").await;
     let report_note = format!("The report is in {}.", result.report_path.display());
     let Some(proposed) = result.proposed_text.clone() else {
-        let text = format!("weco: no verified improvement for `{}` in the consolidated file ({}). Your files are unchanged. {report_note}", target.function, result.summary.outcome);
+        let text = format!(
+            "weco: no verified improvement for `{}` in the consolidated file ({}). Your files are unchanged. {report_note}",
+            target.function, result.summary.outcome
+        );
         return say(session, MessageType::INFO, text).await;
     };
     let root = session.root_for(&consolidated.file);
@@ -115,17 +123,20 @@ pub async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &Fun
         say(session, MessageType::WARNING, text).await;
     }
     if mapped.files.is_empty() {
-        return say(session, MessageType::INFO, format!("weco: the improvement of `{}` changes nothing that maps back to your files. {report_note}", target.function)).await;
+        return say(
+            session,
+            MessageType::INFO,
+            format!("weco: the improvement of `{}` changes nothing that maps back to your files. {report_note}", target.function),
+        )
+        .await;
     }
     let files: Vec<ResultFile> = mapped
         .files
         .iter()
         .filter_map(|file| {
             let uri = Uri::from_file_path(&file.path)?;
-            let labels = crate::results::diff::hunks(&file.original, &file.proposed)
-                .iter()
-                .map(|h| super::results::hunk_label(h, result.summary.best_step))
-                .collect();
+            let labels =
+                crate::results::diff::hunks(&file.original, &file.proposed).iter().map(|h| super::results::hunk_label(h, result.summary.best_step)).collect();
             Some(ResultFile {
                 uri,
                 path: file.path.clone(),
@@ -164,7 +175,15 @@ pub async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &Fun
         Some(APPLY) => super::results::apply(session, &pending, None, true).await,
         Some(REVIEW) => super::results::show(session, &pending).await,
         _ => {
-            say(session, MessageType::INFO, format!("weco: kept separate. The optimized consolidated file is in {}; apply the mapped-back change later with Weco: Apply Result. {report_note}", result.task.dir.join(&result.task.source_file).display())).await;
+            say(
+                session,
+                MessageType::INFO,
+                format!(
+                    "weco: kept separate. The optimized consolidated file is in {}; apply the mapped-back change later with Weco: Apply Result. {report_note}",
+                    result.task.dir.join(&result.task.source_file).display()
+                ),
+            )
+            .await;
         }
     }
 }

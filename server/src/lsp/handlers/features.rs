@@ -42,9 +42,7 @@ pub fn code_action(session: &Session, params: CodeActionParams) -> Option<CodeAc
     let mut fixes = super::run_problems::actions(&params.context);
     let Some(function) = proto::function_at(&doc, offset) else { return Some(fixes) };
     let path = uri_path(&doc.uri);
-    let depends_on_other_files = path
-        .as_deref()
-        .is_some_and(|p| session.dependencies(p, &function.qualified_name).iter().any(|d| d.file != p));
+    let depends_on_other_files = path.as_deref().is_some_and(|p| session.dependencies(p, &function.qualified_name).iter().any(|d| d.file != p));
     let actions = proto::code_actions(&doc.uri, function, depends_on_other_files);
     fixes.extend(actions.into_iter().map(CodeActionOrCommand::CodeAction));
     Some(fixes)

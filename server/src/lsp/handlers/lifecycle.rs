@@ -22,14 +22,8 @@ pub fn initialize(session: &Session, params: InitializeParams) -> InitializeResu
         code_lens_refresh: workspace.and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false),
         work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
         show_document: caps.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
-        watched_files_dynamic: workspace
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false),
-        change_annotations: workspace
-            .and_then(|w| w.workspace_edit.as_ref())
-            .and_then(|e| e.change_annotation_support.as_ref())
-            .is_some(),
+        watched_files_dynamic: workspace.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false),
+        change_annotations: workspace.and_then(|w| w.workspace_edit.as_ref()).and_then(|e| e.change_annotation_support.as_ref()).is_some(),
     });
 
     #[allow(deprecated)] // root_uri is the fallback for clients without workspace folders.
@@ -65,10 +59,7 @@ pub fn initialize(session: &Session, params: InitializeParams) -> InitializeResu
                 code_action_kinds: Some(vec![CodeActionKind::REFACTOR_REWRITE]),
                 ..Default::default()
             })),
-            execute_command_provider: Some(ExecuteCommandOptions {
-                commands: ALL_COMMANDS.iter().map(|c| c.to_string()).collect(),
-                ..Default::default()
-            }),
+            execute_command_provider: Some(ExecuteCommandOptions { commands: ALL_COMMANDS.iter().map(|c| c.to_string()).collect(), ..Default::default() }),
             ..Default::default()
         },
         server_info: Some(ServerInfo { name: "weco-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -79,10 +70,8 @@ pub fn initialize(session: &Session, params: InitializeParams) -> InitializeResu
 /// Indexes the workspace in the background and asks to be told about file changes.
 pub async fn initialized(session: Arc<Session>) {
     if session.support().watched_files_dynamic {
-        let watchers = ["**/*.py", "**/*.rs"]
-            .iter()
-            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
-            .collect();
+        let watchers =
+            ["**/*.py", "**/*.rs"].iter().map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None }).collect();
         let registration = Registration {
             id: "weco-watched-files".into(),
             method: "workspace/didChangeWatchedFiles".into(),
@@ -155,8 +144,7 @@ async fn tell_about_interrupted_runs(session: &Arc<Session>) {
                 continue;
             }
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let resumable = crate::optimize::resume::ResumeRecord::load(&dir)
-                .filter(|r| crate::optimize::consolidated::table_for(&r.original_path).is_none());
+            let resumable = crate::optimize::resume::ResumeRecord::load(&dir).filter(|r| crate::optimize::consolidated::table_for(&r.original_path).is_none());
             let Some(task_record) = resumable else {
                 let message = format!(
                     "weco: the run for {name} (run {}) was interrupted before it finished. Its log is {}. Resume it with `weco resume {}` from that folder, or start a new optimization.",

@@ -112,7 +112,10 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
     let mode = match profile.mode.clone() {
         Some(mode) => mode,
         None => {
-            let question = format!("How should weco work on `{}`?\n\nVibe: few questions, straight to results. Assistant Scientist: a short interview, a 1-step validation run, deeper explanations.", target.function);
+            let question = format!(
+                "How should weco work on `{}`?\n\nVibe: few questions, straight to results. Assistant Scientist: a short interview, a 1-step validation run, deeper explanations.",
+                target.function
+            );
             match ask(session, question, &[MODE_VIBE, MODE_SCIENTIST]).await.as_deref() {
                 Some(MODE_VIBE) => "vibe".to_string(),
                 Some(MODE_SCIENTIST) => "assistant_scientist".to_string(),
@@ -150,7 +153,12 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
         ask_usage = ask(session, question, &[STILL_ACCURATE, "Update it"]).await.as_deref() == Some("Update it");
     }
     if mode == "assistant_scientist" && ask_usage {
-        let answer = ask(session, format!("How often does `{}` run per day? It turns the speedup into time and money saved.", target.function), &["About 100", "About 10,000", "About 1,000,000", "I don't know"]).await;
+        let answer = ask(
+            session,
+            format!("How often does `{}` run per day? It turns the speedup into time and money saved.", target.function),
+            &["About 100", "About 10,000", "About 1,000,000", "I don't know"],
+        )
+        .await;
         profile.usage.calls_per_day = match answer.as_deref() {
             Some("About 100") => Some(100.0),
             Some("About 10,000") => Some(10_000.0),
@@ -164,20 +172,18 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
     }
 
     let progress = begin_progress(session, &job, &target.function).await;
-    let request = TaskRequest {
-        workspace_root: root.clone(),
-        source_path,
-        function: target.function.clone(),
-        language,
-        metric: metric_kind(&settings),
-        placement,
-    };
+    let request =
+        TaskRequest { workspace_root: root.clone(), source_path, function: target.function.clone(), language, metric: metric_kind(&settings), placement };
     let version_at_start = session.snapshot(&target.uri).map(|d| d.version);
     report_progress(session, &progress, "setting up the task folder", 0).await;
     // An earlier harness for this function may hold inputs the user wrote: offer to reuse it.
     let mut reuse = None;
     if let Some(previous) = optimize::reusable_harnesses(&root, &target.function, &path).into_iter().next() {
-        let question = format!("An evaluation for `{}` already exists: {}. Reuse it (it keeps any inputs you wrote), or generate a new one?", target.function, previous.display());
+        let question = format!(
+            "An evaluation for `{}` already exists: {}. Reuse it (it keeps any inputs you wrote), or generate a new one?",
+            target.function,
+            previous.display()
+        );
         match ask(session, question, &[REUSE_EVAL, NEW_EVAL]).await.as_deref() {
             Some(REUSE_EVAL) => reuse = Some(previous),
             Some(_) => {}
@@ -193,7 +199,15 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
             // The job is over before the user is told: Optimize right after this must not find it running.
             session.jobs.finish(job.job_id);
             end_progress(session, &progress, "needs inputs").await;
-            say(session, MessageType::WARNING, format!("weco: no example inputs were found for `{}`. Fill in `make_inputs()` in the file that opens now, then run Optimize again.", target.function)).await;
+            say(
+                session,
+                MessageType::WARNING,
+                format!(
+                    "weco: no example inputs were found for `{}`. Fill in `make_inputs()` in the file that opens now, then run Optimize again.",
+                    target.function
+                ),
+            )
+            .await;
             if let Some(uri) = Uri::from_file_path(&evaluate_py) {
                 let _ = session.client.show_document(ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None }).await;
             }
@@ -219,16 +233,32 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
 
     let mut run_settings = settings.clone();
     if mode == "assistant_scientist" {
-        let validate = ask(session, "Run a 1-step validation first, to check the evaluation end to end before the full run?".into(), &["Validate first", "Skip"]).await;
+        let validate =
+            ask(session, "Run a 1-step validation first, to check the evaluation end to end before the full run?".into(), &["Validate first", "Skip"]).await;
         if validate.as_deref() == Some("Validate first") {
             let mut one_step = settings.clone();
             one_step.steps = 1;
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            let handle = tokio::spawn(optimize::run(task.clone(), baseline.clone(), one_step, root.clone(), tx, job.cancel.clone(), optimize::Recording::Validation, optimize::Start::New));
+            let handle = tokio::spawn(optimize::run(
+                task.clone(),
+                baseline.clone(),
+                one_step,
+                root.clone(),
+                tx,
+                job.cancel.clone(),
+                optimize::Recording::Validation,
+                optimize::Start::New,
+            ));
             while rx.recv().await.is_some() {}
             let Ok(check) = handle.await else { return };
-            let verdict = if check.summary.steps.iter().any(|s| s.step > 0 && s.metric.is_some()) { "the evaluation works end to end" } else { "the first candidate produced no metric; check run.log" };
-            if ask(session, format!("Validation step done: {verdict}. Run the full {} steps?", settings.steps), &["Run", ANSWER_CANCEL]).await.as_deref() != Some("Run") {
+            let verdict = if check.summary.steps.iter().any(|s| s.step > 0 && s.metric.is_some()) {
+                "the evaluation works end to end"
+            } else {
+                "the first candidate produced no metric; check run.log"
+            };
+            if ask(session, format!("Validation step done: {verdict}. Run the full {} steps?", settings.steps), &["Run", ANSWER_CANCEL]).await.as_deref()
+                != Some("Run")
+            {
                 end_progress(session, &progress, "stopped after validation").await;
                 return;
             }
@@ -256,7 +286,9 @@ async fn run_job(session: &Arc<Session>, job: RunningJob, path: std::path::PathB
             severity: Some(DiagnosticSeverity::WARNING),
             source: Some("weco".into()),
             code: Some(NumberOrString::String("file-busy".into())),
-            message: "weco is optimizing this file in place: its evaluations write candidate code here and restore it afterwards. Don't edit it until the run ends.".into(),
+            message:
+                "weco is optimizing this file in place: its evaluations write candidate code here and restore it afterwards. Don't edit it until the run ends."
+                    .into(),
             ..Default::default()
         };
         session.set_run_diagnostics(&target.uri, vec![warning]);
@@ -280,10 +312,17 @@ pub(super) struct BackendRun {
 
 /// Runs the backend with progress, status and run diagnostics, then offers the result. Shared by
 /// new runs and resumed ones.
-pub(super) async fn run_backend_and_offer(session: &Arc<Session>, job: &RunningJob, progress: &Option<ProgressToken>, target: &FunctionTarget, run: BackendRun) {
+pub(super) async fn run_backend_and_offer(
+    session: &Arc<Session>,
+    job: &RunningJob,
+    progress: &Option<ProgressToken>,
+    target: &FunctionTarget,
+    run: BackendRun,
+) {
     let BackendRun { task, baseline, settings: run_settings, root, source, version_at_start, in_place_weco, start } = run;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let handle = tokio::spawn(optimize::run(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone(), optimize::Recording::Full, start));
+    let handle =
+        tokio::spawn(optimize::run(task.clone(), baseline, run_settings.clone(), root.clone(), tx, job.cancel.clone(), optimize::Recording::Full, start));
     while let Some(event) = rx.recv().await {
         match event {
             PipelineEvent::Optimizer { status, percentage, event } => {
@@ -304,7 +343,9 @@ pub(super) async fn run_backend_and_offer(session: &Arc<Session>, job: &RunningJ
                 let session = session.clone();
                 let cancel = job.cancel.clone();
                 tokio::spawn(async move {
-                    let question = format!("weco: the last {count} candidates failed the same way: {first}\nStop the run? (You can restart it with an instruction such as \"Do NOT use: …\" in the additional instructions setting.)");
+                    let question = format!(
+                        "weco: the last {count} candidates failed the same way: {first}\nStop the run? (You can restart it with an instruction such as \"Do NOT use: …\" in the additional instructions setting.)"
+                    );
                     if ask(&session, question, &["Stop", "Keep going"]).await.as_deref() == Some("Stop") {
                         cancel.cancel();
                     }
@@ -335,7 +376,19 @@ async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &Functio
     let state = run_state(&result);
     let best = result.summary.best_metric;
     let report_note = format!("The report is in {}.", result.report_path.display());
-    send_status(session, job, &result.task.name, &result.task.metric, state, result.summary.steps.len() as u32, result.summary.steps.len() as u32, best, &result.summary.outcome, "").await;
+    send_status(
+        session,
+        job,
+        &result.task.name,
+        &result.task.metric,
+        state,
+        result.summary.steps.len() as u32,
+        result.summary.steps.len() as u32,
+        best,
+        &result.summary.outcome,
+        "",
+    )
+    .await;
     let Some(proposed) = result.proposed_text.clone() else {
         let text = format!(
             "weco: no verified improvement for `{}` ({}). It may already be well optimized for these inputs, or the time goes elsewhere: profile the callers, or consolidate it with its dependencies. {report_note}",
@@ -369,7 +422,15 @@ async fn offer_result(session: &Arc<Session>, job: &RunningJob, target: &Functio
         Some(APPLY) => super::results::apply(session, &pending, None, true).await,
         Some(REVIEW) => super::results::show(session, &pending).await,
         _ => {
-            say(session, MessageType::INFO, format!("weco: kept separate. The optimized code is in {}; apply it later with Weco: Apply Result. {report_note}", result.task.dir.join(&result.task.source_file).display())).await;
+            say(
+                session,
+                MessageType::INFO,
+                format!(
+                    "weco: kept separate. The optimized code is in {}; apply it later with Weco: Apply Result. {report_note}",
+                    result.task.dir.join(&result.task.source_file).display()
+                ),
+            )
+            .await;
         }
     }
 }
@@ -385,7 +446,9 @@ pub(super) fn run_state(result: &PipelineResult) -> RunState {
 pub(super) fn describe_win(result: &PipelineResult) -> String {
     let v = result.summary.verification.as_ref();
     let speed = match (v.and_then(|v| v.baseline_seconds_per_call), v.and_then(|v| v.best_seconds_per_call)) {
-        (Some(before), Some(after)) => format!(": {} → {} per call", crate::results::report::format_seconds(before), crate::results::report::format_seconds(after)),
+        (Some(before), Some(after)) => {
+            format!(": {} → {} per call", crate::results::report::format_seconds(before), crate::results::report::format_seconds(after))
+        }
         _ => String::new(),
     };
     match result.summary.best_metric {
@@ -424,7 +487,18 @@ async fn end_progress(session: &Session, token: &Option<ProgressToken>, message:
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn send_status(session: &Session, job: &RunningJob, task_id: &str, metric: &str, state: RunState, step: u32, total: u32, best: Option<f64>, message: &str, backend: &str) {
+pub(super) async fn send_status(
+    session: &Session,
+    job: &RunningJob,
+    task_id: &str,
+    metric: &str,
+    state: RunState,
+    step: u32,
+    total: u32,
+    best: Option<f64>,
+    message: &str,
+    backend: &str,
+) {
     let params = RunStatusParams {
         task_id: task_id.to_string(),
         uri: job.uri.clone(),

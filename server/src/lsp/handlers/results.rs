@@ -131,7 +131,8 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
                     let id = format!("weco-hunk-{next_annotation}");
                     next_annotation += 1;
                     let label = if files.len() > 1 { format!("{}: {}", file_name(&plan.file.path), label_of(h)) } else { label_of(h) };
-                    annotations.insert(id.clone(), ChangeAnnotation { label, needs_confirmation: Some(true), description: Some(format!("weco: {}", result.summary)) });
+                    annotations
+                        .insert(id.clone(), ChangeAnnotation { label, needs_confirmation: Some(true), description: Some(format!("weco: {}", result.summary)) });
                     OneOf::Right(AnnotatedTextEdit { text_edit: edit, annotation_id: id })
                 } else {
                     OneOf::Left(edit)
@@ -139,7 +140,8 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
             })
             .collect();
         if !edits.is_empty() {
-            document_changes.push(TextDocumentEdit { text_document: OptionalVersionedTextDocumentIdentifier { uri: plan.file.uri.clone(), version: plan.version }, edits });
+            document_changes
+                .push(TextDocumentEdit { text_document: OptionalVersionedTextDocumentIdentifier { uri: plan.file.uri.clone(), version: plan.version }, edits });
         }
     }
     let edit = WorkspaceEdit {
@@ -270,7 +272,12 @@ pub async fn show(session: &Arc<Session>, result: &PendingResult) {
     }
     for request in requests {
         if let Ok(Err(e)) = request.await {
-            say(session, MessageType::WARNING, format!("weco: the editor could not show the diff ({e}); the optimized file is next to the report in {}.", result.harness_dir.display())).await;
+            say(
+                session,
+                MessageType::WARNING,
+                format!("weco: the editor could not show the diff ({e}); the optimized file is next to the report in {}.", result.harness_dir.display()),
+            )
+            .await;
             return;
         }
     }

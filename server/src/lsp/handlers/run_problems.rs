@@ -26,12 +26,7 @@ fn anchor(session: &Session, job: &RunningJob, needle: Option<&str>) -> Range {
     {
         return range_of(&doc.rope, &(offset..offset + needle.len()), encoding);
     }
-    doc.analysis
-        .functions
-        .iter()
-        .find(|f| f.qualified_name == job.function)
-        .map(|f| range_of(&doc.rope, &f.name_range, encoding))
-        .unwrap_or_default()
+    doc.analysis.functions.iter().find(|f| f.qualified_name == job.function).map(|f| range_of(&doc.rope, &f.name_range, encoding)).unwrap_or_default()
 }
 
 pub async fn publish(session: &Arc<Session>, job: &RunningJob, task: &PreparedTask, problems: Vec<EvalProblem>) {
@@ -50,14 +45,21 @@ pub async fn publish(session: &Arc<Session>, job: &RunningJob, task: &PreparedTa
                 (
                     range,
                     CODE_MISSING_MODULE,
-                    format!("The evaluation of `{}` failed: Python module `{module}` is not installed in {} (ModuleNotFoundError). Use the quick fix to install `{package}`.", job.function, task.interpreter.path.display()),
+                    format!(
+                        "The evaluation of `{}` failed: Python module `{module}` is not installed in {} (ModuleNotFoundError). Use the quick fix to install `{package}`.",
+                        job.function,
+                        task.interpreter.path.display()
+                    ),
                     json!({"taskId": task.name, "package": package}),
                 )
             }
             EvalProblem::MissingFile { path, .. } => (
                 anchor(session, job, None),
                 CODE_MISSING_FILE,
-                format!("The evaluation could not find `{path}` (FileNotFoundError). It runs from {}: use a path relative to the project root resolved in code, an absolute path, or copy the data there.", task.harness_dir.display()),
+                format!(
+                    "The evaluation could not find `{path}` (FileNotFoundError). It runs from {}: use a path relative to the project root resolved in code, an absolute path, or copy the data there.",
+                    task.harness_dir.display()
+                ),
                 json!({"taskId": task.name}),
             ),
             EvalProblem::Permission { path, .. } => (

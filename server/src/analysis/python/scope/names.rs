@@ -2,13 +2,12 @@
 //! `Value`), and the dotted names a function uses from outside its own scope.
 
 use super::Walker;
-use crate::analysis::python::modes::{Mode, annotation_kind};
 use crate::analysis::python::builtins::is_builtin;
 use crate::analysis::python::frame::{Frame, FrameKind, Value, ValueKind};
 use crate::analysis::python::grammar::Tag;
 use crate::analysis::python::heuristics;
+use crate::analysis::python::modes::{Mode, annotation_kind};
 use tree_sitter::Node;
-
 
 impl<'s> Walker<'s, '_> {
     pub(super) fn identifier(&mut self, node: Node, field: u16, mode: Mode) {
@@ -30,10 +29,9 @@ impl<'s> Walker<'s, '_> {
             }
             Mode::Param => {
                 let kind = match parent_tag {
-                    Tag::TypedParameter | Tag::TypedDefaultParameter => self
-                        .grammar
-                        .child(parent_node, fields.type_)
-                        .map_or(ValueKind::Other, |t| annotation_kind(self.text(t))),
+                    Tag::TypedParameter | Tag::TypedDefaultParameter => {
+                        self.grammar.child(parent_node, fields.type_).map_or(ValueKind::Other, |t| annotation_kind(self.text(t)))
+                    }
                     _ => ValueKind::Other,
                 };
                 let frame = self.frame();
@@ -85,8 +83,7 @@ impl<'s> Walker<'s, '_> {
             {
                 return previous;
             }
-            let mut kind =
-                self.grammar.child(parent, fields.right).map_or(ValueKind::Other, |r| heuristics::value_kind(self, r));
+            let mut kind = self.grammar.child(parent, fields.right).map_or(ValueKind::Other, |r| heuristics::value_kind(self, r));
             if kind == ValueKind::Other
                 && let Some(annotation) = self.grammar.child(parent, fields.type_)
             {
@@ -130,5 +127,3 @@ impl<'s> Walker<'s, '_> {
         frame.raw_uses.push(path);
     }
 }
-
-

@@ -12,11 +12,7 @@ fn analyze(source: &str) -> FileAnalysis {
 }
 
 fn function<'a>(analysis: &'a FileAnalysis, qualified_name: &str) -> &'a FunctionInfo {
-    analysis
-        .functions
-        .iter()
-        .find(|f| f.qualified_name == qualified_name)
-        .unwrap_or_else(|| panic!("no function {qualified_name} in {:?}", names(analysis)))
+    analysis.functions.iter().find(|f| f.qualified_name == qualified_name).unwrap_or_else(|| panic!("no function {qualified_name} in {:?}", names(analysis)))
 }
 
 fn names(analysis: &FileAnalysis) -> Vec<&str> {

@@ -11,8 +11,7 @@ fn membership_in_dicts_sets_and_strings_is_fine() {
 
 #[test]
 fn membership_in_a_short_literal_list_is_fine() {
-    let src =
-        "def f(xs):\n    n = 0\n    for x in xs:\n        if x in ['a', 'b']:\n            n += 1\n    return n\n";
+    let src = "def f(xs):\n    n = 0\n    for x in xs:\n        if x in ['a', 'b']:\n            n += 1\n    return n\n";
     assert!(!kinds(&only_f(src)).contains(&ReasonKind::ListMembershipInLoop));
 }
 
@@ -25,8 +24,7 @@ fn membership_outside_a_loop_is_fine() {
 #[test]
 fn recursion_with_lru_cache_or_functools_cache_is_fine() {
     for decorator in ["@lru_cache(maxsize=None)", "@functools.cache", "@functools.lru_cache", "@cache"] {
-        let src =
-            format!("{decorator}\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n");
+        let src = format!("{decorator}\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n");
         let analysis = analyze(&src);
         let fib = function(&analysis, "fib");
         assert!(!kinds(fib).contains(&ReasonKind::UncachedRecursion), "{decorator}: {:?}", fib.reasons);
@@ -79,7 +77,8 @@ fn copies_of_values_that_change_per_iteration_are_fine() {
 
 #[test]
 fn appending_to_a_parameter_or_doing_more_than_append_is_not_a_comprehension_candidate() {
-    let src = "def f(xs, out):\n    for x in xs:\n        out.append(x)\n    res = []\n    for x in xs:\n        res.append(x)\n        print(x)\n    return res\n";
+    let src =
+        "def f(xs, out):\n    for x in xs:\n        out.append(x)\n    res = []\n    for x in xs:\n        res.append(x)\n        print(x)\n    return res\n";
     assert!(!kinds(&only_f(src)).contains(&ReasonKind::AppendInLoop));
 }
 

@@ -4,11 +4,7 @@ use super::{kinds, only_f};
 use crate::analysis::ReasonKind;
 
 fn reason_text<'a>(source: &'a str, function: &crate::analysis::FunctionInfo, kind: ReasonKind) -> (&'a str, String) {
-    let reason = function
-        .reasons
-        .iter()
-        .find(|r| r.kind == kind)
-        .unwrap_or_else(|| panic!("no {kind:?} in {:?}", function.reasons));
+    let reason = function.reasons.iter().find(|r| r.kind == kind).unwrap_or_else(|| panic!("no {kind:?} in {:?}", function.reasons));
     (&source[reason.range.clone()], reason.message.clone())
 }
 
@@ -25,8 +21,7 @@ fn nested_for_loops_are_reported_with_their_depth() {
 
 #[test]
 fn comprehension_inside_a_loop_counts_as_a_nested_loop() {
-    let src =
-        "def f(rows):\n    out = 0\n    for row in rows:\n        out += sum([c * 2 for c in row])\n    return out\n";
+    let src = "def f(rows):\n    out = 0\n    for row in rows:\n        out += sum([c * 2 for c in row])\n    return out\n";
     let (_, message) = reason_text(src, &only_f(src), ReasonKind::NestedLoops);
     assert!(message.contains("2 deep"), "{message}");
 }
@@ -49,7 +44,8 @@ fn membership_in_a_list_variable_inside_a_loop() {
 
 #[test]
 fn membership_in_a_parameter_annotated_as_list() {
-    let src = "from typing import List\ndef f(xs, allowed: List[int]):\n    n = 0\n    for x in xs:\n        if x in allowed:\n            n += 1\n    return n\n";
+    let src =
+        "from typing import List\ndef f(xs, allowed: List[int]):\n    n = 0\n    for x in xs:\n        if x in allowed:\n            n += 1\n    return n\n";
     assert!(kinds(&only_f(src)).contains(&ReasonKind::ListMembershipInLoop));
 }
 
@@ -88,8 +84,7 @@ fn string_built_with_s_equals_s_plus_in_a_loop_from_an_fstring() {
 fn pop_front_and_insert_front_in_a_loop() {
     let src = "def f(queue, out):\n    while queue:\n        item = queue.pop(0)\n        out.insert(0, item)\n    return out\n";
     let f = only_f(src);
-    let fronts: Vec<&str> =
-        f.reasons.iter().filter(|r| r.kind == ReasonKind::FrontOfListOpInLoop).map(|r| &src[r.range.clone()]).collect();
+    let fronts: Vec<&str> = f.reasons.iter().filter(|r| r.kind == ReasonKind::FrontOfListOpInLoop).map(|r| &src[r.range.clone()]).collect();
     assert_eq!(fronts, ["queue.pop(0)", "out.insert(0, item)"]);
     assert!(f.reasons[0].message.contains("deque"), "{}", f.reasons[0].message);
 }
@@ -116,8 +111,7 @@ fn method_recursion_through_self() {
 fn sorting_inside_a_loop() {
     let src = "def f(groups):\n    out = []\n    for g in groups:\n        out.append(sorted(g))\n        g.sort()\n    return out\n";
     let f = only_f(src);
-    let sorts: Vec<&str> =
-        f.reasons.iter().filter(|r| r.kind == ReasonKind::SortInLoop).map(|r| &src[r.range.clone()]).collect();
+    let sorts: Vec<&str> = f.reasons.iter().filter(|r| r.kind == ReasonKind::SortInLoop).map(|r| &src[r.range.clone()]).collect();
     assert_eq!(sorts, ["sorted(g)", "g.sort()"]);
 }
 
@@ -142,8 +136,7 @@ fn copying_a_loop_invariant_list_in_an_inner_loop() {
 fn sorted_then_first_or_last_element() {
     let src = "def f(xs, ys):\n    lo = sorted(xs)[0]\n    hi = sorted(ys, key=abs)[-1]\n    return lo, hi\n";
     let f = only_f(src);
-    let messages: Vec<&str> =
-        f.reasons.iter().filter(|r| r.kind == ReasonKind::SortForMinMax).map(|r| r.message.as_str()).collect();
+    let messages: Vec<&str> = f.reasons.iter().filter(|r| r.kind == ReasonKind::SortForMinMax).map(|r| r.message.as_str()).collect();
     assert_eq!(messages.len(), 2, "{:?}", f.reasons);
     assert!(messages[0].contains("`min(...)`") && messages[1].contains("`max(...)`"), "{messages:?}");
     assert!(f.is_flagged());

@@ -57,17 +57,10 @@ def f():
     return MAX
 ";
     let analysis = analyze(src);
-    let symbols: Vec<(&str, SymbolKind)> =
-        analysis.symbols.iter().map(|s| (s.qualified_name.as_str(), s.kind)).collect();
+    let symbols: Vec<(&str, SymbolKind)> = analysis.symbols.iter().map(|s| (s.qualified_name.as_str(), s.kind)).collect();
     assert_eq!(
         symbols,
-        [
-            ("MAX", SymbolKind::Constant),
-            ("debug", SymbolKind::Constant),
-            ("A", SymbolKind::Class),
-            ("A.m", SymbolKind::Method),
-            ("f", SymbolKind::Function),
-        ]
+        [("MAX", SymbolKind::Constant), ("debug", SymbolKind::Constant), ("A", SymbolKind::Class), ("A.m", SymbolKind::Method), ("f", SymbolKind::Function),]
     );
     assert_eq!(&src[analysis.symbols[0].range.clone()], "MAX = 10");
 }
@@ -77,10 +70,7 @@ fn python(level: usize, path: &[&str]) -> ModuleRef {
 }
 
 fn binding(analysis_imports: &[ImportBinding], local: &str) -> (ModuleRef, Option<String>) {
-    let b = analysis_imports
-        .iter()
-        .find(|b| b.local_name == local)
-        .unwrap_or_else(|| panic!("no binding {local} in {analysis_imports:?}"));
+    let b = analysis_imports.iter().find(|b| b.local_name == local).unwrap_or_else(|| panic!("no binding {local} in {analysis_imports:?}"));
     (b.module.clone(), b.item.clone())
 }
 
@@ -157,10 +147,7 @@ def f(x, *args, scale: Factor = DEFAULT, **kw):
     return inner(), y, kw, self_like, lam, len(total), helpers.normalize(0)
 ";
     let analysis = analyze(src);
-    assert_eq!(
-        uses(function(&analysis, "f")),
-        ["Factor", "DEFAULT", "ctx", "helpers.normalize", "LIMIT", "CONST", "pkg.mod.f", "OTHER"]
-    );
+    assert_eq!(uses(function(&analysis, "f")), ["Factor", "DEFAULT", "ctx", "helpers.normalize", "LIMIT", "CONST", "pkg.mod.f", "OTHER"]);
     assert_eq!(uses(function(&analysis, "f.inner")), ["helpers.normalize", "CONST", "pkg.mod.f", "w"]);
 }
 

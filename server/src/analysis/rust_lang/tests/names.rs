@@ -44,11 +44,7 @@ fn outer() -> i32 {
 #[test]
 fn functions_get_qualified_names_and_containers() {
     let analysis = analyze(SHAPES);
-    let names: Vec<(&str, Option<&str>)> = analysis
-        .functions
-        .iter()
-        .map(|f| (f.qualified_name.as_str(), f.container.as_deref()))
-        .collect();
+    let names: Vec<(&str, Option<&str>)> = analysis.functions.iter().map(|f| (f.qualified_name.as_str(), f.container.as_deref())).collect();
     assert_eq!(
         names,
         vec![
@@ -78,11 +74,7 @@ fn function_range_includes_doc_comments_and_attributes_and_name_range_is_the_ide
 #[test]
 fn symbols_list_items_methods_and_constants_in_source_order() {
     let analysis = analyze(SHAPES);
-    let symbols: Vec<(&str, SymbolKind)> = analysis
-        .symbols
-        .iter()
-        .map(|s| (s.qualified_name.as_str(), s.kind))
-        .collect();
+    let symbols: Vec<(&str, SymbolKind)> = analysis.symbols.iter().map(|s| (s.qualified_name.as_str(), s.kind)).collect();
     assert_eq!(
         symbols,
         vec![
@@ -108,8 +100,7 @@ fn symbols_list_items_methods_and_constants_in_source_order() {
 
 #[test]
 fn associated_consts_are_qualified_constants() {
-    let analysis =
-        analyze("struct S;\nimpl S { const N: usize = 4; fn n() -> usize { Self::N } }\n");
+    let analysis = analyze("struct S;\nimpl S { const N: usize = 4; fn n() -> usize { Self::N } }\n");
     let constant = analysis.symbols.iter().find(|s| s.name == "N").unwrap();
     assert_eq!(constant.qualified_name, "S::N");
     assert_eq!(constant.kind, SymbolKind::Constant);
@@ -118,19 +109,9 @@ fn associated_consts_are_qualified_constants() {
 
 #[test]
 fn impl_for_references_and_scoped_types_uses_the_base_type_name() {
-    let analysis = analyze(
-        "impl<'a> Display for &'a Wrapper<'a> { fn fmt(&self) {} }\nimpl a::b::Thing { fn go(&self) {} }\n",
-    );
-    assert_eq!(
-        function(&analysis, "Wrapper::fmt").container.as_deref(),
-        Some("Wrapper")
-    );
-    assert!(
-        analysis
-            .functions
-            .iter()
-            .any(|f| f.qualified_name == "Thing::go")
-    );
+    let analysis = analyze("impl<'a> Display for &'a Wrapper<'a> { fn fmt(&self) {} }\nimpl a::b::Thing { fn go(&self) {} }\n");
+    assert_eq!(function(&analysis, "Wrapper::fmt").container.as_deref(), Some("Wrapper"));
+    assert!(analysis.functions.iter().any(|f| f.qualified_name == "Thing::go"));
 }
 
 #[test]
@@ -183,30 +164,20 @@ impl Cache {
     }
 }"#;
     let analysis = analyze(source);
-    assert_eq!(
-        uses_of(&analysis, "Cache::run"),
-        vec!["render", "config::LEVEL", "Cache::size", "limits::MAX"]
-    );
+    assert_eq!(uses_of(&analysis, "Cache::run"), vec!["render", "config::LEVEL", "Cache::size", "limits::MAX"]);
 }
 
 #[test]
 fn uses_through_a_use_inside_the_body_get_the_full_path() {
     let source = "fn f() -> u8 { use crate::util::normalize; use super::m::Thing as T; normalize(T::VALUE) }";
     let analysis = analyze(source);
-    assert_eq!(
-        uses_of(&analysis, "f"),
-        vec!["crate::util::normalize", "super::m::Thing::VALUE"]
-    );
+    assert_eq!(uses_of(&analysis, "f"), vec!["crate::util::normalize", "super::m::Thing::VALUE"]);
 }
 
 #[test]
 fn nested_items_are_local_to_the_function() {
     let source = "fn outer() -> u8 { fn inner() -> u8 { other() } struct Local; const K: u8 = 1; let _l = Local; inner() + K }";
     let analysis = analyze(source);
-    assert!(
-        uses_of(&analysis, "outer").is_empty(),
-        "{:?}",
-        uses_of(&analysis, "outer")
-    );
+    assert!(uses_of(&analysis, "outer").is_empty(), "{:?}", uses_of(&analysis, "outer"));
     assert_eq!(uses_of(&analysis, "outer::inner"), vec!["other"]);
 }

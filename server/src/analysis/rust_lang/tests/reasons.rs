@@ -8,11 +8,7 @@ fn nested_for_loops_are_reported_at_the_outer_loop() {
     let source = "fn pairs(a: &[i32], b: &[i32]) -> usize {\n    let mut n = 0;\n    for x in a {\n        for y in b {\n            if x == y { n += 1; }\n        }\n    }\n    n\n}\n";
     let analysis = analyze(source);
     let f = &analysis.functions[0];
-    let reason = f
-        .reasons
-        .iter()
-        .find(|r| r.kind == ReasonKind::NestedLoops)
-        .expect("nested loops");
+    let reason = f.reasons.iter().find(|r| r.kind == ReasonKind::NestedLoops).expect("nested loops");
     assert!(source[reason.range.clone()].starts_with("for x in a"));
     assert!(reason.message.contains("2 levels"), "{}", reason.message);
     assert!(f.is_flagged());
@@ -23,11 +19,7 @@ fn nested_for_loops_are_reported_at_the_outer_loop() {
 fn while_inside_loop_counts_as_nesting_and_depth_three_is_reported() {
     let source = "fn f(n: usize) { let mut i = 0; loop { while i < n { for _ in 0..n { i += 1; } } break; } }";
     let analysis = analyze(source);
-    let reason = analysis.functions[0]
-        .reasons
-        .iter()
-        .find(|r| r.kind == ReasonKind::NestedLoops)
-        .unwrap();
+    let reason = analysis.functions[0].reasons.iter().find(|r| r.kind == ReasonKind::NestedLoops).unwrap();
     assert!(reason.message.contains("3 levels"), "{}", reason.message);
 }
 
@@ -41,8 +33,7 @@ fn iterator_closure_inside_iterator_closure_counts_as_nested_loops() {
 fn single_loop_and_option_map_are_not_nested() {
     let source = "fn f(a: &[Option<i32>]) -> i32 { let mut t = 0; for x in a { t += x.map(|v| v * 2).unwrap_or(0); } t }";
     assert!(!has_reason(source, ReasonKind::NestedLoops));
-    let source =
-        "fn f(a: &[i32]) -> i32 { let mut t = 0; for x in a { t += x; } for y in a { t -= y; } t }";
+    let source = "fn f(a: &[i32]) -> i32 { let mut t = 0; for x in a { t += x; } for y in a { t -= y; } t }";
     assert!(!has_reason(source, ReasonKind::NestedLoops));
 }
 
@@ -50,11 +41,7 @@ fn single_loop_and_option_map_are_not_nested() {
 fn vec_contains_in_loop_is_list_membership() {
     let source = "fn common(a: &[u32], b: Vec<u32>) -> usize {\n    let mut n = 0;\n    for x in a {\n        if b.contains(x) { n += 1; }\n    }\n    n\n}\n";
     let analysis = analyze(source);
-    let reason = analysis.functions[0]
-        .reasons
-        .iter()
-        .find(|r| r.kind == ReasonKind::ListMembershipInLoop)
-        .unwrap();
+    let reason = analysis.functions[0].reasons.iter().find(|r| r.kind == ReasonKind::ListMembershipInLoop).unwrap();
     assert_eq!(&source[reason.range.clone()], "b.contains(x)");
     assert!(reason.message.contains("HashSet"), "{}", reason.message);
 }
@@ -65,21 +52,16 @@ fn local_vec_contains_and_iter_any_equality_in_loop_are_list_membership() {
     assert!(has_reason(source, ReasonKind::ListMembershipInLoop));
     let source = "fn f(a: &[i32], b: &[i32]) -> usize { let mut n = 0; for x in a { if b.iter().any(|y| y == x) { n += 1; } } n }";
     let kinds = kinds_of(source);
-    assert!(
-        kinds.contains(&ReasonKind::ListMembershipInLoop),
-        "{kinds:?}"
-    );
-    assert!(
-        !kinds.contains(&ReasonKind::NestedLoops),
-        "the search is reported once, as membership: {kinds:?}"
-    );
+    assert!(kinds.contains(&ReasonKind::ListMembershipInLoop), "{kinds:?}");
+    assert!(!kinds.contains(&ReasonKind::NestedLoops), "the search is reported once, as membership: {kinds:?}");
 }
 
 #[test]
 fn hashset_contains_and_unknown_receivers_stay_quiet() {
     let source = "use std::collections::HashSet;\nfn f(a: &[u32], b: &HashSet<u32>) -> usize { let mut n = 0; for x in a { if b.contains(x) { n += 1; } } n }";
     assert!(!has_reason(source, ReasonKind::ListMembershipInLoop));
-    let source = "fn f(a: &[u32]) -> usize { let set: HashSet<u32> = a.iter().copied().collect(); let mut n = 0; for x in a { if set.contains(x) { n += 1; } } n }";
+    let source =
+        "fn f(a: &[u32]) -> usize { let set: HashSet<u32> = a.iter().copied().collect(); let mut n = 0; for x in a { if set.contains(x) { n += 1; } } n }";
     assert!(!has_reason(source, ReasonKind::ListMembershipInLoop));
     let source = "fn f(lines: &[&str]) -> usize { let mut n = 0; for l in lines { if l.contains(\"x\") { n += 1; } } n }";
     assert!(!has_reason(source, ReasonKind::ListMembershipInLoop));
@@ -89,13 +71,7 @@ fn hashset_contains_and_unknown_receivers_stay_quiet() {
 fn self_field_vec_contains_uses_the_struct_field_type() {
     let source = "struct Reg { names: Vec<String>, index: HashSet<String> }\nimpl Reg {\n    fn a(&self, q: &[String]) -> usize { let mut n = 0; for s in q { if self.names.contains(s) { n += 1; } } n }\n    fn b(&self, q: &[String]) -> usize { let mut n = 0; for s in q { if self.index.contains(s) { n += 1; } } n }\n}\n";
     let analysis = analyze(source);
-    let kinds = |name: &str| -> Vec<ReasonKind> {
-        super::function(&analysis, name)
-            .reasons
-            .iter()
-            .map(|r| r.kind)
-            .collect()
-    };
+    let kinds = |name: &str| -> Vec<ReasonKind> { super::function(&analysis, name).reasons.iter().map(|r| r.kind).collect() };
     assert!(kinds("Reg::a").contains(&ReasonKind::ListMembershipInLoop));
     assert!(!kinds("Reg::b").contains(&ReasonKind::ListMembershipInLoop));
 }
@@ -111,14 +87,8 @@ fn string_growth_in_loop_is_string_concat() {
     ] {
         let source = format!("fn join(words: Vec<String>) -> String {{ {body} }}");
         let kinds = kinds_of(&source);
-        assert!(
-            kinds.contains(&ReasonKind::StringConcatInLoop),
-            "{body}: {kinds:?}"
-        );
-        assert!(
-            !kinds.contains(&ReasonKind::AllocationInLoop) || body.contains("w.clone"),
-            "{body}: {kinds:?}"
-        );
+        assert!(kinds.contains(&ReasonKind::StringConcatInLoop), "{body}: {kinds:?}");
+        assert!(!kinds.contains(&ReasonKind::AllocationInLoop) || body.contains("w.clone"), "{body}: {kinds:?}");
     }
 }
 
@@ -130,10 +100,7 @@ fn reserved_strings_numbers_and_per_iteration_strings_are_not_string_concat() {
         "let mut last = String::new(); for w in words { let mut line = String::new(); line.push_str(&w); last = line; } last",
     ] {
         let source = format!("fn join(words: Vec<String>) -> String {{ {body} }}");
-        assert!(
-            !has_reason(&source, ReasonKind::StringConcatInLoop),
-            "{body}"
-        );
+        assert!(!has_reason(&source, ReasonKind::StringConcatInLoop), "{body}");
     }
 }
 
@@ -157,15 +124,10 @@ fn front_operations_on_deques_maps_or_outside_loops_stay_quiet() {
 
 #[test]
 fn self_recursion_without_memo_is_uncached_recursion() {
-    let source =
-        "fn fib(n: u64) -> u64 {\n    if n < 2 { return n; }\n    fib(n - 1) + fib(n - 2)\n}\n";
+    let source = "fn fib(n: u64) -> u64 {\n    if n < 2 { return n; }\n    fib(n - 1) + fib(n - 2)\n}\n";
     let analysis = analyze(source);
     let f = &analysis.functions[0];
-    let reason = f
-        .reasons
-        .iter()
-        .find(|r| r.kind == ReasonKind::UncachedRecursion)
-        .expect("recursion");
+    let reason = f.reasons.iter().find(|r| r.kind == ReasonKind::UncachedRecursion).expect("recursion");
     assert_eq!(&source[reason.range.clone()], "fib(n - 1)");
     assert!(reason.message.contains("`fib`"), "{}", reason.message);
     assert!(!f.trivial);
@@ -177,15 +139,8 @@ fn method_recursion_through_self_and_self_type_is_detected() {
     let source = "struct T;\nimpl T {\n    fn walk(&self, n: u32) -> u32 { if n == 0 { 0 } else { self.walk(n - 1) + self.walk(n - 2) } }\n    fn count(n: u32) -> u32 { if n == 0 { 1 } else { Self::count(n - 1) * 2 } }\n    fn other(&self, n: u32) -> u32 { if n == 0 { 1 } else { T::other(self, n - 1) } }\n}\n";
     let analysis = analyze(source);
     for name in ["T::walk", "T::count", "T::other"] {
-        let kinds: Vec<_> = super::function(&analysis, name)
-            .reasons
-            .iter()
-            .map(|r| r.kind)
-            .collect();
-        assert!(
-            kinds.contains(&ReasonKind::UncachedRecursion),
-            "{name}: {kinds:?}"
-        );
+        let kinds: Vec<_> = super::function(&analysis, name).reasons.iter().map(|r| r.kind).collect();
+        assert!(kinds.contains(&ReasonKind::UncachedRecursion), "{name}: {kinds:?}");
     }
 }
 
@@ -199,10 +154,10 @@ fn recursion_inside_a_macro_is_detected() {
 fn memoized_recursion_and_calls_to_other_functions_are_not_uncached() {
     let source = "fn fib(n: u64, memo: &mut HashMap<u64, u64>) -> u64 { if n < 2 { return n; } if let Some(v) = memo.get(&n) { return *v; } let v = fib(n - 1, memo) + fib(n - 2, memo); memo.insert(n, v); v }";
     assert!(!has_reason(source, ReasonKind::UncachedRecursion));
-    let source = "fn fib(n: u64, seen: &mut HashMap<u64, u64>) -> u64 { if n < 2 { return n; } let v = fib(n - 1, seen) + fib(n - 2, seen); seen.insert(n, v); v }";
-    assert!(!has_reason(source, ReasonKind::UncachedRecursion));
     let source =
-        "#[cached]\nfn fib(n: u64) -> u64 { if n < 2 { return n; } fib(n - 1) + fib(n - 2) }";
+        "fn fib(n: u64, seen: &mut HashMap<u64, u64>) -> u64 { if n < 2 { return n; } let v = fib(n - 1, seen) + fib(n - 2, seen); seen.insert(n, v); v }";
+    assert!(!has_reason(source, ReasonKind::UncachedRecursion));
+    let source = "#[cached]\nfn fib(n: u64) -> u64 { if n < 2 { return n; } fib(n - 1) + fib(n - 2) }";
     assert!(!has_reason(source, ReasonKind::UncachedRecursion));
     let source = "struct S;\nimpl S { fn len(&self) -> usize { let v = vec![1]; v.len() + self.other.len() } }";
     assert!(!has_reason(source, ReasonKind::UncachedRecursion));
@@ -210,16 +165,8 @@ fn memoized_recursion_and_calls_to_other_functions_are_not_uncached() {
 
 #[test]
 fn sorting_in_a_loop_is_reported_for_every_sort_flavour() {
-    for call in [
-        "v.sort()",
-        "v.sort_by(|a, b| b.cmp(a))",
-        "v.sort_unstable()",
-        "v.sort_by_key(|x| *x)",
-        "v.sort_unstable_by_key(|x| *x)",
-    ] {
-        let source = format!(
-            "fn f(mut v: Vec<i32>, xs: &[i32]) -> i32 {{ let mut t = 0; for x in xs {{ v.push(*x); {call}; t += v[v.len() / 2]; }} t }}"
-        );
+    for call in ["v.sort()", "v.sort_by(|a, b| b.cmp(a))", "v.sort_unstable()", "v.sort_by_key(|x| *x)", "v.sort_unstable_by_key(|x| *x)"] {
+        let source = format!("fn f(mut v: Vec<i32>, xs: &[i32]) -> i32 {{ let mut t = 0; for x in xs {{ v.push(*x); {call}; t += v[v.len() / 2]; }} t }}");
         assert!(has_reason(&source, ReasonKind::SortInLoop), "{call}");
     }
     let source = "fn f(mut v: Vec<i32>) -> Vec<i32> { v.sort(); v.dedup(); v }";
@@ -230,7 +177,8 @@ fn sorting_in_a_loop_is_reported_for_every_sort_flavour() {
 fn regex_compiled_in_a_loop_is_reported() {
     let source = "fn f(lines: &[&str]) -> usize { let mut n = 0; for l in lines { let re = Regex::new(r\"\\d+\").unwrap(); if re.is_match(l) { n += 1; } } n }";
     assert!(has_reason(source, ReasonKind::RegexInLoop));
-    let source = "fn f(lines: &[&str]) -> usize { let re = regex::Regex::new(r\"\\d+\").unwrap(); let mut n = 0; for l in lines { if re.is_match(l) { n += 1; } } n }";
+    let source =
+        "fn f(lines: &[&str]) -> usize { let re = regex::Regex::new(r\"\\d+\").unwrap(); let mut n = 0; for l in lines { if re.is_match(l) { n += 1; } } n }";
     assert!(!has_reason(source, ReasonKind::RegexInLoop));
 }
 
@@ -243,13 +191,8 @@ fn allocations_in_loop_bodies_are_reported() {
         "let f = format!(\"{s}!\"); n += f.len();",
         "let o = s.to_owned(); n += o.len();",
     ] {
-        let source = format!(
-            "fn f(items: &[String], out: &mut String) -> usize {{ let mut n = 0; for s in items {{ {statement} }} n }}"
-        );
-        assert!(
-            has_reason(&source, ReasonKind::AllocationInLoop),
-            "{statement}"
-        );
+        let source = format!("fn f(items: &[String], out: &mut String) -> usize {{ let mut n = 0; for s in items {{ {statement} }} n }}");
+        assert!(has_reason(&source, ReasonKind::AllocationInLoop), "{statement}");
     }
 }
 
@@ -257,11 +200,7 @@ fn allocations_in_loop_bodies_are_reported() {
 fn pushing_into_a_vec_created_without_capacity_is_reported() {
     let source = "fn squares(n: usize) -> Vec<usize> { let mut out = Vec::new(); for i in 0..n { out.push(i * i); } out }";
     let analysis = analyze(source);
-    let reason = analysis.functions[0]
-        .reasons
-        .iter()
-        .find(|r| r.kind == ReasonKind::AllocationInLoop)
-        .unwrap();
+    let reason = analysis.functions[0].reasons.iter().find(|r| r.kind == ReasonKind::AllocationInLoop).unwrap();
     assert_eq!(&source[reason.range.clone()], "out.push(i * i)");
     let source = "fn squares(n: usize) -> Vec<usize> { let mut out = vec![]; for i in 0..n { out.push(i * i); } out }";
     assert!(has_reason(source, ReasonKind::AllocationInLoop));
@@ -289,25 +228,12 @@ fn clone_in_the_loop_header_is_not_per_iteration() {
 
 #[test]
 fn sorting_to_read_the_first_or_last_element_is_sort_for_min_max() {
-    for read in [
-        "v[0]",
-        "*v.first().unwrap()",
-        "*v.last().unwrap()",
-        "v[v.len() - 1]",
-    ] {
+    for read in ["v[0]", "*v.first().unwrap()", "*v.last().unwrap()", "v[v.len() - 1]"] {
         let source = format!("fn smallest(mut v: Vec<i32>) -> i32 {{ v.sort(); {read} }}");
         let analysis = analyze(&source);
         let f = &analysis.functions[0];
-        assert!(
-            f.reasons
-                .iter()
-                .any(|r| r.kind == ReasonKind::SortForMinMax),
-            "{read}"
-        );
-        assert!(
-            f.is_flagged(),
-            "a short function with a finding is still flagged: {read}"
-        );
+        assert!(f.reasons.iter().any(|r| r.kind == ReasonKind::SortForMinMax), "{read}");
+        assert!(f.is_flagged(), "a short function with a finding is still flagged: {read}");
     }
 }
 
@@ -342,17 +268,9 @@ fn functions_with_loops_are_not_trivial() {
 fn repeated_findings_of_one_kind_become_one_reason_with_a_count() {
     let source = "fn f(items: &[String]) -> usize { let mut n = 0; for s in items { let a = s.clone(); let b = s.clone(); n += a.len() + b.len(); } n }";
     let analysis = analyze(source);
-    let allocations: Vec<_> = analysis.functions[0]
-        .reasons
-        .iter()
-        .filter(|r| r.kind == ReasonKind::AllocationInLoop)
-        .collect();
+    let allocations: Vec<_> = analysis.functions[0].reasons.iter().filter(|r| r.kind == ReasonKind::AllocationInLoop).collect();
     assert_eq!(allocations.len(), 1);
-    assert!(
-        allocations[0].message.contains("2 places"),
-        "{}",
-        allocations[0].message
-    );
+    assert!(allocations[0].message.contains("2 places"), "{}", allocations[0].message);
 }
 
 #[test]
@@ -361,13 +279,7 @@ fn trait_impls_delegating_to_another_impl_of_the_same_method_are_not_recursion()
     let analysis = analyze(source);
     assert_eq!(analysis.functions.len(), 2);
     for f in &analysis.functions {
-        assert!(
-            f.reasons
-                .iter()
-                .all(|r| r.kind != ReasonKind::UncachedRecursion),
-            "{}",
-            f.qualified_name
-        );
+        assert!(f.reasons.iter().all(|r| r.kind != ReasonKind::UncachedRecursion), "{}", f.qualified_name);
     }
 }
 
@@ -375,18 +287,8 @@ fn trait_impls_delegating_to_another_impl_of_the_same_method_are_not_recursion()
 fn front_removal_message_names_the_receiver_and_the_call() {
     let source = "fn f(mut queue: Vec<u32>) -> u32 { let mut t = 0; while let Some(_) = queue.first() { t += queue.remove(0); } t }";
     let analysis = analyze(source);
-    let reason = analysis.functions[0]
-        .reasons
-        .iter()
-        .find(|r| r.kind == ReasonKind::FrontOfListOpInLoop)
-        .unwrap();
-    assert!(
-        reason
-            .message
-            .starts_with("`queue.remove(0)` inside a loop"),
-        "{}",
-        reason.message
-    );
+    let reason = analysis.functions[0].reasons.iter().find(|r| r.kind == ReasonKind::FrontOfListOpInLoop).unwrap();
+    assert!(reason.message.starts_with("`queue.remove(0)` inside a loop"), "{}", reason.message);
     assert!(reason.message.contains("VecDeque"));
 }
 

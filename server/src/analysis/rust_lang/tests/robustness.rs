@@ -4,22 +4,13 @@ use super::analyze;
 
 /// Runs `f` on a thread with a 2 MB stack, like a small worker thread.
 fn with_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .expect("no overflow")
+    std::thread::Builder::new().stack_size(2 * 1024 * 1024).spawn(f).expect("spawn").join().expect("no overflow")
 }
 
 #[test]
 fn ten_thousand_nested_parentheses_do_not_overflow_the_stack() {
     let depth = 10_000;
-    let source = format!(
-        "fn deep(x: i32) -> i32 {{ {}x{} }}\nfn after() {{}}\n",
-        "(".repeat(depth),
-        ")".repeat(depth)
-    );
+    let source = format!("fn deep(x: i32) -> i32 {{ {}x{} }}\nfn after() {{}}\n", "(".repeat(depth), ")".repeat(depth));
     let analysis = with_small_stack(move || analyze(&source));
     let names: Vec<&str> = analysis.functions.iter().map(|f| f.name.as_str()).collect();
     assert!(names.contains(&"after"), "{names:?}");
@@ -28,40 +19,14 @@ fn ten_thousand_nested_parentheses_do_not_overflow_the_stack() {
 #[test]
 fn ten_thousand_nested_blocks_loops_and_closures_do_not_overflow_the_stack() {
     let depth = 10_000;
-    let blocks = format!(
-        "fn b() {{ {}helper(){} }}\n",
-        "{ ".repeat(depth),
-        " }".repeat(depth)
-    );
-    let loops = format!(
-        "fn l(v: &[u8]) {{ {}v.to_vec();{} }}\n",
-        "for _ in v { ".repeat(depth),
-        " }".repeat(depth)
-    );
-    let closures = format!(
-        "fn c(v: &[u8]) {{ {}0{} }}\n",
-        "v.iter().map(|x| ".repeat(depth),
-        ")".repeat(depth)
-    );
-    let macros = format!(
-        "fn m() {{ {}1{} }}\n",
-        "vec![".repeat(depth),
-        "]".repeat(depth)
-    );
+    let blocks = format!("fn b() {{ {}helper(){} }}\n", "{ ".repeat(depth), " }".repeat(depth));
+    let loops = format!("fn l(v: &[u8]) {{ {}v.to_vec();{} }}\n", "for _ in v { ".repeat(depth), " }".repeat(depth));
+    let closures = format!("fn c(v: &[u8]) {{ {}0{} }}\n", "v.iter().map(|x| ".repeat(depth), ")".repeat(depth));
+    let macros = format!("fn m() {{ {}1{} }}\n", "vec![".repeat(depth), "]".repeat(depth));
     let uses = format!("use a::{}x{};\n", "{b::".repeat(depth), "}".repeat(depth));
-    let analysis = with_small_stack(move || {
-        [blocks, loops, closures, macros, uses]
-            .iter()
-            .map(|s| analyze(s))
-            .collect::<Vec<_>>()
-    });
+    let analysis = with_small_stack(move || [blocks, loops, closures, macros, uses].iter().map(|s| analyze(s)).collect::<Vec<_>>());
     assert_eq!(analysis[0].functions[0].uses.len(), 1);
-    assert!(
-        analysis[1].functions[0]
-            .reasons
-            .iter()
-            .any(|r| r.kind == crate::analysis::ReasonKind::NestedLoops)
-    );
+    assert!(analysis[1].functions[0].reasons.iter().any(|r| r.kind == crate::analysis::ReasonKind::NestedLoops));
     assert_eq!(analysis[2].functions.len(), 1);
     assert_eq!(analysis[3].functions.len(), 1);
     assert!(analysis[4].imports.len() <= 1);
@@ -72,11 +37,7 @@ fn broken_code_still_yields_the_functions_that_parse() {
     let source = "use crate::a::{b, ;\nfn good(v: &[i32]) -> i32 { let mut t = 0; for x in v { for y in v { t += x * y; } } t }\nfn broken( { let x = ; \nimpl Foo { fn m(&self) -> u8 { 1 } }\nfn\n";
     let analysis = analyze(source);
     assert!(analysis.has_errors);
-    let good = analysis
-        .functions
-        .iter()
-        .find(|f| f.name == "good")
-        .expect("good parsed");
+    let good = analysis.functions.iter().find(|f| f.name == "good").expect("good parsed");
     assert!(good.is_flagged());
 }
 
@@ -95,14 +56,8 @@ fn every_prefix_of_a_real_file_analyses_without_panicking() {
 
 #[test]
 fn a_function_without_a_body_or_name_is_skipped() {
-    let analysis = analyze(
-        "trait T { fn sig(&self); fn dflt(&self) -> u8 { 0 } }\nextern \"C\" { fn ext(); }\nfn (x: u8) {}\n",
-    );
-    let names: Vec<&str> = analysis
-        .functions
-        .iter()
-        .map(|f| f.qualified_name.as_str())
-        .collect();
+    let analysis = analyze("trait T { fn sig(&self); fn dflt(&self) -> u8 { 0 } }\nextern \"C\" { fn ext(); }\nfn (x: u8) {}\n");
+    let names: Vec<&str> = analysis.functions.iter().map(|f| f.qualified_name.as_str()).collect();
     assert!(names.contains(&"T::dflt"), "{names:?}");
     assert!(!names.contains(&"T::sig"));
     assert!(!names.contains(&"ext"));
@@ -118,11 +73,7 @@ fn kind_id_table_agrees_with_node_kind_names() {
     let mut seen = std::collections::HashSet::new();
     'walk: loop {
         let node = cursor.node();
-        let expected = if node.is_named() {
-            kind_for_name(node.kind())
-        } else {
-            Kind::Other
-        };
+        let expected = if node.is_named() { kind_for_name(node.kind()) } else { Kind::Other };
         assert_eq!(grammar.kind(node), expected, "{}", node.kind());
         seen.insert(format!("{expected:?}"));
         if cursor.goto_first_child() {

@@ -186,8 +186,7 @@ mod tests {
     fn every_rewrite_has_a_doc_with_a_before_and_after_example() {
         let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/rewrites");
         for rewrite in catalogue(Language::Python).into_iter().chain(catalogue(Language::Rust)) {
-            let doc = std::fs::read_to_string(docs.join(format!("{}.md", rewrite.id)))
-                .unwrap_or_else(|e| panic!("rules/rewrites/{}.md: {e}", rewrite.id));
+            let doc = std::fs::read_to_string(docs.join(format!("{}.md", rewrite.id))).unwrap_or_else(|e| panic!("rules/rewrites/{}.md: {e}", rewrite.id));
             assert!(doc.contains("## Before") && doc.contains("## After"), "{}", rewrite.id);
         }
     }

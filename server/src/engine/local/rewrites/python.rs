@@ -2,9 +2,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{
-    Edit, FunctionNode, Rewrite, contains, descendants, finish, fresh_name, indent_at, target_functions, text,
-};
+use super::{Edit, FunctionNode, Rewrite, contains, descendants, finish, fresh_name, indent_at, target_functions, text};
 use crate::analysis::Language;
 
 pub static REWRITES: &[Rewrite] = &[
@@ -58,9 +56,7 @@ fn parse(source: &str) -> Option<Tree> {
 
 fn scope_name(node: Node, source: &str) -> Option<String> {
     match node.kind() {
-        "class_definition" | "function_definition" => {
-            node.child_by_field_name("name").map(|name| text(name, source).to_string())
-        }
+        "class_definition" | "function_definition" => node.child_by_field_name("name").map(|name| text(name, source).to_string()),
         _ => None,
     }
 }
@@ -72,12 +68,7 @@ fn functions<'t>(tree: &'t Tree, source: &str, wanted: Option<&str>) -> Vec<Func
 fn is_loop(node: Node) -> bool {
     matches!(
         node.kind(),
-        "for_statement"
-            | "while_statement"
-            | "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression"
+        "for_statement" | "while_statement" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression"
     )
 }
 
@@ -136,11 +127,8 @@ fn top_level_insertion_point(root: Node, source: &str) -> (usize, bool) {
     let mut after = 0;
     let mut cursor = root.walk();
     for (index, child) in root.named_children(&mut cursor).enumerate() {
-        let is_import =
-            matches!(child.kind(), "import_statement" | "import_from_statement" | "future_import_statement");
-        let is_docstring = index == 0
-            && child.kind() == "expression_statement"
-            && child.named_child(0).is_some_and(|n| n.kind() == "string");
+        let is_import = matches!(child.kind(), "import_statement" | "import_from_statement" | "future_import_statement");
+        let is_docstring = index == 0 && child.kind() == "expression_statement" && child.named_child(0).is_some_and(|n| n.kind() == "string");
         if is_import || is_docstring {
             after = child.end_byte();
         } else if child.kind() != "comment" {
@@ -195,16 +183,15 @@ pub fn memoize_recursion(source: &str, function: Option<&str>) -> Option<String>
                 continue;
             }
         }
-        let recursive = descendants(body).iter().any(|node| {
-            node.kind() == "call"
-                && node.child_by_field_name("function").is_some_and(|f| is_identifier(f, source, &target.name))
-        });
+        let recursive = descendants(body)
+            .iter()
+            .any(|node| node.kind() == "call" && node.child_by_field_name("function").is_some_and(|f| is_identifier(f, source, &target.name)));
         let impure = contains_kind(body, &["global_statement", "nonlocal_statement", "yield", "await"])
             || descendants(body).iter().any(|node| {
                 node.kind() == "call"
-                    && node.child_by_field_name("function").is_some_and(|f| {
-                        matches!(text(f, source), "print" | "input" | "open") || text(f, source).starts_with("random.")
-                    })
+                    && node
+                        .child_by_field_name("function")
+                        .is_some_and(|f| matches!(text(f, source), "print" | "input" | "open") || text(f, source).starts_with("random."))
             });
         if !recursive || impure {
             continue;
@@ -231,8 +218,7 @@ fn membership_operand(node: Node) -> Option<Node> {
 
 fn is_iterated_by_loop(identifier: Node) -> bool {
     identifier.parent().is_some_and(|parent| {
-        matches!(parent.kind(), "for_statement" | "for_in_clause")
-            && parent.child_by_field_name("right").is_some_and(|right| right.id() == identifier.id())
+        matches!(parent.kind(), "for_statement" | "for_in_clause") && parent.child_by_field_name("right").is_some_and(|right| right.id() == identifier.id())
     })
 }
 
@@ -266,12 +252,9 @@ pub fn membership_to_set(source: &str, function: Option<&str>) -> Option<String>
             if !params.contains(&name) && !assigned_before {
                 continue;
             }
-            let uses: Vec<Node> =
-                all.iter().copied().filter(|n| contains(anchor, *n) && is_identifier(*n, source, &name)).collect();
-            let only_read = uses.iter().all(|usage| {
-                is_iterated_by_loop(*usage)
-                    || usage.parent().and_then(membership_operand).is_some_and(|r| r.id() == usage.id())
-            });
+            let uses: Vec<Node> = all.iter().copied().filter(|n| contains(anchor, *n) && is_identifier(*n, source, &name)).collect();
+            let only_read =
+                uses.iter().all(|usage| is_iterated_by_loop(*usage) || usage.parent().and_then(membership_operand).is_some_and(|r| r.id() == usage.id()));
             if !only_read {
                 continue;
             }
@@ -296,11 +279,7 @@ fn method_call(call: Node) -> Option<(Node, Node, Node)> {
         return None;
     }
     let function = call.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-    Some((
-        function.child_by_field_name("object")?,
-        function.child_by_field_name("attribute")?,
-        call.child_by_field_name("arguments")?,
-    ))
+    Some((function.child_by_field_name("object")?, function.child_by_field_name("attribute")?, call.child_by_field_name("arguments")?))
 }
 
 fn argument_texts<'s>(arguments: Node, source: &'s str) -> Vec<&'s str> {
@@ -323,13 +302,10 @@ fn deque_compatible_use(usage: Node, source: &str) -> bool {
                 _ => false,
             }
         }
-        "argument_list" => parent.parent().is_some_and(|call| {
-            parent.named_child_count() == 1
-                && call.child_by_field_name("function").is_some_and(|f| is_identifier(f, source, "len"))
-        }),
-        "while_statement" | "if_statement" | "elif_clause" => {
-            parent.child_by_field_name("condition").is_some_and(|c| c.id() == usage.id())
-        }
+        "argument_list" => parent
+            .parent()
+            .is_some_and(|call| parent.named_child_count() == 1 && call.child_by_field_name("function").is_some_and(|f| is_identifier(f, source, "len"))),
+        "while_statement" | "if_statement" | "elif_clause" => parent.child_by_field_name("condition").is_some_and(|c| c.id() == usage.id()),
         "not_operator" => true,
         "subscript" => {
             parent.child_by_field_name("value").is_some_and(|v| v.id() == usage.id())
@@ -350,11 +326,7 @@ pub fn pop_front_to_deque(source: &str, function: Option<&str>) -> Option<String
         let mut names: Vec<String> = Vec::new();
         for call in &all {
             let Some((receiver, method, arguments)) = method_call(*call) else { continue };
-            if receiver.kind() == "identifier"
-                && text(method, source) == "pop"
-                && argument_texts(arguments, source) == ["0"]
-                && in_loop_within(*call, body)
-            {
+            if receiver.kind() == "identifier" && text(method, source) == "pop" && argument_texts(arguments, source) == ["0"] && in_loop_within(*call, body) {
                 let name = text(receiver, source).to_string();
                 if !names.contains(&name) {
                     names.push(name);
@@ -366,10 +338,7 @@ pub fn pop_front_to_deque(source: &str, function: Option<&str>) -> Option<String
             let assignments: Vec<Node> = all
                 .iter()
                 .copied()
-                .filter(|n| {
-                    n.kind() == "assignment"
-                        && n.child_by_field_name("left").is_some_and(|l| is_identifier(l, source, &name))
-                })
+                .filter(|n| n.kind() == "assignment" && n.child_by_field_name("left").is_some_and(|l| is_identifier(l, source, &name)))
                 .collect();
             let [init] = assignments.as_slice() else { continue };
             if init.parent().and_then(|s| s.parent()).is_none_or(|block| block.id() != body.id()) {
@@ -385,11 +354,7 @@ pub fn pop_front_to_deque(source: &str, function: Option<&str>) -> Option<String
                 }
                 _ => continue,
             };
-            let uses: Vec<Node> = all
-                .iter()
-                .copied()
-                .filter(|n| is_identifier(*n, source, &name) && n.start_byte() >= init.end_byte())
-                .collect();
+            let uses: Vec<Node> = all.iter().copied().filter(|n| is_identifier(*n, source, &name) && n.start_byte() >= init.end_byte()).collect();
             if !uses.iter().all(|u| deque_compatible_use(*u, source)) {
                 continue;
             }
@@ -450,10 +415,8 @@ pub fn hoist_regex(source: &str, function: Option<&str>) -> Option<String> {
             let args: Vec<Node> = arguments.named_children(&mut cursor).filter(|n| n.kind() != "comment").collect();
             let Some(pattern) = args.first().filter(|p| is_plain_string_literal(**p, source)) else { continue };
             let positional = args.iter().take_while(|a| a.kind() != "keyword_argument").count();
-            let keyword_flags = args.iter().any(|a| {
-                a.kind() == "keyword_argument"
-                    && a.child_by_field_name("name").is_some_and(|n| text(n, source) == "flags")
-            });
+            let keyword_flags =
+                args.iter().any(|a| a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|n| text(n, source) == "flags"));
             let method_name = text(method, source);
             let max_positional = match method_name {
                 "compile" => 2,

@@ -37,15 +37,11 @@ fn concat_onto<'t>(statement: Node<'t>, source: &str, name: &str) -> Option<Node
     }
     let right = inner.child_by_field_name("right")?;
     match inner.kind() {
-        "augmented_assignment" => {
-            (inner.child_by_field_name("operator").is_some_and(|op| text(op, source) == "+=")).then_some(right)
-        }
+        "augmented_assignment" => (inner.child_by_field_name("operator").is_some_and(|op| text(op, source) == "+=")).then_some(right),
         "assignment" if right.kind() == "binary_operator" => {
             let first = right.child_by_field_name("left")?;
             let operator = right.child_by_field_name("operator")?;
-            (is_identifier(first, source, name) && text(operator, source) == "+")
-                .then(|| right.child_by_field_name("right"))
-                .flatten()
+            (is_identifier(first, source, name) && text(operator, source) == "+").then(|| right.child_by_field_name("right")).flatten()
         }
         _ => None,
     }
@@ -95,13 +91,9 @@ pub fn string_concat_to_join(source: &str, function: Option<&str>) -> Option<Str
                     sibling = statement.prev_named_sibling();
                 }
                 let Some(init) = init else { continue };
-                let appends: Vec<(Node, Node)> =
-                    inside.iter().filter_map(|s| concat_onto(*s, source, &name).map(|piece| (*s, piece))).collect();
+                let appends: Vec<(Node, Node)> = inside.iter().filter_map(|s| concat_onto(*s, source, &name).map(|piece| (*s, piece))).collect();
                 let uses = inside.iter().filter(|n| is_identifier(**n, source, &name)).count();
-                let expected_uses: usize = appends
-                    .iter()
-                    .map(|(s, _)| if s.named_child(0).is_some_and(|i| i.kind() == "assignment") { 2 } else { 1 })
-                    .sum();
+                let expected_uses: usize = appends.iter().map(|(s, _)| if s.named_child(0).is_some_and(|i| i.kind() == "assignment") { 2 } else { 1 }).sum();
                 if uses != expected_uses {
                     continue; // the partial string is read inside the loop
                 }
@@ -109,10 +101,7 @@ pub fn string_concat_to_join(source: &str, function: Option<&str>) -> Option<Str
                 taken.push_str(&parts);
                 edits.push(Edit::replace(init.byte_range(), format!("{parts} = []")));
                 for (statement, piece) in appends {
-                    edits.push(Edit::replace(
-                        statement.byte_range(),
-                        format!("{parts}.append({})", text(piece, source)),
-                    ));
+                    edits.push(Edit::replace(statement.byte_range(), format!("{parts}.append({})", text(piece, source))));
                 }
                 let indent = indent_at(source, lp.start_byte());
                 edits.push(Edit::insert(lp.end_byte(), format!("\n{indent}{name} = \"\".join({parts})")));
@@ -135,9 +124,7 @@ pub fn sorted_index_to_min_max(source: &str, function: Option<&str>) -> Option<S
             if subscript.kind() != "subscript" || subscript.named_child_count() != 2 {
                 continue;
             }
-            let (Some(call), Some(index)) =
-                (subscript.child_by_field_name("value"), subscript.child_by_field_name("subscript"))
-            else {
+            let (Some(call), Some(index)) = (subscript.child_by_field_name("value"), subscript.child_by_field_name("subscript")) else {
                 continue;
             };
             let first = match text(index, source) {
@@ -145,9 +132,7 @@ pub fn sorted_index_to_min_max(source: &str, function: Option<&str>) -> Option<S
                 "-1" => false,
                 _ => continue,
             };
-            if call.kind() != "call"
-                || !call.child_by_field_name("function").is_some_and(|f| is_identifier(f, source, "sorted"))
-            {
+            if call.kind() != "call" || !call.child_by_field_name("function").is_some_and(|f| is_identifier(f, source, "sorted")) {
                 continue;
             }
             let Some(arguments) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
@@ -180,10 +165,7 @@ pub fn sorted_index_to_min_max(source: &str, function: Option<&str>) -> Option<S
             }
             let builtin = if takes_smallest { "min" } else { "max" };
             let key_text = key.map(|k| format!(", key={k}")).unwrap_or_default();
-            edits.push(Edit::replace(
-                subscript.byte_range(),
-                format!("{builtin}({}{key_text})", text(*iterable, source)),
-            ));
+            edits.push(Edit::replace(subscript.byte_range(), format!("{builtin}({}{key_text})", text(*iterable, source))));
         }
         if let Some(result) = finish(Language::Python, source, &edits) {
             return Some(result);
@@ -205,15 +187,13 @@ fn single_append<'t>(block: Node<'t>, source: &str, list: &str) -> Option<Node<'
     if block.named_child_count() != 1 {
         return None;
     }
-    let statement =
-        block.named_child(0).filter(|s| s.kind() == "expression_statement" && s.named_child_count() == 1)?;
+    let statement = block.named_child(0).filter(|s| s.kind() == "expression_statement" && s.named_child_count() == 1)?;
     let call = statement.named_child(0).filter(|c| c.kind() == "call")?;
     let function = call.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
     let object = function.child_by_field_name("object")?;
     let attribute = function.child_by_field_name("attribute")?;
     let arguments = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
-    if !is_identifier(object, source, list) || text(attribute, source) != "append" || arguments.named_child_count() != 1
-    {
+    if !is_identifier(object, source, list) || text(attribute, source) != "append" || arguments.named_child_count() != 1 {
         return None;
     }
     arguments.named_child(0).filter(|a| !a.kind().contains("splat") && a.kind() != "keyword_argument")
@@ -227,24 +207,15 @@ pub fn append_loop_to_comprehension(source: &str, function: Option<&str>) -> Opt
         let all = descendants(body);
         let mut edits = Vec::new();
         for lp in &all {
-            if lp.kind() != "for_statement"
-                || lp.child_by_field_name("alternative").is_some()
-                || lp.child(0).is_some_and(|c| c.kind() == "async")
-            {
+            if lp.kind() != "for_statement" || lp.child_by_field_name("alternative").is_some() || lp.child(0).is_some_and(|c| c.kind() == "async") {
                 continue;
             }
             let Some(init) = previous_statement(*lp) else { continue };
             let Some(assignment) = statement_assignment(init) else { continue };
-            let (Some(left), Some(right)) =
-                (assignment.child_by_field_name("left"), assignment.child_by_field_name("right"))
-            else {
+            let (Some(left), Some(right)) = (assignment.child_by_field_name("left"), assignment.child_by_field_name("right")) else {
                 continue;
             };
-            if left.kind() != "identifier"
-                || right.kind() != "list"
-                || right.named_child_count() != 0
-                || assignment.child_by_field_name("type").is_some()
-            {
+            if left.kind() != "identifier" || right.kind() != "list" || right.named_child_count() != 0 || assignment.child_by_field_name("type").is_some() {
                 continue;
             }
             let list = text(left, source);
@@ -262,33 +233,25 @@ pub fn append_loop_to_comprehension(source: &str, function: Option<&str>) -> Opt
                     if only.kind() != "if_statement" || only.child_by_field_name("alternative").is_some() {
                         continue;
                     }
-                    let (Some(condition), Some(consequence)) =
-                        (only.child_by_field_name("condition"), only.child_by_field_name("consequence"))
-                    else {
+                    let (Some(condition), Some(consequence)) = (only.child_by_field_name("condition"), only.child_by_field_name("consequence")) else {
                         continue;
                     };
                     let Some(element) = single_append(consequence, source, list) else { continue };
                     (element, Some(condition))
                 }
             };
-            let refers_to_list = [Some(element), condition, Some(iterable)].into_iter().flatten().any(|n| {
-                descendants(n).iter().any(|d| is_identifier(*d, source, list) || matches!(d.kind(), "yield" | "await"))
-            });
-            let loop_names: Vec<&str> =
-                descendants(pattern).iter().filter(|n| n.kind() == "identifier").map(|n| text(*n, source)).collect();
-            let names_used_after = all.iter().any(|n| {
-                n.start_byte() >= lp.end_byte() && n.kind() == "identifier" && loop_names.contains(&text(*n, source))
-            });
+            let refers_to_list = [Some(element), condition, Some(iterable)]
+                .into_iter()
+                .flatten()
+                .any(|n| descendants(n).iter().any(|d| is_identifier(*d, source, list) || matches!(d.kind(), "yield" | "await")));
+            let loop_names: Vec<&str> = descendants(pattern).iter().filter(|n| n.kind() == "identifier").map(|n| text(*n, source)).collect();
+            let names_used_after = all.iter().any(|n| n.start_byte() >= lp.end_byte() && n.kind() == "identifier" && loop_names.contains(&text(*n, source)));
             if refers_to_list || names_used_after {
                 continue;
             }
             let filter = condition.map(|c| format!(" if {}", parenthesize_if_loose(c, source))).unwrap_or_default();
-            let comprehension = format!(
-                "{list} = [{} for {} in {}{filter}]",
-                text(element, source),
-                text(pattern, source),
-                parenthesize_if_loose(iterable, source)
-            );
+            let comprehension =
+                format!("{list} = [{} for {} in {}{filter}]", text(element, source), text(pattern, source), parenthesize_if_loose(iterable, source));
             edits.push(Edit::replace(init.start_byte()..lp.end_byte(), comprehension));
         }
         if let Some(result) = finish(Language::Python, source, &edits) {

@@ -89,11 +89,7 @@ fn method_call(call: Node) -> Option<(Node, Node, Node)> {
         return None;
     }
     let function = call.child_by_field_name("function").filter(|f| f.kind() == "field_expression")?;
-    Some((
-        function.child_by_field_name("value")?,
-        function.child_by_field_name("field")?,
-        call.child_by_field_name("arguments")?,
-    ))
+    Some((function.child_by_field_name("value")?, function.child_by_field_name("field")?, call.child_by_field_name("arguments")?))
 }
 
 /// `Regex::new("lit").unwrap()` / `.expect(..)`.
@@ -103,11 +99,8 @@ fn is_literal_regex(node: Node, source: &str) -> bool {
         return false;
     }
     let constructor = inner.child_by_field_name("function").map(|f| text(f, source));
-    let argument = inner
-        .child_by_field_name("arguments")
-        .and_then(|a| (a.named_child_count() == 1).then(|| a.named_child(0)).flatten());
-    matches!(constructor, Some("Regex::new" | "regex::Regex::new"))
-        && argument.is_some_and(|a| matches!(a.kind(), "string_literal" | "raw_string_literal"))
+    let argument = inner.child_by_field_name("arguments").and_then(|a| (a.named_child_count() == 1).then(|| a.named_child(0)).flatten());
+    matches!(constructor, Some("Regex::new" | "regex::Regex::new")) && argument.is_some_and(|a| matches!(a.kind(), "string_literal" | "raw_string_literal"))
 }
 
 /// The line(s) of a statement, indentation and newline included, for removal.
@@ -143,18 +136,11 @@ pub fn hoist_regex(source: &str, function: Option<&str>) -> Option<String> {
                 let statement = parent?;
                 let name = text(statement.child_by_field_name("pattern")?, source);
                 let used_outside_loop = all.iter().any(|n| {
-                    n.kind() == "identifier"
-                        && text(*n, source) == name
-                        && !(outer.start_byte() <= n.start_byte() && n.end_byte() <= outer.end_byte())
+                    n.kind() == "identifier" && text(*n, source) == name && !(outer.start_byte() <= n.start_byte() && n.end_byte() <= outer.end_byte())
                 });
-                let declared_again = all
-                    .iter()
-                    .filter(|n| {
-                        n.kind() == "let_declaration"
-                            && n.child_by_field_name("pattern").is_some_and(|p| text(p, source) == name)
-                    })
-                    .count()
-                    > 1;
+                let declared_again =
+                    all.iter().filter(|n| n.kind() == "let_declaration" && n.child_by_field_name("pattern").is_some_and(|p| text(p, source) == name)).count()
+                        > 1;
                 if used_outside_loop || declared_again {
                     continue;
                 }
@@ -163,10 +149,7 @@ pub fn hoist_regex(source: &str, function: Option<&str>) -> Option<String> {
             } else if parent.is_some_and(|p| p.kind() == "field_expression") {
                 let name = fresh_name(&format!("{source}{taken}"), "hoisted_regex");
                 taken.push_str(&name);
-                edits.push(Edit::insert(
-                    anchor.start_byte(),
-                    format!("let {name} = {};\n{indent}", text(*node, source)),
-                ));
+                edits.push(Edit::insert(anchor.start_byte(), format!("let {name} = {};\n{indent}", text(*node, source))));
                 edits.push(Edit::replace(node.byte_range(), name));
             }
         }
@@ -218,10 +201,7 @@ pub fn membership_set(source: &str, function: Option<&str>) -> Option<String> {
                     let fresh = fresh_name(&format!("{source}{taken}"), &format!("{name}_set"));
                     taken.push_str(&fresh);
                     let indent = indent_at(source, anchor.start_byte());
-                    edits.push(Edit::insert(
-                        anchor.start_byte(),
-                        format!("let {fresh}: std::collections::HashSet<_> = {name}.iter().collect();\n{indent}"),
-                    ));
+                    edits.push(Edit::insert(anchor.start_byte(), format!("let {fresh}: std::collections::HashSet<_> = {name}.iter().collect();\n{indent}")));
                     hoisted.push((fresh.clone(), anchor.start_byte()));
                     fresh
                 }
@@ -245,24 +225,10 @@ pub fn clone_in_loop(source: &str, function: Option<&str>) -> Option<String> {
             let Some((clone_call, method, _)) = method_call(call) else { continue };
             let read_only = matches!(
                 text(method, source),
-                "iter"
-                    | "len"
-                    | "is_empty"
-                    | "contains"
-                    | "starts_with"
-                    | "ends_with"
-                    | "first"
-                    | "last"
-                    | "get"
-                    | "keys"
-                    | "values"
+                "iter" | "len" | "is_empty" | "contains" | "starts_with" | "ends_with" | "first" | "last" | "get" | "keys" | "values"
             );
             let Some((receiver, clone, clone_args)) = method_call(clone_call) else { continue };
-            if !read_only
-                || text(clone, source) != "clone"
-                || clone_args.named_child_count() != 0
-                || outermost_loop(call, body).is_none()
-            {
+            if !read_only || text(clone, source) != "clone" || clone_args.named_child_count() != 0 || outermost_loop(call, body).is_none() {
                 continue;
             }
             edits.push(Edit::replace(clone_call.byte_range(), text(receiver, source).to_string()));
@@ -284,18 +250,15 @@ fn iteration_length(iterable: Node, source: &str) -> Option<String> {
         }
         "call_expression" => {
             let (receiver, method, arguments) = method_call(iterable)?;
-            (simple(receiver)
-                && arguments.named_child_count() == 0
-                && matches!(text(method, source), "iter" | "iter_mut" | "into_iter"))
-            .then(|| format!("{}.len()", text(receiver, source)))
+            (simple(receiver) && arguments.named_child_count() == 0 && matches!(text(method, source), "iter" | "iter_mut" | "into_iter"))
+                .then(|| format!("{}.len()", text(receiver, source)))
         }
         "range_expression" => {
             let raw = text(iterable, source);
             let end = raw.strip_prefix("0..")?;
             let end_node = iterable.named_child(1)?;
             let (receiver, method, arguments) = method_call(end_node)?;
-            (simple(receiver) && text(method, source) == "len" && arguments.named_child_count() == 0)
-                .then(|| end.to_string())
+            (simple(receiver) && text(method, source) == "len" && arguments.named_child_count() == 0).then(|| end.to_string())
         }
         _ => None,
     }
@@ -311,38 +274,30 @@ pub fn vec_with_capacity(source: &str, function: Option<&str>) -> Option<String>
             if declaration.kind() != "let_declaration" {
                 continue;
             }
-            let (Some(pattern), Some(value)) =
-                (declaration.child_by_field_name("pattern"), declaration.child_by_field_name("value"))
-            else {
+            let (Some(pattern), Some(value)) = (declaration.child_by_field_name("pattern"), declaration.child_by_field_name("value")) else {
                 continue;
             };
             let is_new_vec = value.kind() == "call_expression"
-                && value
-                    .child_by_field_name("function")
-                    .is_some_and(|f| matches!(text(f, source), "Vec::new" | "std::vec::Vec::new"))
+                && value.child_by_field_name("function").is_some_and(|f| matches!(text(f, source), "Vec::new" | "std::vec::Vec::new"))
                 && value.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() == 0);
             let mut next = declaration.next_named_sibling();
             while let Some(n) = next.filter(|n| n.kind().contains("comment")) {
                 next = n.next_named_sibling();
             }
-            let for_loop =
-                next.and_then(|n| if n.kind() == "expression_statement" { n.named_child(0) } else { Some(n) });
+            let for_loop = next.and_then(|n| if n.kind() == "expression_statement" { n.named_child(0) } else { Some(n) });
             let Some(for_loop) = for_loop.filter(|f| f.kind() == "for_expression") else { continue };
             if !is_new_vec || pattern.kind() != "identifier" {
                 continue;
             }
             let name = text(pattern, source);
-            let pushes = descendants(for_loop).iter().any(|call| {
-                method_call(*call).is_some_and(|(receiver, method, _)| {
-                    text(receiver, source) == name && text(method, source) == "push"
-                })
-            });
+            let pushes = descendants(for_loop)
+                .iter()
+                .any(|call| method_call(*call).is_some_and(|(receiver, method, _)| text(receiver, source) == name && text(method, source) == "push"));
             let Some(length) = for_loop.child_by_field_name("value").and_then(|v| iteration_length(v, source)) else {
                 continue;
             };
             if pushes {
-                let constructor =
-                    text(value.child_by_field_name("function")?, source).replace("::new", "::with_capacity");
+                let constructor = text(value.child_by_field_name("function")?, source).replace("::new", "::with_capacity");
                 edits.push(Edit::replace(value.byte_range(), format!("{constructor}({length})")));
             }
         }
@@ -383,21 +338,18 @@ mod tests {
     fn inline_regex_method_chain_in_loop_is_hoisted_into_a_binding() {
         let before = "fn count(lines: &[&str]) -> usize {\n    lines.len() + {\n        let mut n = 0;\n        for l in lines { if Regex::new(\"a\").unwrap().is_match(l) { n += 1; } }\n        n\n    }\n}\n";
         let nested = hoist_regex(before, None).expect("hoisted before the statement holding the loop");
-        assert!(nested.starts_with(
-            "fn count(lines: &[&str]) -> usize {\n    let hoisted_regex = Regex::new(\"a\").unwrap();\n    lines.len()"
-        ));
-        let direct = "fn count(lines: &[&str]) -> usize {\n    let mut n = 0;\n    for l in lines { if Regex::new(\"a\").unwrap().is_match(l) { n += 1; } }\n    n\n}\n";
+        assert!(nested.starts_with("fn count(lines: &[&str]) -> usize {\n    let hoisted_regex = Regex::new(\"a\").unwrap();\n    lines.len()"));
+        let direct =
+            "fn count(lines: &[&str]) -> usize {\n    let mut n = 0;\n    for l in lines { if Regex::new(\"a\").unwrap().is_match(l) { n += 1; } }\n    n\n}\n";
         let after = "fn count(lines: &[&str]) -> usize {\n    let mut n = 0;\n    let hoisted_regex = Regex::new(\"a\").unwrap();\n    for l in lines { if hoisted_regex.is_match(l) { n += 1; } }\n    n\n}\n";
         assert_eq!(hoist_regex(direct, None).as_deref(), Some(after));
     }
 
     #[test]
     fn regex_with_dynamic_pattern_or_name_used_after_the_loop_stays() {
-        let dynamic =
-            "fn f(p: &str, xs: &[&str]) { for x in xs { let re = Regex::new(p).unwrap(); re.is_match(x); } }\n";
+        let dynamic = "fn f(p: &str, xs: &[&str]) { for x in xs { let re = Regex::new(p).unwrap(); re.is_match(x); } }\n";
         assert_eq!(hoist_regex(dynamic, None), None);
-        let reused =
-            "fn f(xs: &[&str]) { for x in xs { let re = Regex::new(\"a\").unwrap(); re.is_match(x); } let re = 1; }\n";
+        let reused = "fn f(xs: &[&str]) { for x in xs { let re = Regex::new(\"a\").unwrap(); re.is_match(x); } let re = 1; }\n";
         assert_eq!(hoist_regex(reused, None), None);
     }
 
@@ -412,11 +364,11 @@ mod tests {
 
     #[test]
     fn vec_filled_by_a_loop_over_a_slice_gets_capacity() {
-        let before = "fn squares(xs: &[u64]) -> Vec<u64> {\n    let mut out = Vec::new();\n    for x in xs.iter() {\n        out.push(x * x);\n    }\n    out\n}\n";
+        let before =
+            "fn squares(xs: &[u64]) -> Vec<u64> {\n    let mut out = Vec::new();\n    for x in xs.iter() {\n        out.push(x * x);\n    }\n    out\n}\n";
         let after = "fn squares(xs: &[u64]) -> Vec<u64> {\n    let mut out = Vec::with_capacity(xs.len());\n    for x in xs.iter() {\n        out.push(x * x);\n    }\n    out\n}\n";
         assert_eq!(vec_with_capacity(before, None).as_deref(), Some(after));
-        let range =
-            "fn f(xs: &[u8]) -> Vec<u8> { let mut v = Vec::new(); for i in 0..xs.len() { v.push(xs[i]); } v }\n";
+        let range = "fn f(xs: &[u8]) -> Vec<u8> { let mut v = Vec::new(); for i in 0..xs.len() { v.push(xs[i]); } v }\n";
         assert!(vec_with_capacity(range, None).is_some_and(|r| r.contains("Vec::with_capacity(xs.len())")));
         let unknown = "fn f(n: u32) -> Vec<u32> { let mut v = Vec::new(); for i in 0..n { v.push(i); } v }\n";
         assert_eq!(vec_with_capacity(unknown, None), None);
