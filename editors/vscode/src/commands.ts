@@ -1,7 +1,13 @@
 // The palette commands. They stay thin: each one asks the server (code actions, executeCommand) or the review.
 
 import * as vscode from "vscode";
-import { CodeActionRequest, CodeActionResolveRequest, CodeActionTriggerKind, ExecuteCommandRequest, type LanguageClient } from "vscode-languageclient/node";
+import {
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  CodeActionTriggerKind,
+  ExecuteCommandRequest,
+  type LanguageClient,
+} from "vscode-languageclient/node";
 import { findActionCommand, findUnresolvedAction, commandOf } from "./cursor_action";
 import { type Ctx, UNTRUSTED_MESSAGE } from "./ctx";
 import { CodeActionTitle, ServerCommand } from "./lsp_ext";
@@ -24,20 +30,31 @@ export function registerCommands(ctx: Ctx, review: ResultReview, tracker: RunTra
     register("weco.client.cancel", () => cancelRun(ctx, tracker)),
     register("weco.client.showResult", () => showResult(ctx, review, tracker)),
     register("weco.client.applyResult", async () => {
-      const taskId = review.taskOfActiveTab() ?? (await pickTask(review.pending().map((r) => [r.taskId, r.function]), "Result to apply"));
+      const taskId =
+        review.taskOfActiveTab() ??
+        (await pickTask(
+          review.pending().map((r) => [r.taskId, r.function]),
+          "Result to apply",
+        ));
       if (taskId !== undefined) {
         const hunkCount = review.pending().find((result) => result.taskId === taskId)?.hunks.length ?? 0;
         await (hunkCount > 1 ? review.chooseHunks(taskId) : review.apply({ taskId }));
       }
     }),
     register("weco.client.discardResult", async () => {
-      const taskId = review.taskOfActiveTab() ?? (await pickTask(review.pending().map((r) => [r.taskId, r.function]), "Result to discard"));
+      const taskId =
+        review.taskOfActiveTab() ??
+        (await pickTask(
+          review.pending().map((r) => [r.taskId, r.function]),
+          "Result to discard",
+        ));
       if (taskId !== undefined) {
         await review.discard(taskId);
       }
     }),
     register("weco.client.showReport", async () => {
-      const taskId = review.taskOfActiveTab() ?? (await pickTask(knownTasks(review, tracker), "Task whose report to open", true));
+      const taskId =
+        review.taskOfActiveTab() ?? (await pickTask(knownTasks(review, tracker), "Task whose report to open", true));
       if (taskId !== undefined) {
         await executeServerCommand(ctx, ServerCommand.showReport, [{ taskId }]);
       }
@@ -109,11 +126,22 @@ async function cancelRun(ctx: Ctx, tracker: RunTracker): Promise<void> {
   }
   const all = "$(close-all) All runs";
   const picked = await vscode.window.showQuickPick(
-    [{ label: all, taskId: undefined as string | undefined }, ...active.map((task) => ({ label: task.function, description: task.message ?? "", taskId: task.taskId as string | undefined }))],
+    [
+      { label: all, taskId: undefined as string | undefined },
+      ...active.map((task) => ({
+        label: task.function,
+        description: task.message ?? "",
+        taskId: task.taskId as string | undefined,
+      })),
+    ],
     { title: "Weco: cancel which run?" },
   );
   if (picked) {
-    await executeServerCommand(ctx, ServerCommand.cancel, picked.taskId === undefined ? [] : [{ taskId: picked.taskId }]);
+    await executeServerCommand(
+      ctx,
+      ServerCommand.cancel,
+      picked.taskId === undefined ? [] : [{ taskId: picked.taskId }],
+    );
   }
 }
 
@@ -150,7 +178,11 @@ function knownTasks(review: ResultReview, tracker: RunTracker): Array<[string, s
 }
 
 /** One candidate is taken as is; several are offered in a picker; none falls back to typing a task id. */
-async function pickTask(candidates: Array<[string, string]>, title: string, allowTyping = false): Promise<string | undefined> {
+async function pickTask(
+  candidates: Array<[string, string]>,
+  title: string,
+  allowTyping = false,
+): Promise<string | undefined> {
   if (candidates.length === 1) {
     return candidates[0][0];
   }

@@ -22,7 +22,10 @@ interface CodeActionShape {
  * Finds the code action whose title is `title` (or starts with it, e.g. "Optimize with Weco: slow_sum")
  * and returns the command it runs. Accepts both LSP `Command` and `CodeAction` entries.
  */
-export function findActionCommand(actions: readonly unknown[] | null | undefined, title: string): ServerCommandCall | undefined {
+export function findActionCommand(
+  actions: readonly unknown[] | null | undefined,
+  title: string,
+): ServerCommandCall | undefined {
   const matching = (actions ?? []).filter((action) => titleMatches(action, title));
   // An exact title wins over a longer one, so "Optimize with Weco" beats "Optimize with Weco (in place)".
   matching.sort((a, b) => Number(titleOf(b) === title) - Number(titleOf(a) === title));

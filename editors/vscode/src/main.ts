@@ -40,7 +40,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await ctx.start();
   } catch (error) {
     // VS Code does not tell the user when activation fails, so we do.
-    void vscode.window.showErrorMessage(`Weco failed to activate: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(
+      `Weco failed to activate: ${error instanceof Error ? error.message : String(error)}`,
+    );
     throw error;
   }
 }

@@ -112,7 +112,10 @@ export class ResultReview implements vscode.TextDocumentContentProvider {
     if (selected === undefined) {
       return;
     }
-    const answer = answerForSelection(params, selected.map((item) => item.hunkId));
+    const answer = answerForSelection(
+      params,
+      selected.map((item) => item.hunkId),
+    );
     if (answer.kind === "nothing") {
       void vscode.window.showInformationMessage(`Weco: ${answer.reason}`);
       return;
@@ -164,7 +167,9 @@ export class ResultReview implements vscode.TextDocumentContentProvider {
   private async forget(taskId: string): Promise<void> {
     this.results.delete(taskId);
     const tabs = vscode.window.tabGroups.all.flatMap((group) =>
-      group.tabs.filter((tab) => tab.input instanceof vscode.TabInputTextDiff && parseResultUri(tab.input.modified)?.taskId === taskId),
+      group.tabs.filter(
+        (tab) => tab.input instanceof vscode.TabInputTextDiff && parseResultUri(tab.input.modified)?.taskId === taskId,
+      ),
     );
     await vscode.window.tabGroups.close(tabs);
     this.onResolved(taskId);
@@ -179,12 +184,16 @@ export class ResultReview implements vscode.TextDocumentContentProvider {
       const response: unknown = await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] });
       if (typeof response === "object" && response !== null && (response as { applied?: unknown }).applied === false) {
         const reason = (response as { failureReason?: unknown }).failureReason;
-        void vscode.window.showWarningMessage(`Weco: the result was not applied${reason ? `: ${String(reason)}` : "."}`);
+        void vscode.window.showWarningMessage(
+          `Weco: the result was not applied${reason ? `: ${String(reason)}` : "."}`,
+        );
         return false;
       }
       return true;
     } catch (error) {
-      void vscode.window.showErrorMessage(`Weco: ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(
+        `Weco: ${command} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return false;
     }
   }
@@ -215,7 +224,10 @@ function openDocument(uri: string): vscode.TextDocument | undefined {
 }
 
 /** Resolves with the document at its next content change, or `undefined` after `timeoutMs` or `cancel()`. */
-function nextChangeOf(uri: string, timeoutMs: number): Promise<vscode.TextDocument | undefined> & { cancel?: () => void } {
+function nextChangeOf(
+  uri: string,
+  timeoutMs: number,
+): Promise<vscode.TextDocument | undefined> & { cancel?: () => void } {
   let finish: (document: vscode.TextDocument | undefined) => void = () => undefined;
   const promise: Promise<vscode.TextDocument | undefined> & { cancel?: () => void } = new Promise((resolve) => {
     const timer = setTimeout(() => finish(undefined), timeoutMs);

@@ -27,9 +27,10 @@ export function hunkChoices(hunks: readonly ResultHunk[]): HunkChoice[] {
 export function lineSpan(hunk: ResultHunk): string {
   const first = hunk.range.start.line + 1;
   // An LSP range ending at column 0 ends before that line.
-  const endLine = hunk.range.end.character === 0 && hunk.range.end.line > hunk.range.start.line
-    ? hunk.range.end.line
-    : hunk.range.end.line + 1;
+  const endLine =
+    hunk.range.end.character === 0 && hunk.range.end.line > hunk.range.start.line
+      ? hunk.range.end.line
+      : hunk.range.end.line + 1;
   return endLine <= first ? `line ${first}` : `lines ${first}–${endLine}`;
 }
 
@@ -56,7 +57,10 @@ export type ReviewAnswer =
  * Turns the hunks the user kept into the server call. All hunks → `weco.applyResult` without a list;
  * some → with the sorted ids; none → nothing (the result stays available; discarding is its own choice).
  */
-export function answerForSelection(result: Pick<ShowResultParams, "taskId" | "hunks">, selectedIds: readonly number[]): ReviewAnswer {
+export function answerForSelection(
+  result: Pick<ShowResultParams, "taskId" | "hunks">,
+  selectedIds: readonly number[],
+): ReviewAnswer {
   const known = new Set(result.hunks.map((hunk) => hunk.id));
   const chosen = [...new Set(selectedIds)].filter((id) => known.has(id)).sort((a, b) => a - b);
   if (chosen.length === 0) {

@@ -4,7 +4,10 @@ import { restartTriggeredBy, serverSettings, settingKeysFromPackageJson } from "
 
 test("dotted setting keys become nested objects and unset values become null", () => {
   const values: Record<string, unknown> = { backend: "local", steps: 5, "llm.baseUrl": "http://localhost:8000/v1" };
-  const settings = serverSettings(["backend", "steps", "model", "llm.baseUrl", "llm.apiKeyEnv", "server.path"], (key) => values[key]);
+  const settings = serverSettings(
+    ["backend", "steps", "model", "llm.baseUrl", "llm.apiKeyEnv", "server.path"],
+    (key) => values[key],
+  );
   assert.deepEqual(settings, {
     backend: "local",
     steps: 5,
@@ -23,6 +26,12 @@ test("setting keys are read from package.json without the weco. prefix, ignoring
 });
 
 test("only a change of weco.server.path asks for a server restart", () => {
-  assert.equal(restartTriggeredBy((section) => section === "weco.server.path"), "server.path");
-  assert.equal(restartTriggeredBy((section) => section === "weco.steps"), undefined);
+  assert.equal(
+    restartTriggeredBy((section) => section === "weco.server.path"),
+    "server.path",
+  );
+  assert.equal(
+    restartTriggeredBy((section) => section === "weco.steps"),
+    undefined,
+  );
 });

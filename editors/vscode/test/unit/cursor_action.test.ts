@@ -6,10 +6,21 @@ const target = { uri: "file:///p/mod.py", function: "slow_sum" };
 
 test("the code action titled Optimize with Weco yields its command and arguments", () => {
   const actions = [
-    { title: "Consolidate for optimization", command: { title: "c", command: "weco.consolidate", arguments: [target] } },
-    { title: "Optimize with Weco", kind: "refactor", command: { title: "o", command: "weco.optimize", arguments: [target] } },
+    {
+      title: "Consolidate for optimization",
+      command: { title: "c", command: "weco.consolidate", arguments: [target] },
+    },
+    {
+      title: "Optimize with Weco",
+      kind: "refactor",
+      command: { title: "o", command: "weco.optimize", arguments: [target] },
+    },
   ];
-  assert.deepEqual(findActionCommand(actions, "Optimize with Weco"), { title: "o", command: "weco.optimize", arguments: [target] });
+  assert.deepEqual(findActionCommand(actions, "Optimize with Weco"), {
+    title: "o",
+    command: "weco.optimize",
+    arguments: [target],
+  });
   assert.equal(findActionCommand(actions, "Consolidate for optimization")?.command, "weco.consolidate");
 });
 
@@ -19,7 +30,9 @@ test("a bare LSP Command is accepted and a title with a suffix matches, but the 
     { title: "Optimize with Weco", command: "weco.optimize", arguments: [target] },
   ];
   assert.deepEqual(findActionCommand(actions, "Optimize with Weco")?.arguments, [target]);
-  assert.deepEqual(findActionCommand(actions.slice(0, 1), "Optimize with Weco")?.arguments, [{ ...target, function: "helper" }]);
+  assert.deepEqual(findActionCommand(actions.slice(0, 1), "Optimize with Weco")?.arguments, [
+    { ...target, function: "helper" },
+  ]);
 });
 
 test("unrelated titles, empty answers and junk entries find nothing", () => {

@@ -3,7 +3,11 @@ import { test } from "node:test";
 import type { RunStatusParams } from "../../src/lsp_ext";
 import { formatMetric, RunTracker, statusView } from "../../src/run_tracker";
 
-function status(taskId: string, state: RunStatusParams["state"], extra: Partial<RunStatusParams> = {}): RunStatusParams {
+function status(
+  taskId: string,
+  state: RunStatusParams["state"],
+  extra: Partial<RunStatusParams> = {},
+): RunStatusParams {
   return { taskId, uri: `file:///p/${taskId}.py`, function: taskId, state, metricName: "speedup", ...extra };
 }
 
@@ -23,7 +27,9 @@ test("one running task shows its function, step and best metric", () => {
   const tracker = new RunTracker();
   tracker.update(status("slow_sum", "preparing"));
   assert.equal(statusView(tracker).text, "$(sync~spin) Weco: slow_sum preparing");
-  tracker.update(status("slow_sum", "running", { step: 3, totalSteps: 20, best: 1.84, message: "step 3/20 · best 1.84x" }));
+  tracker.update(
+    status("slow_sum", "running", { step: 3, totalSteps: 20, best: 1.84, message: "step 3/20 · best 1.84x" }),
+  );
   const view = statusView(tracker);
   assert.equal(view.text, "$(sync~spin) Weco: slow_sum 3/20 · best 1.84x");
   assert.equal(view.tooltip, "slow_sum (running): step 3/20 · best 1.84x");
@@ -35,7 +41,10 @@ test("several running tasks show a count and the latest best", () => {
   tracker.update(status("b", "running", { step: 2, best: 2.5 }));
   tracker.update(status("c", "finished", { best: 9 }));
   assert.equal(statusView(tracker).text, "$(sync~spin) Weco: 2 running · best 2.50x");
-  assert.deepEqual(tracker.active().map((task) => task.taskId), ["b", "a"]);
+  assert.deepEqual(
+    tracker.active().map((task) => task.taskId),
+    ["b", "a"],
+  );
 });
 
 test("without running tasks the latest outcome is shown, and forgetting it hides the item", () => {

@@ -17,12 +17,21 @@ test("the environment override wins over the setting and the bundled binary", ()
 });
 
 test("the setting expands ~ and is used before the bundled binary", () => {
-  const choice = chooseServerPath({ setting: "~/bin/weco-lsp", homeDir: "/home/u", extensionPath, isExecutable: () => true });
+  const choice = chooseServerPath({
+    setting: "~/bin/weco-lsp",
+    homeDir: "/home/u",
+    extensionPath,
+    isExecutable: () => true,
+  });
   assert.deepEqual(choice, { kind: "found", path: "/home/u/bin/weco-lsp", source: "setting" });
 });
 
 test("a setting that points nowhere is reported, not silently replaced by another binary", () => {
-  const choice = chooseServerPath({ setting: "/missing/weco-lsp", extensionPath, isExecutable: (file) => file === bundled });
+  const choice = chooseServerPath({
+    setting: "/missing/weco-lsp",
+    extensionPath,
+    isExecutable: (file) => file === bundled,
+  });
   assert.deepEqual(choice, { kind: "missing", tried: ["/missing/weco-lsp"] });
 });
 
@@ -34,7 +43,11 @@ test("without a setting the bundled binary is used, then PATH", () => {
   });
   const onPath = path.join("/usr/local/bin", SERVER_BINARY);
   assert.deepEqual(
-    chooseServerPath({ extensionPath, pathEnv: ["/nope", "/usr/local/bin"].join(path.delimiter), isExecutable: (file) => file === onPath }),
+    chooseServerPath({
+      extensionPath,
+      pathEnv: ["/nope", "/usr/local/bin"].join(path.delimiter),
+      isExecutable: (file) => file === onPath,
+    }),
     { kind: "found", path: onPath, source: "path" },
   );
 });

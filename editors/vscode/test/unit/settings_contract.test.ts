@@ -25,11 +25,11 @@ const shortKey = (spec: SettingSpec) => spec.key.slice(SETTINGS_PREFIX.length);
 const properties: Record<string, Record<string, unknown>> = packageJson.contributes.configuration.properties;
 
 test("package.json contributes exactly the settings of editors/settings.json, in the same order", () => {
-  assert.deepEqual(
-    settingKeysFromPackageJson(packageJson),
-    settingsList.map(shortKey),
+  assert.deepEqual(settingKeysFromPackageJson(packageJson), settingsList.map(shortKey));
+  assert.ok(
+    Object.keys(properties).every((key) => key.startsWith(SETTINGS_PREFIX)),
+    "every setting is under weco.",
   );
-  assert.ok(Object.keys(properties).every((key) => key.startsWith(SETTINGS_PREFIX)), "every setting is under weco.");
 });
 
 for (const spec of settingsList) {
