@@ -30,8 +30,10 @@ end
 
 H.test('settings from vim.g.weco are the client settings.weco', function()
   H.eq({ backend = 'local', steps = 2 }, client.settings.weco, 'settings.weco')
-  H.truthy(vim.tbl_contains(client.server_capabilities.executeCommandProvider.commands, 'weco.optimize'),
-    'server advertises weco.optimize')
+  H.truthy(
+    vim.tbl_contains(client.server_capabilities.executeCommandProvider.commands, 'weco.optimize'),
+    'server advertises weco.optimize'
+  )
 end)
 
 H.test('code actions inside a slow function offer "Optimize with Weco"', function()
@@ -74,9 +76,13 @@ H.test(':Weco optimize executes the code action command for the function under t
   end
   vim.api.nvim_win_set_cursor(0, { COUNT_COMMON.body, 8 })
   vim.cmd('Weco optimize')
-  local params = H.wait_for(10000, function() return sent[1] end, 'workspace/executeCommand')
+  local params = H.wait_for(10000, function()
+    return sent[1]
+  end, 'workspace/executeCommand')
   -- The server's first question (the mode) arrives after the command's reply; decline it.
-  H.wait_for(10000, function() return asked end, 'the mode question')
+  H.wait_for(10000, function()
+    return asked
+  end, 'the mode question')
   client.request = original_request
   vim.ui.select = original_select
   H.eq('weco.optimize', params.command, 'command')
@@ -87,7 +93,9 @@ end)
 H.test(':Weco optimize outside any function says so instead of guessing', function()
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
   vim.cmd('Weco optimize')
-  H.wait_for(10000, function() return H.notified('put the cursor inside a function') end, 'the "no function here" message')
+  H.wait_for(10000, function()
+    return H.notified('put the cursor inside a function')
+  end, 'the "no function here" message')
 end)
 
 H.test(':checkhealth weco reports the server version and never prints the API key', function()

@@ -85,7 +85,10 @@ H.test('a local-backend optimization runs to the end and opens the review', func
       error('no "Optimize with Weco" code action at count_common\nweco log:\n' .. session_log(), 0)
     end
     if answered_at and #questions == 0 and vim.tbl_isempty(states) and vim.uv.now() - answered_at > 30000 then
-      error('weco.optimize was answered but no question or run status followed in 30 s\nweco log:\n' .. session_log(), 0)
+      error(
+        'weco.optimize was answered but no question or run status followed in 30 s\nweco log:\n' .. session_log(),
+        0
+      )
     end
     return review.current()
   end, 'weco/showResult')
@@ -94,7 +97,10 @@ H.test('a local-backend optimization runs to the end and opens the review', func
   H.truthy(answered('Vibe Mode'), 'the mode question was asked: ' .. vim.inspect(questions))
   H.truthy(answered('Isolated directory (recommended)'), 'the workspace question was asked: ' .. vim.inspect(questions))
   H.truthy(answered('Review diff'), 'the after-run question was asked: ' .. vim.inspect(questions))
-  H.truthy(states.running and states.running:find('count_common', 1, true), 'statusline while running: ' .. vim.inspect(states))
+  H.truthy(
+    states.running and states.running:find('count_common', 1, true),
+    'statusline while running: ' .. vim.inspect(states)
+  )
   H.truthy(#result.hunks >= 1, 'at least one hunk')
   H.eq('count_common', result.params['function'], 'function of the result')
   H.truthy(vim.uv.fs_stat(vim.fs.joinpath(project, '.weco')), '.weco/ was created in the project')
@@ -146,7 +152,7 @@ H.test('accepting one hunk applies exactly that hunk to the buffer, not to disk 
   H.eq(expected, vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), 'buffer text')
   H.eq(original_disk_text, H.read_file(slow_py), 'disk before :write')
   vim.api.nvim_buf_call(bufnr, function()
-    vim.cmd("silent write")
+    vim.cmd('silent write')
   end)
   H.eq(table.concat(expected, '\n') .. '\n', H.read_file(slow_py), 'disk after :write')
 end)

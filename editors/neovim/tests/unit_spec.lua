@@ -18,7 +18,13 @@ H.test('hunk spans follow line shifts of earlier hunks on the proposed side', fu
     -- Deletes line 10.
     { id = 2, range = range(10, 0, 11, 0), oldText = 'gone\n', newText = '' },
   })
-  H.eq({ 0, 1, 2 }, vim.tbl_map(function(h) return h.id end, spans), 'order')
+  H.eq(
+    { 0, 1, 2 },
+    vim.tbl_map(function(h)
+      return h.id
+    end, spans),
+    'order'
+  )
   H.eq({ first = 1, count = 0 }, spans[1].original_span, 'insertion, original side')
   H.eq({ first = 1, count = 3 }, spans[1].proposed_span, 'insertion, proposed side')
   H.eq({ first = 5, count = 2 }, spans[2].original_span, 'replacement, original side')
@@ -60,7 +66,11 @@ H.test('settings reach initializationOptions and settings.weco', function()
   H.eq({ backend = 'local', steps = 3 }, params.initializationOptions, 'init options')
   H.eq({ backend = 'local', steps = 3 }, client_config.settings.weco, 'settings.weco')
   H.truthy(rawequal(settings_table, client_config.settings), 'the client keeps the same settings table')
-  H.eq({ weco = { backend = 'local', steps = 3 } }, vim.json.decode(vim.json.encode(client_config.settings)), 'JSON round trip')
+  H.eq(
+    { weco = { backend = 'local', steps = 3 } },
+    vim.json.decode(vim.json.encode(client_config.settings)),
+    'JSON round trip'
+  )
   vim.g.weco = nil
   params, client_config = {}, { settings = {} }
   require('weco.lsp').before_init(params, client_config)
@@ -85,7 +95,12 @@ end)
 H.test(':Weco completes subcommands and task ids', function()
   local weco = require('weco')
   H.eq({ 'cancel', 'consolidate' }, vim.fn.getcompletion('Weco c', 'cmdline'), 'subcommands starting with c')
-  require('weco.status').on_run_status({ taskId = 'count_common', uri = 'file:///x.py', ['function'] = 'count_common', state = 'running' })
+  require('weco.status').on_run_status({
+    taskId = 'count_common',
+    uri = 'file:///x.py',
+    ['function'] = 'count_common',
+    state = 'running',
+  })
   H.eq({ 'count_common' }, weco.complete('', 'Weco cancel '), 'task ids for cancel')
   H.eq(8, #weco.complete('', 'Weco '), 'all subcommands')
   vim.cmd('Weco frobnicate')
@@ -95,14 +110,35 @@ end)
 H.test('statusline shows step, total and best while running, and the outcome after', function()
   local status = require('weco.status')
   local events = 0
-  vim.api.nvim_create_autocmd('User', { pattern = 'WecoRunStatus', callback = function() events = events + 1 end })
+  vim.api.nvim_create_autocmd('User', {
+    pattern = 'WecoRunStatus',
+    callback = function()
+      events = events + 1
+    end,
+  })
   status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', ['function'] = 'slow', state = 'preparing' })
   H.eq('weco: slow preparing', require('weco').statusline(), 'preparing')
-  status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', ['function'] = 'slow', state = 'running',
-    step = 3, totalSteps = 20, metricName = 'speedup', best = 1.84 })
+  status.on_run_status({
+    taskId = 'slow',
+    uri = 'file:///x.py',
+    ['function'] = 'slow',
+    state = 'running',
+    step = 3,
+    totalSteps = 20,
+    metricName = 'speedup',
+    best = 1.84,
+  })
   H.eq('weco: slow · 3/20 · best 1.84x', require('weco').statusline(), 'running')
-  status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', ['function'] = 'slow', state = 'finished',
-    step = 20, totalSteps = 20, metricName = 'speedup', best = 3.4 })
+  status.on_run_status({
+    taskId = 'slow',
+    uri = 'file:///x.py',
+    ['function'] = 'slow',
+    state = 'finished',
+    step = 20,
+    totalSteps = 20,
+    metricName = 'speedup',
+    best = 3.4,
+  })
   H.eq('weco: slow done · 3.40x', require('weco').statusline(), 'finished')
   H.eq(3, events, 'User WecoRunStatus fired per notification')
   status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', state = 'failed', message = 'baseline crashed' })
@@ -119,9 +155,19 @@ H.test('server questions go through vim.ui.select with the server message', func
   end
   local answer
   coroutine.wrap(function()
-    answer = handler(nil, { type = 3, message = 'Which mode?', actions = { { title = 'Vibe Mode' }, { title = 'Assistant Scientist Mode' } } }, {})
+    answer = handler(
+      nil,
+      {
+        type = 3,
+        message = 'Which mode?',
+        actions = { { title = 'Vibe Mode' }, { title = 'Assistant Scientist Mode' } },
+      },
+      {}
+    )
   end)()
-  H.wait_for(2000, function() return answer end, 'the handler to resume')
+  H.wait_for(2000, function()
+    return answer
+  end, 'the handler to resume')
   vim.ui.select = original_select
   H.eq('Weco: Which mode?', seen.prompt, 'prompt')
   H.eq({ 'Vibe Mode', 'Assistant Scientist Mode' }, seen.titles, 'choices')
@@ -129,14 +175,48 @@ H.test('server questions go through vim.ui.select with the server message', func
 end)
 
 local function synthetic_result(path)
-  local original = table.concat({ 'def f(xs, ys):', '    n = 0', '    for x in xs:', '        if x in ys:', '            n += 1', '    return n', '' }, '\n')
-  local proposed = table.concat({ 'def f(xs, ys):', '    n = 0', '    wanted = set(ys)', '    for x in xs:', '        if x in wanted:', '            n += 1', '    return n', '' }, '\n')
+  local original = table.concat(
+    {
+      'def f(xs, ys):',
+      '    n = 0',
+      '    for x in xs:',
+      '        if x in ys:',
+      '            n += 1',
+      '    return n',
+      '',
+    },
+    '\n'
+  )
+  local proposed = table.concat(
+    {
+      'def f(xs, ys):',
+      '    n = 0',
+      '    wanted = set(ys)',
+      '    for x in xs:',
+      '        if x in wanted:',
+      '            n += 1',
+      '    return n',
+      '',
+    },
+    '\n'
+  )
   return {
-    taskId = 'f', uri = vim.uri_from_fname(path), version = vim.NIL, ['function'] = 'f',
-    original = original, proposed = proposed, summary = '3.4x faster',
+    taskId = 'f',
+    uri = vim.uri_from_fname(path),
+    version = vim.NIL,
+    ['function'] = 'f',
+    original = original,
+    proposed = proposed,
+    summary = '3.4x faster',
     hunks = {
       { id = 0, range = range(2, 0, 2, 0), oldText = '', newText = '    wanted = set(ys)\n', label = 'hoist set' },
-      { id = 1, range = range(3, 0, 4, 0), oldText = '        if x in ys:\n', newText = '        if x in wanted:\n', label = 'use set' },
+      {
+        id = 1,
+        range = range(3, 0, 4, 0),
+        oldText = '        if x in ys:\n',
+        newText = '        if x in wanted:\n',
+        label = 'use set',
+      },
     },
   }
 end
@@ -161,7 +241,11 @@ H.test('a result opens a diff tab; keys mark hunks; a changed buffer is refused'
   local current = review.current()
   H.eq(current.proposed_buf, vim.api.nvim_get_current_buf(), 'cursor starts in the proposed buffer')
   H.eq('python', vim.bo[current.proposed_buf].filetype, 'filetype of the scratch buffers')
-  H.eq(vim.split(params.original, '\n', { trimempty = true }), vim.api.nvim_buf_get_lines(current.original_buf, 0, -1, false), 'original side')
+  H.eq(
+    vim.split(params.original, '\n', { trimempty = true }),
+    vim.api.nvim_buf_get_lines(current.original_buf, 0, -1, false),
+    'original side'
+  )
   H.eq('    wanted = set(ys)', vim.api.nvim_buf_get_lines(current.proposed_buf, 2, 3, false)[1], 'proposed side')
   H.eq(3, vim.api.nvim_win_get_cursor(0)[1], 'cursor on the first hunk')
 
@@ -190,7 +274,16 @@ H.test('the help file builds tags for the commands, settings and API', function(
   for _, line in ipairs(vim.fn.readfile(vim.fs.joinpath(dir, 'tags'))) do
     tags[vim.split(line, '\t')[1]] = true
   end
-  for _, tag in ipairs({ 'weco', ':Weco', ':Weco-optimize', ':Weco-log', 'weco-configuration', 'weco-review', 'weco.statusline()', 'weco-health' }) do
+  for _, tag in ipairs({
+    'weco',
+    ':Weco',
+    ':Weco-optimize',
+    ':Weco-log',
+    'weco-configuration',
+    'weco-review',
+    'weco.statusline()',
+    'weco-health',
+  }) do
     H.truthy(tags[tag], 'tag ' .. tag)
   end
 end)

@@ -23,7 +23,10 @@ local function check_neovim()
   if vim.fn.has('nvim-0.11') == 1 then
     health.ok('Neovim ' .. version)
   else
-    health.error('Neovim ' .. version .. ' is too old', 'weco needs Neovim 0.11 or newer (vim.lsp.config, vim.lsp.enable).')
+    health.error(
+      'Neovim ' .. version .. ' is too old',
+      'weco needs Neovim 0.11 or newer (vim.lsp.config, vim.lsp.enable).'
+    )
   end
 end
 
@@ -43,7 +46,7 @@ local function check_config()
   if vim.lsp.is_enabled and vim.lsp.is_enabled('weco') then
     health.ok("vim.lsp.enable('weco') was called")
   else
-    health.warn("the weco language server is not enabled", "Add vim.lsp.enable('weco') to your config.")
+    health.warn('the weco language server is not enabled', "Add vim.lsp.enable('weco') to your config.")
   end
 end
 

@@ -128,11 +128,36 @@ end
 M.subcommands = {
   optimize = { impl = M.optimize },
   consolidate = { impl = M.consolidate },
-  cancel = { impl = M.cancel, complete = function() return require('weco.status').task_ids() end },
-  result = { impl = M.result, complete = function() return require('weco.status').task_ids() end },
-  apply = { impl = M.apply, complete = function() return vim.tbl_keys(require('weco.review').reviews) end },
-  discard = { impl = M.discard, complete = function() return vim.tbl_keys(require('weco.review').reviews) end },
-  report = { impl = M.report, complete = function() return require('weco.status').task_ids() end },
+  cancel = {
+    impl = M.cancel,
+    complete = function()
+      return require('weco.status').task_ids()
+    end,
+  },
+  result = {
+    impl = M.result,
+    complete = function()
+      return require('weco.status').task_ids()
+    end,
+  },
+  apply = {
+    impl = M.apply,
+    complete = function()
+      return vim.tbl_keys(require('weco.review').reviews)
+    end,
+  },
+  discard = {
+    impl = M.discard,
+    complete = function()
+      return vim.tbl_keys(require('weco.review').reviews)
+    end,
+  },
+  report = {
+    impl = M.report,
+    complete = function()
+      return require('weco.status').task_ids()
+    end,
+  },
   log = { impl = M.log },
 }
 
@@ -142,7 +167,10 @@ function M.command(args)
   local sub, arg = args.fargs[1], args.fargs[2]
   local entry = M.subcommands[sub or '']
   if not entry then
-    return wlsp.notify(('unknown subcommand %q; one of: %s'):format(sub or '', table.concat(M.subcommand_names(), ', ')), vim.log.levels.ERROR)
+    return wlsp.notify(
+      ('unknown subcommand %q; one of: %s'):format(sub or '', table.concat(M.subcommand_names(), ', ')),
+      vim.log.levels.ERROR
+    )
   end
   entry.impl(arg)
 end

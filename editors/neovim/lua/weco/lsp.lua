@@ -124,14 +124,18 @@ function M.exec(command, arguments, bufnr, on_done)
     M.notify('weco-lsp is not running (see :checkhealth weco)', vim.log.levels.ERROR)
     return false
   end
-  client:exec_cmd({ title = command, command = command, arguments = arguments }, { bufnr = bufnr }, function(err, result)
-    if err then
-      M.notify(('%s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+  client:exec_cmd(
+    { title = command, command = command, arguments = arguments },
+    { bufnr = bufnr },
+    function(err, result)
+      if err then
+        M.notify(('%s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      end
+      if on_done then
+        on_done(err, result)
+      end
     end
-    if on_done then
-      on_done(err, result)
-    end
-  end)
+  )
   return true
 end
 
@@ -194,8 +198,12 @@ function M.execute_action(client, action, bufnr)
       client:exec_cmd(command, { bufnr = bufnr })
     end
   end
-  if type(action.command) ~= 'string' and not action.edit and not action.command
-    and client:supports_method('codeAction/resolve') then
+  if
+    type(action.command) ~= 'string'
+    and not action.edit
+    and not action.command
+    and client:supports_method('codeAction/resolve')
+  then
     client:request('codeAction/resolve', action, function(err, resolved)
       if err then
         M.notify('resolving the code action failed: ' .. (err.message or ''), vim.log.levels.ERROR)

@@ -150,8 +150,10 @@ local function check_fresh(review)
   local tick = current_tick(review)
   if review.target_tick and tick and tick ~= review.target_tick then
     wlsp.notify(
-      ('%s changed since the result arrived (changedtick %d -> %d); not applying. '
-        .. ':Weco result %s shows the result again.'):format(file_name(review), review.target_tick, tick, review.params.taskId),
+      (
+        '%s changed since the result arrived (changedtick %d -> %d); not applying. '
+        .. ':Weco result %s shows the result again.'
+      ):format(file_name(review), review.target_tick, tick, review.params.taskId),
       vim.log.levels.ERROR
     )
     return false
@@ -198,16 +200,21 @@ end
 ---@param on_done? fun(ok: boolean)
 function M.discard(review, on_done)
   require('weco.status').log(review.params.taskId .. ' discard')
-  local sent = wlsp.exec(protocol.commands.discard_result, { { taskId = review.params.taskId } }, review.target_buf, function(err)
-    if not err then
-      M.reviews[review.params.taskId] = nil
-      close_tab(review)
-      wlsp.notify(('discarded the result for %s'):format(review.params['function'] or review.params.taskId))
+  local sent = wlsp.exec(
+    protocol.commands.discard_result,
+    { { taskId = review.params.taskId } },
+    review.target_buf,
+    function(err)
+      if not err then
+        M.reviews[review.params.taskId] = nil
+        close_tab(review)
+        wlsp.notify(('discarded the result for %s'):format(review.params['function'] or review.params.taskId))
+      end
+      if on_done then
+        on_done(not err)
+      end
     end
-    if on_done then
-      on_done(not err)
-    end
-  end)
+  )
   if not sent and on_done then
     on_done(false)
   end
@@ -325,12 +332,37 @@ end
 local function set_keys(review)
   local keys = require('weco.config').get().review_keys or {}
   local actions = {
-    accept = { function() M.decide('accepted') end, 'Weco: accept the hunk under the cursor' },
-    reject = { function() M.decide('rejected') end, 'Weco: reject the hunk under the cursor' },
-    accept_all = { function() M.apply(review, nil) end, 'Weco: apply every hunk' },
-    reject_all = { function() M.discard(review) end, 'Weco: discard the result' },
+    accept = {
+      function()
+        M.decide('accepted')
+      end,
+      'Weco: accept the hunk under the cursor',
+    },
+    reject = {
+      function()
+        M.decide('rejected')
+      end,
+      'Weco: reject the hunk under the cursor',
+    },
+    accept_all = {
+      function()
+        M.apply(review, nil)
+      end,
+      'Weco: apply every hunk',
+    },
+    reject_all = {
+      function()
+        M.discard(review)
+      end,
+      'Weco: discard the result',
+    },
     submit = { M.submit, 'Weco: apply the accepted hunks' },
-    close = { function() close_tab(review) end, 'Weco: close the review (:Weco result reopens it)' },
+    close = {
+      function()
+        close_tab(review)
+      end,
+      'Weco: close the review (:Weco result reopens it)',
+    },
   }
   for _, buf in ipairs({ review.original_buf, review.proposed_buf }) do
     for name, action in pairs(actions) do
@@ -363,8 +395,12 @@ end
 local function key_hint(keys)
   local parts = {}
   for _, item in ipairs({
-    { 'accept', 'accept' }, { 'reject', 'reject' }, { 'submit', 'apply accepted' },
-    { 'accept_all', 'apply all' }, { 'reject_all', 'discard' }, { 'close', 'close' },
+    { 'accept', 'accept' },
+    { 'reject', 'reject' },
+    { 'submit', 'apply accepted' },
+    { 'accept_all', 'apply all' },
+    { 'reject_all', 'discard' },
+    { 'close', 'close' },
   }) do
     if keys[item[1]] and keys[item[1]] ~= '' then
       table.insert(parts, keys[item[1]] .. ' ' .. item[2])
@@ -382,7 +418,11 @@ function M.open(review)
   end
   local params = review.params
   local fname = vim.uri_to_fname(params.uri)
-  local filetype = (review.target_buf and vim.api.nvim_buf_is_valid(review.target_buf) and vim.bo[review.target_buf].filetype)
+  local filetype = (
+    review.target_buf
+    and vim.api.nvim_buf_is_valid(review.target_buf)
+    and vim.bo[review.target_buf].filetype
+  )
     or vim.filetype.match({ filename = fname })
     or ''
   local base = ('weco://%s/'):format(params.taskId)
@@ -390,7 +430,8 @@ function M.open(review)
   vim.cmd.tabnew()
   review.tab = vim.api.nvim_get_current_tabpage()
   local scratch = vim.api.nvim_get_current_buf()
-  review.proposed_buf = scratch_buffer(base .. 'proposed/' .. vim.fs.basename(fname), split_lines(params.proposed), filetype)
+  review.proposed_buf =
+    scratch_buffer(base .. 'proposed/' .. vim.fs.basename(fname), split_lines(params.proposed), filetype)
   local proposed_win = vim.api.nvim_get_current_win()
   vim.api.nvim_win_set_buf(proposed_win, review.proposed_buf)
   if vim.api.nvim_buf_is_valid(scratch) and scratch ~= review.proposed_buf then
@@ -399,7 +440,8 @@ function M.open(review)
   vim.cmd('leftabove vertical new')
   local original_win = vim.api.nvim_get_current_win()
   local empty = vim.api.nvim_get_current_buf()
-  review.original_buf = scratch_buffer(base .. 'original/' .. vim.fs.basename(fname), split_lines(params.original), filetype)
+  review.original_buf =
+    scratch_buffer(base .. 'original/' .. vim.fs.basename(fname), split_lines(params.original), filetype)
   vim.api.nvim_win_set_buf(original_win, review.original_buf)
   pcall(vim.api.nvim_buf_delete, empty, { force = true })
 
@@ -464,7 +506,10 @@ function M.receive(params, client_id)
     if version and version ~= params.version then
       wlsp.notify(
         ('the result for %s was computed against version %d, the buffer is at %d'):format(
-          file_name(review), params.version, version),
+          file_name(review),
+          params.version,
+          version
+        ),
         vim.log.levels.WARN
       )
     end

@@ -55,7 +55,10 @@ function M.on_run_status(params)
     M.log(('%s [%s] %s'):format(params.taskId, params.state, params.message or ''))
   end
   if params.state == 'failed' and (not previous or previous.state ~= 'failed') then
-    vim.notify(('weco: %s failed: %s'):format(params['function'] or params.taskId, params.message or ''), vim.log.levels.ERROR)
+    vim.notify(
+      ('weco: %s failed: %s'):format(params['function'] or params.taskId, params.message or ''),
+      vim.log.levels.ERROR
+    )
   end
   vim.api.nvim_exec_autocmds('User', { pattern = 'WecoRunStatus', modeline = false, data = params })
   vim.cmd.redrawstatus({ bang = true })
