@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust unit and end-to-end tests (real binary over stdio, real weco client
 # against a local fake of Weco's API), the Neovim plugin in headless Neovim, the VS Code extension
-# in code-server. Installs what is missing first (scripts/setup.sh).
+# in code-server, after the formatting checks. Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+
+echo "== formatting (rustfmt, prettier, StyLua)"
+bash scripts/check-format.sh
+
 export WECO_BIN="$PWD/.venv-weco/bin/weco"
 export PATH="$PWD/.venv-tools/bin:$PATH"
 
