@@ -158,8 +158,14 @@ for (const file of files) {
   const { settings = {}, source = "defaults" } = settingsFor(file);
   let after;
   try {
-    // The WASM side takes ownership of the config, so each file gets a fresh one.
-    after = stylua.formatCode(before, makeConfig(settings, source), undefined, stylua.OutputVerification.Full);
+    // StyLua is not always idempotent in one pass (a call's table argument can move again), so format
+    // until the text is stable. The WASM side takes ownership of the config: each pass gets a fresh one.
+    after = before;
+    for (let pass = 0; pass < 4; pass++) {
+      const next = stylua.formatCode(after, makeConfig(settings, source), undefined, stylua.OutputVerification.Full);
+      if (next === after) break;
+      after = next;
+    }
   } catch (error) {
     broken++;
     process.stderr.write(`stylua: ${path.relative(process.cwd(), file)}: ${String(error.message ?? error)}\n`);

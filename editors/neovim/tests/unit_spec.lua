@@ -155,15 +155,11 @@ H.test('server questions go through vim.ui.select with the server message', func
   end
   local answer
   coroutine.wrap(function()
-    answer = handler(
-      nil,
-      {
-        type = 3,
-        message = 'Which mode?',
-        actions = { { title = 'Vibe Mode' }, { title = 'Assistant Scientist Mode' } },
-      },
-      {}
-    )
+    answer = handler(nil, {
+      type = 3,
+      message = 'Which mode?',
+      actions = { { title = 'Vibe Mode' }, { title = 'Assistant Scientist Mode' } },
+    }, {})
   end)()
   H.wait_for(2000, function()
     return answer
@@ -175,31 +171,25 @@ H.test('server questions go through vim.ui.select with the server message', func
 end)
 
 local function synthetic_result(path)
-  local original = table.concat(
-    {
-      'def f(xs, ys):',
-      '    n = 0',
-      '    for x in xs:',
-      '        if x in ys:',
-      '            n += 1',
-      '    return n',
-      '',
-    },
-    '\n'
-  )
-  local proposed = table.concat(
-    {
-      'def f(xs, ys):',
-      '    n = 0',
-      '    wanted = set(ys)',
-      '    for x in xs:',
-      '        if x in wanted:',
-      '            n += 1',
-      '    return n',
-      '',
-    },
-    '\n'
-  )
+  local original = table.concat({
+    'def f(xs, ys):',
+    '    n = 0',
+    '    for x in xs:',
+    '        if x in ys:',
+    '            n += 1',
+    '    return n',
+    '',
+  }, '\n')
+  local proposed = table.concat({
+    'def f(xs, ys):',
+    '    n = 0',
+    '    wanted = set(ys)',
+    '    for x in xs:',
+    '        if x in wanted:',
+    '            n += 1',
+    '    return n',
+    '',
+  }, '\n')
   return {
     taskId = 'f',
     uri = vim.uri_from_fname(path),
