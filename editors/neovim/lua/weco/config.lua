@@ -35,17 +35,83 @@ M.defaults = {
   },
 }
 
---- Server setting keys from docs/lsp-extensions.md, for validation only.
-M.known_settings = {
-  backend = 'string',
-  steps = 'number',
-  model = 'string',
-  additionalInstructions = 'string',
-  evalTimeout = 'number',
-  metric = 'string',
-  llm = 'table',
-  server = 'table',
+---@class weco.SettingSpec
+---@field key string dotted name under `weco.` (`llm.baseUrl`); nested as tables in `settings`
+---@field type string|string[] JSON type(s): 'string', 'integer', 'boolean', 'null'
+---@field default any the server's default (`vim.NIL` for null)
+---@field enum? string[] the allowed values
+
+--- The server's settings, in order: a hand copy of editors/settings.json (generated from
+--- server/src/config.rs); editors/neovim/tests/settings_spec.lua fails when the two differ.
+---@type weco.SettingSpec[]
+M.settings_spec = {
+  { key = 'backend', type = 'string', default = 'auto', enum = { 'auto', 'weco', 'local' } },
+  { key = 'steps', type = 'integer', default = 20 },
+  { key = 'model', type = { 'string', 'null' }, default = vim.NIL },
+  { key = 'additionalInstructions', type = { 'string', 'null' }, default = vim.NIL },
+  { key = 'evalTimeout', type = 'integer', default = 300 },
+  { key = 'metric', type = 'string', default = 'speedup', enum = { 'speedup', 'latency_ms', 'peak_memory_mb' } },
+  { key = 'llm.baseUrl', type = { 'string', 'null' }, default = vim.NIL },
+  { key = 'llm.model', type = { 'string', 'null' }, default = vim.NIL },
+  { key = 'llm.apiKeyEnv', type = 'string', default = 'OPENAI_API_KEY' },
+  { key = 'server.path', type = { 'string', 'null' }, default = vim.NIL },
 }
+
+--- The JSON type of a Lua value, as settings.json spells types.
+---@param value any
+---@return string
+local function json_type(value)
+  if value == vim.NIL then
+    return 'null'
+  elseif type(value) == 'number' then
+    return (value == math.floor(value)) and 'integer' or 'number'
+  end
+  return type(value)
+end
+
+---@param spec weco.SettingSpec
+---@param value any
+---@return string? err
+local function check_setting(spec, value)
+  local types = type(spec.type) == 'table' and spec.type or { spec.type }
+  local actual = json_type(value)
+  if not vim.tbl_contains(types, actual) and not (actual == 'integer' and vim.tbl_contains(types, 'number')) then
+    return ('settings.%s: expected %s, got %s'):format(spec.key, table.concat(types, ' or '), actual)
+  end
+  if spec.enum and value ~= vim.NIL and not vim.tbl_contains(spec.enum, value) then
+    return ('settings.%s: expected one of %s, got %q'):format(spec.key, table.concat(spec.enum, ', '), tostring(value))
+  end
+  return nil
+end
+
+--- Checks `settings` (nested at the dots) against `M.settings_spec`; raises on the first bad key.
+---@param settings table
+---@param prefix? string
+local function validate_settings(settings, prefix)
+  local specs = {}
+  for _, spec in ipairs(M.settings_spec) do
+    specs[spec.key] = spec
+  end
+  for key, value in pairs(settings) do
+    local dotted = prefix and (prefix .. '.' .. key) or key
+    local spec = specs[dotted]
+    local is_group = vim.iter(M.settings_spec):any(function(s)
+      return vim.startswith(s.key, dotted .. '.')
+    end)
+    if spec then
+      local err = check_setting(spec, value)
+      if err then
+        error(err, 0)
+      end
+    elseif is_group and type(value) == 'table' then
+      validate_settings(value, dotted)
+    elseif is_group then
+      error(('settings.%s: expected table, got %s'):format(dotted, json_type(value)), 0)
+    else
+      error(('settings.%s: unknown setting'):format(dotted), 0)
+    end
+  end
+end
 
 ---@param opts table
 ---@return boolean ok, string? err
@@ -55,15 +121,7 @@ function M.validate(opts)
     vim.validate('settings', opts.settings, 'table', true)
     vim.validate('progress', opts.progress, 'boolean', true)
     vim.validate('review_keys', opts.review_keys, 'table', true)
-    for key, value in pairs(opts.settings or {}) do
-      local expected = M.known_settings[key]
-      if not expected then
-        error(('settings.%s: unknown setting'):format(key), 0)
-      end
-      if value ~= vim.NIL and type(value) ~= expected then
-        error(('settings.%s: expected %s, got %s'):format(key, expected, type(value)), 0)
-      end
-    end
+    validate_settings(opts.settings or {})
   end)
 end
 
