@@ -1,16 +1,9 @@
-// The palette commands. They stay thin: each one asks the server (code actions, executeCommand) or the review.
+// The palette commands. They stay thin: each one asks the server (executeCommand) or the review.
 
 import * as vscode from "vscode";
-import {
-  CodeActionRequest,
-  CodeActionResolveRequest,
-  CodeActionTriggerKind,
-  ExecuteCommandRequest,
-  type LanguageClient,
-} from "vscode-languageclient/node";
-import { findActionCommand, findUnresolvedAction, commandOf } from "./cursor_action";
+import { ExecuteCommandRequest } from "vscode-languageclient/node";
 import { type Ctx, UNTRUSTED_MESSAGE } from "./ctx";
-import { CodeActionTitle, ServerCommand } from "./lsp_ext";
+import { type OptimizeArgs, ServerCommand, type TaskTarget } from "./lsp_ext";
 import type { ResultReview } from "./review";
 import { isActive, type RunTracker } from "./run_tracker";
 import { STATUS_CLICK_COMMAND } from "./status";
@@ -25,8 +18,8 @@ export function registerCommands(ctx: Ctx, review: ResultReview, tracker: RunTra
       }
     });
   return [
-    register("weco.client.optimizeAtCursor", () => runCursorAction(ctx, CodeActionTitle.optimize)),
-    register("weco.client.consolidateAtCursor", () => runCursorAction(ctx, CodeActionTitle.consolidate)),
+    register("weco.client.optimizeAtCursor", () => runAtCursor(ctx, ServerCommand.optimize)),
+    register("weco.client.consolidateAtCursor", () => runAtCursor(ctx, ServerCommand.consolidate)),
     register("weco.client.cancel", () => cancelRun(ctx, tracker)),
     register("weco.client.showResult", () => showResult(ctx, review, tracker)),
     register("weco.client.applyResult", async () => {
@@ -71,8 +64,11 @@ export function registerCommands(ctx: Ctx, review: ResultReview, tracker: RunTra
   ];
 }
 
-/** Asks the server for its code actions at the cursor and runs the one with `title` (the server knows the function). */
-async function runCursorAction(ctx: Ctx, title: string): Promise<void> {
+/**
+ * Runs `weco.optimize` or `weco.consolidate` for the cursor position: the server picks the innermost function there
+ * (and says so when there is none). The position is converted like every LSP position of this client.
+ */
+async function runAtCursor(ctx: Ctx, command: string): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
     return;
@@ -86,35 +82,12 @@ async function runCursorAction(ctx: Ctx, title: string): Promise<void> {
   if (!client) {
     return;
   }
-  const call = await codeActionCommand(client, editor, title);
-  if (!call) {
-    void vscode.window.showInformationMessage(`Weco: no function at the cursor offers "${title}".`);
-    return;
-  }
-  await client.sendRequest(ExecuteCommandRequest.type, { command: call.command, arguments: call.arguments });
-}
-
-async function codeActionCommand(client: LanguageClient, editor: vscode.TextEditor, title: string) {
   const c2p = client.code2ProtocolConverter;
-  const cursor = editor.selection.active;
-  const diagnostics = vscode.languages
-    .getDiagnostics(editor.document.uri)
-    .filter((diagnostic) => diagnostic.range.contains(cursor));
-  const actions = await client.sendRequest(CodeActionRequest.type, {
-    textDocument: c2p.asTextDocumentIdentifier(editor.document),
-    range: c2p.asRange(new vscode.Range(cursor, cursor)),
-    context: { diagnostics: await c2p.asDiagnostics(diagnostics), triggerKind: CodeActionTriggerKind.Invoked },
-  });
-  const call = findActionCommand(actions, title);
-  if (call) {
-    return call;
-  }
-  const unresolved = findUnresolvedAction(actions, title);
-  if (unresolved === undefined) {
-    return undefined;
-  }
-  const resolved = await client.sendRequest(CodeActionResolveRequest.type, unresolved as never);
-  return commandOf(resolved);
+  const args: OptimizeArgs = {
+    uri: c2p.asTextDocumentIdentifier(editor.document).uri,
+    position: c2p.asPosition(editor.selection.active),
+  };
+  await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] });
 }
 
 async function cancelRun(ctx: Ctx, tracker: RunTracker): Promise<void> {
@@ -200,7 +173,7 @@ async function pickTask(
   return picked?.taskId;
 }
 
-async function executeServerCommand(ctx: Ctx, command: string, args: unknown[]): Promise<void> {
+async function executeServerCommand(ctx: Ctx, command: string, args: TaskTarget[]): Promise<void> {
   const client = ctx.runningClient();
   if (client) {
     await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });

@@ -1,29 +1,59 @@
-// Typed mirror of the server's custom protocol (server/src/lsp/ext.rs); the contract is docs/lsp-extensions.md.
+// Typed mirror of the server's custom protocol (editors/protocol.json, generated from server/src/lsp/ext.rs); the
+// contract is docs/lsp-extensions.md. test/unit/protocol_contract.test.ts fails when this file drifts from the schema.
 // Only types and string constants live here so that pure modules and unit tests can import it without VS Code.
 
-export interface LspPosition {
+export interface Position {
   line: number;
   character: number;
 }
 
-export interface LspRange {
-  start: LspPosition;
-  end: LspPosition;
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Arguments of `weco.optimize` and `weco.consolidate`: a function by name, or the innermost one at `position`. */
+export interface OptimizeArgs {
+  uri: string;
+  function?: string;
+  position?: Position;
+}
+
+/** Arguments of the cancel and result commands; no `taskId` means every task (cancel) or the latest. */
+export interface TaskTarget {
+  taskId?: string | null;
+  hunks?: number[] | null;
+}
+
+export interface InstallPackageArgs {
+  taskId: string;
+  package: string;
 }
 
 export interface ResultHunk {
   id: number;
-  range: LspRange;
+  range: Range;
   oldText: string;
   newText: string;
   label: string;
+  /** 0-based first line of the hunk in `original`, and its line count there. */
+  oldStart: number;
+  oldLines: number;
+  /** 0-based first line of the hunk in `proposed`, and its line count there. */
+  newStart: number;
+  newLines: number;
+  /** "line 4" or "lines 4–7", 1-based, for pickers. */
+  lines: string;
 }
 
-export interface ResultMetric {
+export interface MetricSummary {
   name: string;
-  goal: "max" | "min";
-  baseline: number;
-  best: number;
+  goal: string;
+  baseline: number | null;
+  best: number | null;
+  /** The server's formatting of the values ("3.40x", "12.3 ms"). */
+  baselineText: string | null;
+  bestText: string | null;
 }
 
 /** Params of the `weco/showResult` request (server → client); the response is `null`. */
@@ -35,9 +65,9 @@ export interface ShowResultParams {
   original: string;
   proposed: string;
   hunks: ResultHunk[];
-  metric: ResultMetric;
+  metric: MetricSummary;
   summary: string;
-  reportUri?: string | null;
+  reportUri: string | null;
 }
 
 export type RunState = "preparing" | "running" | "finished" | "failed" | "cancelled";
@@ -48,16 +78,21 @@ export interface RunStatusParams {
   uri: string;
   function: string;
   state: RunState;
-  step?: number | null;
-  totalSteps?: number | null;
-  metricName?: string | null;
-  best?: number | null;
-  backend?: string | null;
-  message?: string | null;
+  step: number;
+  totalSteps: number;
+  metricName: string;
+  best: number | null;
+  /** The server's formatting of `best` ("3.40x"). */
+  bestText: string | null;
+  backend: string;
+  message: string;
 }
 
-export const SHOW_RESULT_METHOD = "weco/showResult";
-export const RUN_STATUS_METHOD = "weco/runStatus";
+/** Server → client methods. */
+export const Method = {
+  showResult: "weco/showResult",
+  runStatus: "weco/runStatus",
+} as const;
 
 /** Server commands, run through `workspace/executeCommand`. */
 export const ServerCommand = {
@@ -68,27 +103,8 @@ export const ServerCommand = {
   applyResult: "weco.applyResult",
   discardResult: "weco.discardResult",
   showReport: "weco.showReport",
+  installPackage: "weco.installPackage",
 } as const;
 
 /** Server commands that run the user's code, so they are refused in an untrusted workspace. */
 export const COMMANDS_NEEDING_TRUST: readonly string[] = [ServerCommand.optimize, ServerCommand.consolidate];
-
-/** Titles of the server's code actions that the cursor commands look for. */
-export const CodeActionTitle = {
-  optimize: "Optimize with Weco",
-  consolidate: "Consolidate for optimization",
-} as const;
-
-export interface FunctionTarget {
-  uri: string;
-  function: string;
-}
-
-export interface TaskRef {
-  taskId: string;
-}
-
-export interface ApplyResultArgs {
-  taskId: string;
-  hunks?: number[];
-}

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { registerCommands } from "./commands";
 import { Ctx } from "./ctx";
-import { RUN_STATUS_METHOD, type RunStatusParams, SHOW_RESULT_METHOD, type ShowResultParams } from "./lsp_ext";
+import { Method, type RunStatusParams, type ShowResultParams } from "./lsp_ext";
 import { RESULT_SCHEME, ResultReview } from "./review";
 import { RunTracker } from "./run_tracker";
 import { RunStatusBar } from "./status";
@@ -25,11 +25,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ...registerCommands(ctx, review, tracker),
     );
     ctx.onClientStarted((client) => {
-      client.onNotification(RUN_STATUS_METHOD, (status: RunStatusParams) => {
+      client.onNotification(Method.runStatus, (status: RunStatusParams) => {
         tracker.update(status);
         statusBar.refresh();
       });
-      client.onRequest(SHOW_RESULT_METHOD, (params: ShowResultParams) => {
+      client.onRequest(Method.showResult, (params: ShowResultParams) => {
         // Answer at once: the review waits on the user, the server must not.
         review.show(params).catch((error: unknown) => {
           void vscode.window.showErrorMessage(`Weco: cannot show the result: ${String(error)}`);

@@ -4,9 +4,8 @@
 import * as vscode from "vscode";
 import { ExecuteCommandRequest } from "vscode-languageclient/node";
 import type { Ctx } from "./ctx";
-import { type ApplyResultArgs, ServerCommand, type ShowResultParams } from "./lsp_ext";
-import { answerForSelection, diffTitle, hunkChoices } from "./review_model";
-import { formatMetric } from "./run_tracker";
+import { ServerCommand, type ShowResultParams } from "./lsp_ext";
+import { type ApplyArgs, answerForSelection, diffTitle, hunkChoices } from "./review_model";
 
 export const RESULT_SCHEME = "weco-result";
 
@@ -62,7 +61,7 @@ export class ResultReview implements vscode.TextDocumentContentProvider {
       return;
     }
     const { params, generation } = pending;
-    const title = diffTitle(params, formatMetric(params.metric.name, params.metric.best));
+    const title = diffTitle(params);
     await vscode.commands.executeCommand(
       "vscode.diff",
       resultUri(params, "original", generation),
@@ -125,7 +124,7 @@ export class ResultReview implements vscode.TextDocumentContentProvider {
     }
   }
 
-  async apply(args: ApplyResultArgs): Promise<void> {
+  async apply(args: ApplyArgs): Promise<void> {
     const params = this.results.get(args.taskId)?.params;
     const target = params ? vscode.Uri.parse(params.uri).toString() : undefined;
     const wasDirty = (target && openDocument(target)?.isDirty) ?? false;

@@ -1,6 +1,6 @@
 // Pure decisions of the result review: what the hunk picker lists and which server command answers it.
 
-import type { ApplyResultArgs, ResultHunk, ShowResultParams } from "./lsp_ext";
+import type { ResultHunk, ShowResultParams, TaskTarget } from "./lsp_ext";
 
 export interface HunkChoice {
   hunkId: number;
@@ -10,46 +10,24 @@ export interface HunkChoice {
   picked: boolean;
 }
 
-/** One picker entry per hunk, all picked, in document order. */
+/** What Apply sends for one result: `weco.applyResult` arguments with the task always named. */
+export type ApplyArgs = TaskTarget & { taskId: string };
+
+/** One picker entry per hunk, all picked, in document order; line spans and sizes are the server's. */
 export function hunkChoices(hunks: readonly ResultHunk[]): HunkChoice[] {
   return [...hunks]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.id - b.id)
+    .sort((a, b) => a.oldStart - b.oldStart || a.id - b.id)
     .map((hunk) => ({
       hunkId: hunk.id,
       label: hunk.label.trim() === "" ? `Hunk ${hunk.id}` : hunk.label,
-      description: lineSpan(hunk),
-      detail: changeSize(hunk),
+      description: hunk.lines,
+      detail: `−${hunk.oldLines} +${hunk.newLines}`,
       picked: true,
     }));
 }
 
-/** "line 4" or "lines 4–7", 1-based, for the picker. */
-export function lineSpan(hunk: ResultHunk): string {
-  const first = hunk.range.start.line + 1;
-  // An LSP range ending at column 0 ends before that line.
-  const endLine =
-    hunk.range.end.character === 0 && hunk.range.end.line > hunk.range.start.line
-      ? hunk.range.end.line
-      : hunk.range.end.line + 1;
-  return endLine <= first ? `line ${first}` : `lines ${first}–${endLine}`;
-}
-
-function changeSize(hunk: ResultHunk): string {
-  const removed = countLines(hunk.oldText);
-  const added = countLines(hunk.newText);
-  return `−${removed} +${added}`;
-}
-
-function countLines(text: string): number {
-  if (text === "") {
-    return 0;
-  }
-  const lines = text.split(/\r\n|\r|\n/);
-  return text.endsWith("\n") || text.endsWith("\r") ? lines.length - 1 : lines.length;
-}
-
 export type ReviewAnswer =
-  | { kind: "apply"; args: ApplyResultArgs }
+  | { kind: "apply"; args: ApplyArgs }
   | { kind: "discard"; args: { taskId: string } }
   | { kind: "nothing"; reason: string };
 
@@ -72,7 +50,8 @@ export function answerForSelection(
   return { kind: "apply", args: { taskId: result.taskId, hunks: chosen } };
 }
 
-/** A short title for the diff editor tab. */
-export function diffTitle(result: Pick<ShowResultParams, "function" | "metric">, formattedBest: string): string {
-  return `Weco: ${result.function} (original ↔ optimized, ${formattedBest})`;
+/** A short title for the diff editor tab, with the server's best metric when it has one. */
+export function diffTitle(result: Pick<ShowResultParams, "function" | "metric">): string {
+  const best = result.metric.bestText;
+  return `Weco: ${result.function} (original ↔ optimized${best ? `, ${best}` : ""})`;
 }

@@ -35,23 +35,6 @@ export function isActive(status: RunStatusParams): boolean {
   return ACTIVE_STATES.has(status.state);
 }
 
-/** "3.40x", "12.1 ms", "35.2 MB"; unknown metrics get the plain number. */
-export function formatMetric(name: string | null | undefined, value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) {
-    return "–";
-  }
-  switch (name) {
-    case "speedup":
-      return `${value.toFixed(2)}x`;
-    case "latency_ms":
-      return `${value.toPrecision(3)} ms`;
-    case "peak_memory_mb":
-      return `${value.toPrecision(3)} MB`;
-    default:
-      return `${Number(value.toPrecision(4))}`;
-  }
-}
-
 export interface StatusView {
   visible: boolean;
   text: string;
@@ -60,7 +43,8 @@ export interface StatusView {
 
 /**
  * Running tasks come first: one task shows its function, step and best metric; several show a count and the
- * best speedup-like number of the most recent one. Without running tasks the latest finished task is shown.
+ * best metric of the most recent one that has one. Without running tasks the latest finished task is shown.
+ * Metric values are the server's text (`bestText`); without one, none is shown.
  */
 export function statusView(tracker: RunTracker): StatusView {
   const all = tracker.all();
@@ -74,13 +58,13 @@ export function statusView(tracker: RunTracker): StatusView {
     return { visible: true, text: `$(sync~spin) Weco: ${task.function} ${progressOf(task)}`.trimEnd(), tooltip };
   }
   if (active.length > 1) {
-    const best = active.find((task) => task.best !== null && task.best !== undefined);
-    const bestText = best ? ` · best ${formatMetric(best.metricName, best.best)}` : "";
+    const best = active.find((task) => hasText(task.bestText));
+    const bestText = best ? ` · best ${best.bestText}` : "";
     return { visible: true, text: `$(sync~spin) Weco: ${active.length} running${bestText}`, tooltip };
   }
   const latest = all[0];
   const icon = latest.state === "finished" ? "$(pass)" : latest.state === "failed" ? "$(error)" : "$(circle-slash)";
-  const outcome = latest.state === "finished" ? formatMetric(latest.metricName, latest.best) : latest.state;
+  const outcome = latest.state === "finished" && hasText(latest.bestText) ? latest.bestText : latest.state;
   return { visible: true, text: `${icon} Weco: ${latest.function} ${outcome}`, tooltip };
 }
 
@@ -88,17 +72,22 @@ function progressOf(task: RunStatusParams): string {
   const parts: string[] = [];
   if (task.state === "preparing") {
     parts.push("preparing");
-  } else if (task.step !== null && task.step !== undefined) {
-    parts.push(task.totalSteps ? `${task.step}/${task.totalSteps}` : `step ${task.step}`);
+  } else if (typeof task.step === "number") {
+    parts.push(task.totalSteps > 0 ? `${task.step}/${task.totalSteps}` : `step ${task.step}`);
   }
-  if (task.best !== null && task.best !== undefined) {
-    parts.push(`best ${formatMetric(task.metricName, task.best)}`);
+  if (hasText(task.bestText)) {
+    parts.push(`best ${task.bestText}`);
   }
   return parts.join(" · ");
 }
 
 /** One tooltip line per task: the server's own message when it sent one. */
 export function describe(task: RunStatusParams): string {
-  const detail = task.message && task.message.trim() !== "" ? task.message : progressOf(task) || task.state;
+  const detail = hasText(task.message) ? task.message : progressOf(task) || task.state;
   return `${task.function} (${task.state}): ${detail}`;
+}
+
+/** A non-empty string; also guards against a field an older server did not send. */
+function hasText(text: string | null | undefined): text is string {
+  return typeof text === "string" && text.trim() !== "";
 }

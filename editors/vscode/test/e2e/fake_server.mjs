@@ -63,16 +63,30 @@ function buildResult(uri) {
   const knownLine = lineOf(original, "known = list(");
   const countLine = lineOf(original, "count = 0");
   const returnLine = lineOf(original, "return count");
-  const hunks = [
+  const specs = [
     { id: 0, label: "use a set for `known` (step 2)", start: knownLine, end: knownLine + 1, newText: "    known = set(range(0, limit, 3))\n" },
     { id: 1, label: "count with sum() (step 3)", start: countLine, end: returnLine + 1, newText: "    return sum(1 for item in items if item in known)\n" },
-  ].map((hunk) => ({
-    id: hunk.id,
-    label: hunk.label,
-    range: { start: { line: hunk.start, character: 0 }, end: { line: hunk.end, character: 0 } },
-    oldText: lines.slice(hunk.start, hunk.end).join("\n") + "\n",
-    newText: hunk.newText,
-  }));
+  ];
+  // The line fields the real server computes: 0-based starts and counts on both sides, and a 1-based label.
+  let shift = 0;
+  const hunks = specs.map((hunk) => {
+    const oldLines = hunk.end - hunk.start;
+    const newLines = hunk.newText.replace(/\n$/, "").split("\n").length;
+    const newStart = hunk.start + shift;
+    shift += newLines - oldLines;
+    return {
+      id: hunk.id,
+      label: hunk.label,
+      range: { start: { line: hunk.start, character: 0 }, end: { line: hunk.end, character: 0 } },
+      oldText: lines.slice(hunk.start, hunk.end).join("\n") + "\n",
+      newText: hunk.newText,
+      oldStart: hunk.start,
+      oldLines,
+      newStart,
+      newLines,
+      lines: oldLines <= 1 ? `line ${hunk.start + 1}` : `lines ${hunk.start + 1}–${hunk.end}`,
+    };
+  });
   let proposedLines = [...lines];
   for (const hunk of [...hunks].reverse()) {
     proposedLines.splice(hunk.range.start.line, hunk.range.end.line - hunk.range.start.line, ...hunk.newText.replace(/\n$/, "").split("\n"));
@@ -85,10 +99,21 @@ function buildResult(uri) {
     original,
     proposed: proposedLines.join("\n"),
     hunks,
-    metric: { name: "speedup", goal: "max", baseline: 1, best: 3.4 },
+    metric: { name: "speedup", goal: "max", baseline: 1, best: 3.4, baselineText: "1.00x", bestText: "3.40x" },
     summary: "3.4x faster: 12.1 ms -> 3.6 ms per call",
     reportUri: null,
   };
+}
+
+/** OptimizeArgs → {uri, function}: with `position`, the function whose lines contain it (else an error, as the server). */
+function resolveTarget(args) {
+  if (typeof args?.function === "string") return { uri: args.uri, function: args.function };
+  const { start, end } = functionLines(documents.get(args?.uri) ?? "");
+  const line = args?.position?.line;
+  if (typeof line !== "number" || start < 0 || line < start || line > end) {
+    throw new Error("no function at this position");
+  }
+  return { uri: args.uri, function: FUNCTION };
 }
 
 async function optimize(target) {
@@ -108,13 +133,13 @@ async function optimize(target) {
   await request("window/workDoneProgress/create", { token });
   notify("$/progress", { token, value: { kind: "begin", title: `weco: optimizing ${target.function}`, cancellable: true, percentage: 0 } });
   const status = { taskId: FUNCTION, uri: target.uri, function: target.function, totalSteps: 3, metricName: "speedup", backend: "local" };
-  notify("weco/runStatus", { ...status, state: "running", step: 1, best: 1.0, message: "step 1/3 · best 1.00x" });
+  notify("weco/runStatus", { ...status, state: "running", step: 1, best: 1.0, bestText: "1.00x", message: "step 1/3 · best 1.00x" });
   for (const step of [2, 3]) {
     notify("$/progress", { token, value: { kind: "report", message: `step ${step}/3 · best 3.40x`, percentage: step * 33 } });
-    notify("weco/runStatus", { ...status, state: "running", step, best: 3.4, message: `step ${step}/3 · best 3.40x` });
+    notify("weco/runStatus", { ...status, state: "running", step, best: 3.4, bestText: "3.40x", message: `step ${step}/3 · best 3.40x` });
   }
   notify("$/progress", { token, value: { kind: "end", message: "best 3.40x" } });
-  notify("weco/runStatus", { ...status, state: "finished", step: 3, best: 3.4, message: "finished · best 3.40x" });
+  notify("weco/runStatus", { ...status, state: "finished", step: 3, best: 3.4, bestText: "3.40x", message: "finished · best 3.40x" });
   result = buildResult(target.uri);
   const answer = await request("window/showMessageRequest", {
     type: 3,
@@ -152,7 +177,7 @@ async function handle(message) {
           codeLensProvider: {},
           codeActionProvider: true,
           executeCommandProvider: {
-            commands: ["weco.optimize", "weco.consolidate", "weco.cancel", "weco.showResult", "weco.applyResult", "weco.discardResult", "weco.showReport"],
+            commands: ["weco.optimize", "weco.consolidate", "weco.cancel", "weco.showResult", "weco.applyResult", "weco.discardResult", "weco.showReport", "weco.installPackage"],
           },
         },
         serverInfo: { name: "fake-weco-lsp" },
@@ -187,8 +212,9 @@ async function handle(message) {
       const [args] = params.arguments ?? [];
       log(`executeCommand ${params.command} ${JSON.stringify(args)}`);
       if (params.command === "weco.optimize") {
-        // Like the real server: answer at once, run in the background.
-        optimize(args).catch((error) => log(`optimize failed: ${error}`));
+        // Like the real server: a function by name, or the one at `position`; answer at once, run in the background.
+        const target = resolveTarget(args);
+        optimize(target).catch((error) => log(`optimize failed: ${error}`));
         return null;
       }
       if (params.command === "weco.applyResult") {

@@ -1,31 +1,41 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ResultHunk } from "../../src/lsp_ext";
-import { answerForSelection, hunkChoices, lineSpan } from "../../src/review_model";
+import type { MetricSummary, ResultHunk } from "../../src/lsp_ext";
+import { answerForSelection, diffTitle, hunkChoices } from "../../src/review_model";
 
+/** A hunk as the server sends it: the line fields are the server's, the picker only shows them. */
 function hunk(
   id: number,
-  startLine: number,
-  endLine: number,
+  oldStart: number,
+  oldLines: number,
+  newLines: number,
+  lines: string,
   label: string,
-  oldText = "a\n",
-  newText = "b\nc\n",
 ): ResultHunk {
   return {
     id,
     label,
-    oldText,
-    newText,
-    range: { start: { line: startLine, character: 0 }, end: { line: endLine, character: 0 } },
+    oldText: "a\n".repeat(oldLines),
+    newText: "b\n".repeat(newLines),
+    range: { start: { line: oldStart, character: 0 }, end: { line: oldStart + oldLines, character: 0 } },
+    oldStart,
+    oldLines,
+    newStart: oldStart,
+    newLines,
+    lines,
   };
 }
 
 const result = {
   taskId: "slow_sum",
-  hunks: [hunk(1, 10, 12, "use a set"), hunk(0, 3, 4, "hoist len()"), hunk(2, 20, 20, "")],
+  hunks: [
+    hunk(1, 10, 2, 1, "lines 11–12", "use a set"),
+    hunk(0, 3, 1, 2, "line 4", "hoist len()"),
+    hunk(2, 20, 0, 3, "line 21", ""),
+  ],
 };
 
-test("hunk choices are in document order, all checked, with 1-based line spans and change sizes", () => {
+test("hunk choices are in document order, all checked, with the server's line spans and change sizes", () => {
   const choices = hunkChoices(result.hunks);
   assert.deepEqual(
     choices.map((choice) => choice.hunkId),
@@ -36,14 +46,31 @@ test("hunk choices are in document order, all checked, with 1-based line spans a
     choices.map((choice) => choice.description),
     ["line 4", "lines 11–12", "line 21"],
   );
-  assert.equal(choices[0].detail, "−1 +2");
+  assert.deepEqual(
+    choices.map((choice) => choice.detail),
+    ["−1 +2", "−2 +1", "−0 +3"],
+  );
   assert.equal(choices[2].label, "Hunk 2", "an empty label gets a fallback");
 });
 
-test("a range ending mid-line includes that line", () => {
+test("the picker shows the server's lines text as it is, not a span computed from the range", () => {
+  const [choice] = hunkChoices([{ ...hunk(0, 3, 3, 1, "lines 4–6 (moved)", "x") }]);
+  assert.equal(choice.description, "lines 4–6 (moved)");
+});
+
+test("the diff title carries the server's best metric text, and nothing when it is null", () => {
+  const metric: MetricSummary = {
+    name: "latency_ms",
+    goal: "min",
+    baseline: 12.34,
+    best: 3.6,
+    baselineText: "12.3 ms",
+    bestText: "3.60 ms",
+  };
+  assert.equal(diffTitle({ function: "slow_sum", metric }), "Weco: slow_sum (original ↔ optimized, 3.60 ms)");
   assert.equal(
-    lineSpan({ ...hunk(0, 3, 5, "x"), range: { start: { line: 3, character: 0 }, end: { line: 5, character: 7 } } }),
-    "lines 4–6",
+    diffTitle({ function: "slow_sum", metric: { ...metric, best: null, bestText: null } }),
+    "Weco: slow_sum (original ↔ optimized)",
   );
 });
 
