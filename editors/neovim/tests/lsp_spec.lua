@@ -1,5 +1,5 @@
 -- The plugin against the REAL weco-lsp on a copy of tests/fixture: attach, settings, code actions,
--- diagnostics, :Weco optimize dispatch and :checkhealth weco.
+-- diagnostics, :Weco optimize dispatch ({uri, position}) and :checkhealth weco.
 local H = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'helpers.lua'))
 H.load_plugin()
 H.capture_notify()
@@ -58,8 +58,10 @@ H.test('diagnostics arrive for the slow function', function()
   H.truthy(inside.message ~= '', 'the diagnostic has a message')
 end)
 
-H.test(':Weco optimize executes the code action command for the function under the cursor', function()
-  local sent = {}
+--- Records the workspace/executeCommand requests and declines every server question until `restore()`.
+---@return {sent: table[], asked: fun(): boolean, restore: fun()}
+local function watch_commands()
+  local sent, asked = {}, false
   local original_request = client.request
   client.request = function(self, method, params, ...)
     if method == 'workspace/executeCommand' then
@@ -67,35 +69,56 @@ H.test(':Weco optimize executes the code action command for the function under t
     end
     return original_request(self, method, params, ...)
   end
-  -- Whatever the server asks next is declined, so nothing starts.
   local original_select = vim.ui.select
-  local asked = false
   vim.ui.select = function(_, _, on_choice)
     asked = true
     on_choice(nil)
   end
-  vim.api.nvim_win_set_cursor(0, { COUNT_COMMON.body, 8 })
-  vim.cmd('Weco optimize')
-  local params = H.wait_for(10000, function()
-    return sent[1]
-  end, 'workspace/executeCommand')
-  -- The server's first question (the mode) arrives after the command's reply; decline it.
-  H.wait_for(10000, function()
-    return asked
-  end, 'the mode question')
-  client.request = original_request
-  vim.ui.select = original_select
-  H.eq('weco.optimize', params.command, 'command')
-  H.eq('count_common', params.arguments[1]['function'], 'function argument')
-  H.eq(vim.uri_from_bufnr(bufnr), params.arguments[1].uri, 'uri argument')
-end)
+  return {
+    sent = sent,
+    asked = function()
+      return asked
+    end,
+    restore = function()
+      client.request = original_request
+      vim.ui.select = original_select
+    end,
+  }
+end
 
-H.test(':Weco optimize outside any function says so instead of guessing', function()
+H.test(
+  ':Weco optimize sends weco.optimize with the uri and the cursor position; the server finds the function',
+  function()
+    local watch = watch_commands()
+    vim.api.nvim_win_set_cursor(0, { COUNT_COMMON.body, 8 })
+    vim.cmd('Weco optimize')
+    local params = H.wait_for(10000, function()
+      return watch.sent[1]
+    end, 'workspace/executeCommand')
+    -- The server's first question (the mode, naming the function) arrives after the command's reply; decline it.
+    local ok, err = pcall(H.wait_for, 10000, watch.asked, 'the mode question')
+    watch.restore()
+    H.eq('weco.optimize', params.command, 'command')
+    H.eq(vim.uri_from_bufnr(bufnr), params.arguments[1].uri, 'uri argument')
+    H.eq({ line = COUNT_COMMON.body - 1, character = 8 }, params.arguments[1].position, 'position argument (0-based)')
+    H.eq(nil, params.arguments[1]['function'], 'no function name: the server picks it')
+    H.truthy(ok, tostring(err))
+  end
+)
+
+H.test(':Weco optimize outside any function is refused by the server, and nothing is asked', function()
+  local watch = watch_commands()
+  local before = #H.notifications
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
   vim.cmd('Weco optimize')
-  H.wait_for(10000, function()
-    return H.notified('put the cursor inside a function')
-  end, 'the "no function here" message')
+  local ok, err = pcall(H.wait_for, 10000, function()
+    return #H.notifications > before
+  end, 'a message from the server or the failed command')
+  vim.wait(500)
+  watch.restore()
+  H.truthy(ok, tostring(err))
+  H.eq(false, watch.asked(), 'no question was asked')
+  H.eq({ line = 0, character = 0 }, watch.sent[1] and watch.sent[1].arguments[1].position, 'position sent')
 end)
 
 H.test(':checkhealth weco reports the server version and never prints the API key', function()

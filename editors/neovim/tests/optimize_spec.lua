@@ -81,8 +81,8 @@ H.test('a local-backend optimization runs to the end and opens the review', func
     if failure then
       error('the run failed: ' .. failure .. '\nweco log:\n' .. session_log(), 0)
     end
-    if H.notified('put the cursor inside a function') then
-      error('no "Optimize with Weco" code action at count_common\nweco log:\n' .. session_log(), 0)
+    if H.notified('weco.optimize failed') then
+      error('the server refused weco.optimize at count_common\nweco log:\n' .. session_log(), 0)
     end
     if answered_at and #questions == 0 and vim.tbl_isempty(states) and vim.uv.now() - answered_at > 30000 then
       error(

@@ -9,14 +9,30 @@ local function range(l1, c1, l2, c2)
   return { start = { line = l1, character = c1 }, ['end'] = { line = l2, character = c2 } }
 end
 
-H.test('hunk spans follow line shifts of earlier hunks on the proposed side', function()
+--- A hunk as the server sends it: `range` in `original`, and the line fields the review uses.
+local function hunk(id, old_start, old_lines, new_start, new_lines, lines, old_text, new_text)
+  return {
+    id = id,
+    range = range(old_start, 0, old_start + old_lines, 0),
+    oldText = old_text or '',
+    newText = new_text or '',
+    label = '',
+    oldStart = old_start,
+    oldLines = old_lines,
+    newStart = new_start,
+    newLines = new_lines,
+    lines = lines,
+  }
+end
+
+H.test("hunk spans are the server's line fields on both sides, in document order", function()
   local spans = review.spans({
     -- Replaces lines 5..6 (2 lines) by 1 line, listed first to check sorting.
-    { id = 1, range = range(5, 0, 7, 0), oldText = 'a\nb\n', newText = 'c\n' },
+    hunk(1, 5, 2, 8, 1, 'lines 6–7', 'a\nb\n', 'c\n'),
     -- Inserts 3 lines before line 1.
-    { id = 0, range = range(1, 0, 1, 0), oldText = '', newText = 'x\ny\nz\n' },
+    hunk(0, 1, 0, 1, 3, 'line 2', '', 'x\ny\nz\n'),
     -- Deletes line 10.
-    { id = 2, range = range(10, 0, 11, 0), oldText = 'gone\n', newText = '' },
+    hunk(2, 10, 1, 12, 0, 'line 11', 'gone\n', ''),
   })
   H.eq(
     { 0, 1, 2 },
@@ -31,12 +47,19 @@ H.test('hunk spans follow line shifts of earlier hunks on the proposed side', fu
   H.eq({ first = 8, count = 1 }, spans[2].proposed_span, 'replacement, proposed side')
   H.eq({ first = 10, count = 1 }, spans[3].original_span, 'deletion, original side')
   H.eq({ first = 12, count = 0 }, spans[3].proposed_span, 'deletion, proposed side')
+  H.eq('lines 6–7', spans[2].lines, "the server's line label is kept")
+end)
+
+H.test('the spans are not recomputed from the texts: the server fields win', function()
+  -- newText has 2 lines, but the server says the proposed side spans 5 lines from line 40.
+  local spans = review.spans({ hunk(0, 3, 1, 40, 5, 'line 4', 'a\n', 'b\nc\n') })
+  H.eq({ first = 40, count = 5 }, spans[1].proposed_span, 'proposed side')
 end)
 
 H.test('the cursor line maps to the hunk covering it, empty spans included', function()
   local spans = review.spans({
-    { id = 0, range = range(1, 0, 1, 0), oldText = '', newText = 'x\ny\n' },
-    { id = 1, range = range(5, 0, 7, 0), oldText = 'a\nb\n', newText = 'c\n' },
+    hunk(0, 1, 0, 1, 2, 'line 2', '', 'x\ny\n'),
+    hunk(1, 5, 2, 7, 1, 'lines 6–7', 'a\nb\n', 'c\n'),
   })
   H.eq(nil, review.hunk_at(spans, 'proposed_span', 0), 'line before any hunk')
   H.eq(0, review.hunk_at(spans, 'proposed_span', 2).id, 'inside the insertion')
@@ -127,8 +150,21 @@ H.test('statusline shows step, total and best while running, and the outcome aft
     totalSteps = 20,
     metricName = 'speedup',
     best = 1.84,
+    bestText = '1.84x',
   })
   H.eq('weco: slow · 3/20 · best 1.84x', require('weco').statusline(), 'running')
+  status.on_run_status({
+    taskId = 'slow',
+    uri = 'file:///x.py',
+    ['function'] = 'slow',
+    state = 'running',
+    step = 4,
+    totalSteps = 20,
+    metricName = 'latency_ms',
+    best = 12.34,
+    bestText = vim.NIL,
+  })
+  H.eq('weco: slow · 4/20', require('weco').statusline(), 'no best text from the server: no best shown')
   status.on_run_status({
     taskId = 'slow',
     uri = 'file:///x.py',
@@ -138,9 +174,10 @@ H.test('statusline shows step, total and best while running, and the outcome aft
     totalSteps = 20,
     metricName = 'speedup',
     best = 3.4,
+    bestText = '3.40x',
   })
   H.eq('weco: slow done · 3.40x', require('weco').statusline(), 'finished')
-  H.eq(3, events, 'User WecoRunStatus fired per notification')
+  H.eq(4, events, 'User WecoRunStatus fired per notification')
   status.on_run_status({ taskId = 'slow', uri = 'file:///x.py', state = 'failed', message = 'baseline crashed' })
   H.truthy(H.notified('baseline crashed'), 'a failure is notified')
 end)
@@ -198,14 +235,32 @@ local function synthetic_result(path)
     original = original,
     proposed = proposed,
     summary = '3.4x faster',
+    metric = { name = 'speedup', goal = 'max', baseline = 1, best = 3.4, baselineText = '1.00x', bestText = '3.40x' },
+    reportUri = vim.NIL,
     hunks = {
-      { id = 0, range = range(2, 0, 2, 0), oldText = '', newText = '    wanted = set(ys)\n', label = 'hoist set' },
+      {
+        id = 0,
+        range = range(2, 0, 2, 0),
+        oldText = '',
+        newText = '    wanted = set(ys)\n',
+        label = 'hoist set',
+        oldStart = 2,
+        oldLines = 0,
+        newStart = 2,
+        newLines = 1,
+        lines = 'line 3',
+      },
       {
         id = 1,
         range = range(3, 0, 4, 0),
         oldText = '        if x in ys:\n',
         newText = '        if x in wanted:\n',
         label = 'use set',
+        oldStart = 3,
+        oldLines = 1,
+        newStart = 4,
+        newLines = 1,
+        lines = 'line 4',
       },
     },
   }
@@ -254,6 +309,88 @@ H.test('a result opens a diff tab; keys mark hunks; a changed buffer is refused'
   H.eq(tabs_before, #vim.api.nvim_list_tabpages(), 'q closes the review tab')
   H.eq(false, vim.api.nvim_buf_is_valid(current.proposed_buf), 'scratch buffers are wiped')
 end)
+
+--- An in-process stand-in for weco-lsp (Neovim runs a Lua `cmd` as the RPC peer): it records executeCommand.
+---@param encoding string the position encoding it negotiates
+---@param received table[] gets each workspace/executeCommand's params
+local function fake_server(encoding, received)
+  return function(dispatchers)
+    local closing = false
+    return {
+      request = function(method, params, callback)
+        if method == 'initialize' then
+          callback(nil, {
+            capabilities = {
+              positionEncoding = encoding,
+              executeCommandProvider = { commands = { 'weco.optimize', 'weco.consolidate' } },
+            },
+          })
+        elseif method == 'workspace/executeCommand' then
+          table.insert(received, params)
+          callback(nil, vim.NIL)
+        else
+          callback(nil, vim.NIL)
+        end
+        return true, #received + 1
+      end,
+      notify = function(method)
+        if method == 'exit' then
+          dispatchers.on_exit(0, 15)
+        end
+        return true
+      end,
+      is_closing = function()
+        return closing
+      end,
+      terminate = function()
+        closing = true
+      end,
+    }
+  end
+end
+
+for _, encoding in ipairs({ 'utf-16', 'utf-8' }) do
+  H.test(('the cursor commands send {uri, position} (%s) and no function name'):format(encoding), function()
+    local path = vim.fs.joinpath(vim.fn.tempname(), 'mod.py')
+    vim.fn.mkdir(vim.fs.dirname(path), 'p')
+    vim.fn.writefile({ 'def f():', "    s = 'éé' + name", '    return s' }, path)
+    vim.cmd.edit(path)
+    local buf = vim.api.nvim_get_current_buf()
+    local received = {}
+    local client_id = vim.lsp.start(
+      { name = 'weco', cmd = fake_server(encoding, received), root_dir = vim.fs.dirname(path) },
+      {
+        bufnr = buf,
+        reuse_client = function()
+          return false
+        end,
+      }
+    )
+    H.wait_for(5000, function()
+      local client = vim.lsp.get_client_by_id(client_id)
+      return client and client.initialized
+    end, 'the fake server to initialize')
+    -- Byte column 16 is `name`, after two 2-byte characters: 14 in UTF-16, 16 in UTF-8.
+    vim.api.nvim_win_set_cursor(0, { 2, 16 })
+    vim.cmd('Weco optimize')
+    vim.cmd('Weco consolidate')
+    H.wait_for(5000, function()
+      return #received == 2
+    end, 'two executeCommand requests')
+    vim.lsp.get_client_by_id(client_id):stop(true)
+    local character = encoding == 'utf-16' and 14 or 16
+    H.eq('weco.optimize', received[1].command, 'optimize command')
+    H.eq('weco.consolidate', received[2].command, 'consolidate command')
+    for _, params in ipairs(received) do
+      H.eq(
+        { { uri = vim.uri_from_fname(path), position = { line = 1, character = character } } },
+        params.arguments,
+        'arguments'
+      )
+    end
+    vim.cmd('bwipeout!')
+  end)
+end
 
 H.test('the help file builds tags for the commands, settings and API', function()
   local dir = vim.fn.tempname()

@@ -27,12 +27,12 @@ end
 
 --- Optimizes the function under the cursor (the server asks for mode and workspace).
 function M.optimize()
-  wlsp.run_code_action(protocol.action_titles.optimize)
+  wlsp.run_at_cursor(protocol.commands.optimize)
 end
 
 --- Writes the function under the cursor and its local dependencies into one file to optimize.
 function M.consolidate()
-  wlsp.run_code_action(protocol.action_titles.consolidate)
+  wlsp.run_at_cursor(protocol.commands.consolidate)
 end
 
 ---@param task_id? string

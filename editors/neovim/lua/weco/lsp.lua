@@ -70,7 +70,7 @@ local function show_result(_, params, ctx)
   return vim.NIL
 end
 
----@param params weco.RunStatus
+---@param params weco.RunStatusParams
 local function run_status(_, params)
   require('weco.status').on_run_status(params)
 end
@@ -139,81 +139,30 @@ function M.exec(command, arguments, bufnr, on_done)
   return true
 end
 
---- Requests the code actions at the cursor and runs the one whose title starts with `title`.
+--- Runs `weco.optimize` or `weco.consolidate` for the cursor: `{uri, position}` in the client's
+--- position encoding, and the server picks the innermost function there (or says there is none).
 --- This is how `:Weco optimize` finds "the function under the cursor" without knowing any syntax.
----@param title string
----@param on_done? fun(found: boolean)
-function M.run_code_action(title, on_done)
+---@param command string
+---@param on_done? fun(sent: boolean, err?: lsp.ResponseError)
+function M.run_at_cursor(command, on_done)
   local bufnr = vim.api.nvim_get_current_buf()
   local win = vim.api.nvim_get_current_win()
   local client = vim.lsp.get_clients({ name = protocol.client_name, bufnr = bufnr })[1]
-  local function done(found)
-    if on_done then
-      on_done(found)
-    end
-  end
   if not client then
     M.notify('weco-lsp is not attached to this buffer (see :checkhealth weco)', vim.log.levels.ERROR)
-    return done(false)
+    if on_done then
+      on_done(false)
+    end
+    return
   end
-  local params = vim.lsp.util.make_range_params(win, client.offset_encoding) --[[@as lsp.CodeActionParams]]
-  local row = vim.api.nvim_win_get_cursor(win)[1] - 1
-  local namespace = vim.lsp.diagnostic.get_namespace(client.id, false)
-  params.context = {
-    diagnostics = vim.lsp.diagnostic.from(vim.diagnostic.get(bufnr, { namespace = namespace, lnum = row })),
-    triggerKind = vim.lsp.protocol.CodeActionTriggerKind.Invoked,
-  }
-  client:request('textDocument/codeAction', params, function(err, actions)
-    if err then
-      M.notify('code actions failed: ' .. (err.message or ''), vim.log.levels.ERROR)
-      return done(false)
+  local params = vim.lsp.util.make_position_params(win, client.offset_encoding)
+  ---@type weco.OptimizeArgs
+  local args = { uri = params.textDocument.uri, position = params.position }
+  M.exec(command, { args }, bufnr, function(err)
+    if on_done then
+      on_done(true, err)
     end
-    local chosen
-    for _, action in ipairs(actions or {}) do
-      if vim.startswith(action.title, title) then
-        chosen = action
-        break
-      end
-    end
-    if not chosen then
-      M.notify(('no "%s" here: put the cursor inside a function'):format(title), vim.log.levels.WARN)
-      return done(false)
-    end
-    M.execute_action(client, chosen, bufnr)
-    done(true)
-  end, bufnr)
-end
-
---- Runs a code action (or bare command) the server sent, resolving it first when needed.
----@param client vim.lsp.Client
----@param action lsp.CodeAction|lsp.Command
----@param bufnr integer
-function M.execute_action(client, action, bufnr)
-  local function run(resolved)
-    if resolved.edit then
-      vim.lsp.util.apply_workspace_edit(resolved.edit, client.offset_encoding)
-    end
-    local command = type(resolved.command) == 'table' and resolved.command or resolved
-    if type(command.command) == 'string' then
-      client:exec_cmd(command, { bufnr = bufnr })
-    end
-  end
-  if
-    type(action.command) ~= 'string'
-    and not action.edit
-    and not action.command
-    and client:supports_method('codeAction/resolve')
-  then
-    client:request('codeAction/resolve', action, function(err, resolved)
-      if err then
-        M.notify('resolving the code action failed: ' .. (err.message or ''), vim.log.levels.ERROR)
-        return
-      end
-      run(resolved)
-    end, bufnr)
-  else
-    run(action)
-  end
+  end)
 end
 
 return M

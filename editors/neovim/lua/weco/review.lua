@@ -19,6 +19,7 @@ local M = {}
 ---@class weco.ReviewHunk
 ---@field id integer
 ---@field label? string
+---@field lines? string the server's "lines 4–7" (1-based, in `original`)
 ---@field original_span {first: integer, count: integer} 0-based lines in `original`
 ---@field proposed_span {first: integer, count: integer} 0-based lines in `proposed`
 
@@ -43,19 +44,6 @@ M.latest = nil
 
 local ns = vim.api.nvim_create_namespace('weco.review')
 
---- Lines a text occupies, counting a last line without newline.
----@param text string
-local function line_count(text)
-  if text == '' then
-    return 0
-  end
-  local _, newlines = text:gsub('\n', '')
-  if text:sub(-1) ~= '\n' then
-    newlines = newlines + 1
-  end
-  return newlines
-end
-
 ---@param text string
 ---@return string[]
 local function split_lines(text)
@@ -66,29 +54,27 @@ local function split_lines(text)
   return lines
 end
 
---- Maps the hunks' ranges (in `original`) to line spans on both sides.
----@param hunks weco.Hunk[]
+--- The hunks' line spans on both sides, in document order, as the server computed them
+--- (`oldStart`/`oldLines` in `original`, `newStart`/`newLines` in `proposed`).
+---@param hunks weco.ResultHunk[]
 ---@return weco.ReviewHunk[]
 function M.spans(hunks)
-  local sorted = vim.deepcopy(hunks)
-  table.sort(sorted, function(a, b)
-    return a.range.start.line < b.range.start.line
-  end)
-  local offset = 0
   local result = {}
-  for _, hunk in ipairs(sorted) do
-    local first = hunk.range.start.line
-    local last_exclusive = hunk.range['end'].line + (hunk.range['end'].character > 0 and 1 or 0)
-    local old_count = math.max(last_exclusive - first, 0)
-    local new_count = math.max(old_count + line_count(hunk.newText or '') - line_count(hunk.oldText or ''), 0)
+  for _, hunk in ipairs(hunks) do
     table.insert(result, {
       id = hunk.id,
       label = hunk.label,
-      original_span = { first = first, count = old_count },
-      proposed_span = { first = first + offset, count = new_count },
+      lines = hunk.lines,
+      original_span = { first = hunk.oldStart, count = hunk.oldLines },
+      proposed_span = { first = hunk.newStart, count = hunk.newLines },
     })
-    offset = offset + new_count - old_count
   end
+  table.sort(result, function(a, b)
+    if a.original_span.first ~= b.original_span.first then
+      return a.original_span.first < b.original_span.first
+    end
+    return a.id < b.id
+  end)
   return result
 end
 
@@ -177,6 +163,7 @@ function M.apply(review, ids, on_done)
   if ids and #ids == 0 then
     return M.discard(review, on_done)
   end
+  ---@type weco.TaskTarget
   local arguments = { taskId = review.params.taskId, hunks = ids }
   local total = #review.hunks
   local applied = ids and #ids or total
@@ -251,6 +238,8 @@ local function render(review)
         local text = ('%s hunk %d %s'):format(mark[3], hunk.id, mark[1])
         if hunk.label and hunk.label ~= '' and span_key == 'proposed_span' then
           text = text .. ': ' .. hunk.label
+        elseif hunk.lines and hunk.lines ~= '' and span_key == 'original_span' then
+          text = text .. ' (' .. hunk.lines .. ')'
         end
         vim.api.nvim_buf_set_extmark(buf, ns, math.max(row, 0), 0, {
           virt_text = { { text, mark[2] } },

@@ -4,7 +4,7 @@ local protocol = require('weco.protocol')
 
 local M = {}
 
----@type table<string, weco.RunStatus>
+---@type table<string, weco.RunStatusParams>
 M.tasks = {}
 --- Task ids, most recently updated last.
 ---@type string[]
@@ -43,7 +43,7 @@ function M.task_ids()
   return ids
 end
 
----@param params weco.RunStatus
+---@param params weco.RunStatusParams
 function M.on_run_status(params)
   if type(params) ~= 'table' or type(params.taskId) ~= 'string' then
     return
@@ -64,14 +64,14 @@ function M.on_run_status(params)
   vim.cmd.redrawstatus({ bang = true })
 end
 
+--- The server's formatting of the best metric ("3.40x", "12.3 ms"); nil while there is none.
+---@param status weco.RunStatusParams
+---@return string?
 local function format_best(status)
-  if type(status.best) ~= 'number' then
-    return nil
+  if type(status.bestText) == 'string' and status.bestText ~= '' then
+    return status.bestText
   end
-  if status.metricName == nil or status.metricName == 'speedup' then
-    return ('%.2fx'):format(status.best)
-  end
-  return ('%s %.4g'):format(status.metricName, status.best)
+  return nil
 end
 
 --- A short statusline component: the most recent task while it runs, and its outcome afterwards.
