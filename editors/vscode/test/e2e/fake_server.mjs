@@ -105,13 +105,14 @@ function buildResult(uri) {
   };
 }
 
-/** OptimizeArgs → {uri, function}: with `position`, the function whose lines contain it (else an error, as the server). */
+/** OptimizeArgs → {uri, function}: with `position`, the function whose lines contain it (else undefined, and the server says so). */
 function resolveTarget(args) {
   if (typeof args?.function === "string") return { uri: args.uri, function: args.function };
   const { start, end } = functionLines(documents.get(args?.uri) ?? "");
   const line = args?.position?.line;
   if (typeof line !== "number" || start < 0 || line < start || line > end) {
-    throw new Error("no function at this position");
+    notify("window/showMessage", { type: 1, message: "weco: the cursor is not inside a function." });
+    return undefined;
   }
   return { uri: args.uri, function: FUNCTION };
 }
@@ -214,7 +215,7 @@ async function handle(message) {
       if (params.command === "weco.optimize") {
         // Like the real server: a function by name, or the one at `position`; answer at once, run in the background.
         const target = resolveTarget(args);
-        optimize(target).catch((error) => log(`optimize failed: ${error}`));
+        if (target) optimize(target).catch((error) => log(`optimize failed: ${error}`));
         return null;
       }
       if (params.command === "weco.applyResult") {
