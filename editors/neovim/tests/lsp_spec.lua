@@ -108,15 +108,21 @@ H.test(
 
 H.test(':Weco optimize outside any function is refused by the server, and nothing is asked', function()
   local watch = watch_commands()
-  local before = #H.notifications
+  local history = require('weco.status').history
+  local before = #history
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
   vim.cmd('Weco optimize')
-  local ok, err = pcall(H.wait_for, 10000, function()
-    return #H.notifications > before
-  end, 'a message from the server or the failed command')
+  -- The server answers the command at once and says why with window/showMessage (kept in :Weco log).
+  local ok, message = pcall(H.wait_for, 10000, function()
+    for i = before + 1, #history do
+      if history[i]:find('message: ', 1, true) and history[i]:find('function', 1, true) then
+        return history[i]
+      end
+    end
+  end, 'the server saying there is no function here')
   vim.wait(500)
   watch.restore()
-  H.truthy(ok, tostring(err))
+  H.truthy(ok, tostring(message) .. '\nweco log:\n' .. table.concat(history, '\n'))
   H.eq(false, watch.asked(), 'no question was asked')
   H.eq({ line = 0, character = 0 }, watch.sent[1] and watch.sent[1].arguments[1].position, 'position sent')
 end)

@@ -1,9 +1,12 @@
 -- End to end with the REAL weco-lsp and its local backend: optimize count_common from the fixture,
 -- answer the server's questions through vim.ui.select, review the diff, accept one hunk,
 -- then check the buffer and the file on disk.
-local H = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'helpers.lua'))
+local here = vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2))
+local H = dofile(vim.fs.joinpath(here, 'helpers.lua'))
+local C = dofile(vim.fs.joinpath(here, 'protocol_check.lua'))
 H.load_plugin()
 H.capture_notify()
+local schema = vim.json.decode(H.read_file(vim.fs.joinpath(vim.fs.dirname(H.plugin_dir), 'protocol.json')))
 
 local RUN_DEADLINE_MS = tonumber(os.getenv('WECO_NVIM_RUN_DEADLINE_MS') or '') or 300000
 local COUNT_COMMON_BODY = 10 -- 1-based line inside count_common in tests/fixture/pkg/slow.py
@@ -32,9 +35,12 @@ end
 
 local states = {}
 local failure
+-- What the server sent that editors/protocol.json does not allow (checked on every message of the run).
+local payload_problems = {}
 vim.api.nvim_create_autocmd('User', {
   pattern = 'WecoRunStatus',
   callback = function(args)
+    vim.list_extend(payload_problems, C.value_problems(schema, 'RunStatusParams', args.data))
     states[args.data.state] = require('weco').statusline()
     if args.data.state == 'failed' then
       failure = args.data.message or 'failed'
@@ -110,6 +116,13 @@ end)
 if not result then
   H.finish()
 end
+
+H.test("the server's weco/runStatus and weco/showResult payloads match editors/protocol.json", function()
+  local problems = vim.list_extend({}, payload_problems)
+  vim.list_extend(problems, C.value_problems(schema, 'ShowResultParams', result.params))
+  H.eq({}, problems, 'payloads against the schema')
+  H.truthy(type(result.params.metric.bestText) == 'string', 'a finished run has a best metric text')
+end)
 
 H.test('accepting one hunk applies exactly that hunk to the buffer, not to disk until :write', function()
   local first = result.hunks[1]

@@ -210,4 +210,71 @@ function C.problems(protocol, text, module)
   return problems
 end
 
+--- Differences between a decoded JSON value and a schema type. A JSON null is `vim.NIL`, or, for an
+--- object's field as the LSP client decodes messages (`luanil.object`), a missing key: a missing key is
+--- accepted when the field is optional or nullable.
+---@param protocol table decoded editors/protocol.json
+---@param schema_type string
+---@param value any
+---@param where? string
+---@return string[]
+function C.value_problems(protocol, schema_type, value, where)
+  where = where or schema_type
+  local element = schema_type:match('^(.*)%[%]$')
+  if element then
+    if type(value) ~= 'table' or (next(value) ~= nil and not vim.islist(value)) then
+      return { ('%s: expected a list of %s, got %s'):format(where, element, vim.inspect(value)) }
+    end
+    local problems = {}
+    for i, item in ipairs(value) do
+      vim.list_extend(problems, C.value_problems(protocol, element, item, ('%s[%d]'):format(where, i)))
+    end
+    return problems
+  end
+  local scalar_ok = {
+    string = type(value) == 'string',
+    number = type(value) == 'number',
+    integer = type(value) == 'number' and value == math.floor(value),
+    boolean = type(value) == 'boolean',
+  }
+  if scalar_ok[schema_type] ~= nil then
+    return scalar_ok[schema_type] and {}
+      or { ('%s: expected %s, got %s'):format(where, schema_type, vim.inspect(value)) }
+  end
+  local spec = protocol.types[schema_type]
+  if not spec then
+    return { ('%s: unknown schema type %s'):format(where, schema_type) }
+  end
+  if spec.enum then
+    return vim.tbl_contains(spec.enum, value) and {}
+      or { ('%s: %s is not one of %s'):format(where, vim.inspect(value), table.concat(spec.enum, ', ')) }
+  end
+  if type(value) ~= 'table' then
+    return { ('%s: expected an object, got %s'):format(where, vim.inspect(value)) }
+  end
+  local problems = {}
+  for name, field in pairs(spec.fields or {}) do
+    local item = value[name]
+    local at = where .. '.' .. name
+    if item == nil then
+      if not field.optional and not field.nullable then
+        table.insert(problems, at .. ': missing, and the schema says it is always sent and never null')
+      end
+    elseif item == vim.NIL then
+      if not field.nullable then
+        table.insert(problems, at .. ': null, and the schema says it is not nullable')
+      end
+    else
+      vim.list_extend(problems, C.value_problems(protocol, field.type, item, at))
+    end
+  end
+  for name in pairs(value) do
+    if type(name) == 'string' and (spec.fields or {})[name] == nil then
+      table.insert(problems, ('%s.%s: sent, but not in the schema'):format(where, name))
+    end
+  end
+  table.sort(problems)
+  return problems
+end
+
 return C

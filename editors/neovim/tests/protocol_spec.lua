@@ -35,7 +35,7 @@ end
 local drifts = {
   {
     'a nullable field made required',
-    '---@field bestText string|vim.NIL\n',
+    '---@field bestText string|nil\n',
     '---@field bestText string\n',
     'MetricSummary.bestText: optional or nullable',
   },
