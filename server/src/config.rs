@@ -15,6 +15,33 @@ pub enum Backend {
     Local,
 }
 
+/// The default metric of new tasks (`weco.metric`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    #[default]
+    Speedup,
+    LatencyMs,
+    PeakMemoryMb,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 3] = [Metric::Speedup, Metric::LatencyMs, Metric::PeakMemoryMb];
+
+    /// The name the harness prints (`speedup: 2.1`) and the setting spells.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Speedup => "speedup",
+            Metric::LatencyMs => "latency_ms",
+            Metric::PeakMemoryMb => "peak_memory_mb",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LlmSettings {
@@ -38,7 +65,7 @@ pub struct Settings {
     pub model: Option<String>,
     pub additional_instructions: Option<String>,
     pub eval_timeout: u64,
-    pub metric: String,
+    pub metric: Metric,
     pub llm: LlmSettings,
 }
 
@@ -50,7 +77,7 @@ impl Default for Settings {
             model: None,
             additional_instructions: None,
             eval_timeout: 300,
-            metric: "speedup".into(),
+            metric: Metric::Speedup,
             llm: LlmSettings::default(),
         }
     }

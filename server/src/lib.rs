@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod consolidate;
 pub mod engine;
+pub mod fsio;
 pub mod lsp;
 pub mod optimize;
 pub mod results;

@@ -93,7 +93,7 @@ pub fn materialize(weco_dir: &std::path::Path) -> std::io::Result<std::path::Pat
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        crate::task::layout::write_atomic(&path, d.text.as_bytes())?;
+        crate::fsio::write_atomic(&path, d.text.as_bytes())?;
     }
     Ok(dir)
 }
@@ -114,11 +114,6 @@ pub fn template(name: &str) -> Option<&'static str> {
 /// Names of all guidance documents.
 pub fn doc_names() -> impl Iterator<Item = &'static str> {
     DOCS.iter().map(|d| d.name)
-}
-
-/// Names of all templates.
-pub fn template_names() -> impl Iterator<Item = &'static str> {
-    TEMPLATES.iter().map(|t| t.name)
 }
 
 #[cfg(test)]

@@ -48,7 +48,11 @@ pub fn main(args: Vec<String>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("analyze") => analyze::run(&args[1..], &mut stdout),
-        Some("optimize") => optimize::run(&args[1..], &mut stdout),
+        Some("optimize") => {
+            // The run's frontend is shared across tasks: it writes through the (Send) handle.
+            drop(stdout);
+            optimize::run(&args[1..], &mut std::io::stdout())
+        }
         Some("rules") => rules(&args[1..], &mut stdout),
         Some("consolidate") => consolidate::run(&args[1..], &mut stdout),
         Some(other) => fail(&format!("unknown command `{other}`\n\n{USAGE}")),

@@ -6,15 +6,21 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use tokio_util::sync::CancellationToken;
 
 use super::fail;
 use crate::analysis::Language;
-use crate::config::{Backend, Settings};
+use crate::config::{Backend, Metric, Settings};
 use crate::engine::OptimizerEvent;
-use crate::optimize::{self, PipelineError, PipelineEvent};
-use crate::task::{MetricKind, Placement, TaskRequest};
+use crate::optimize::RunResult;
+use crate::optimize::frontend::{FailedAt, Frontend, PipelineEvent, Question, RunEnd};
+use crate::optimize::pipeline;
+use crate::optimize::run::{ConsolidatedSource, Run};
+use crate::optimize::source::{self, CaptureError};
+use crate::results::diff;
+use crate::task::Placement;
 
 #[derive(Debug)]
 pub struct Options {
@@ -54,7 +60,10 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
                 }
             }
             "--steps" | "-n" => settings.steps = value("--steps")?.parse().map_err(|_| "--steps needs a number".to_string())?,
-            "--metric" => settings.metric = value("--metric")?,
+            "--metric" => {
+                let name = value("--metric")?;
+                settings.metric = Metric::from_name(&name).ok_or_else(|| format!("unknown metric `{name}` (speedup, latency_ms or peak_memory_mb)"))?
+            }
             "--eval-timeout" => settings.eval_timeout = value("--eval-timeout")?.parse().map_err(|_| "--eval-timeout needs seconds".to_string())?,
             "--apply" => apply = true,
             "--llm-base-url" => settings.llm.base_url = Some(value("--llm-base-url")?),
@@ -69,7 +78,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(Options { file, function, settings, apply })
 }
 
-pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
+pub fn run(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
     let options = match parse_args(args) {
         Ok(o) => o,
         Err(e) => return fail(&format!("{e}\nusage: {USAGE}")),
@@ -83,44 +92,26 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
     code
 }
 
-async fn run_async(options: Options, out: &mut impl Write) -> ExitCode {
+async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode {
     let Ok(file) = std::path::absolute(&options.file) else { return fail("bad file path") };
     if !file.is_file() {
         return fail(&format!("{} does not exist", file.display()));
     }
     let Some(language) = Language::from_path(&file) else { return fail(&format!("{} is not a Python or Rust file", file.display())) };
     let root = crate::workspace::project_root_for(&file);
-    let settings = options.settings.clone();
-    let metric = match settings.metric.as_str() {
-        "speedup" => MetricKind::Speedup,
-        "latency_ms" => MetricKind::LatencyMs,
-        "peak_memory_mb" => MetricKind::PeakMemoryMb,
-        other => return fail(&format!("unknown metric `{other}`")),
+    let start = match source::capture(&file, None) {
+        Ok(start) => start,
+        Err(CaptureError::Unreadable(why)) => return fail(&format!("cannot read {why}")),
+        Err(CaptureError::Unsaved) => unreachable!("no editor buffer headless"),
     };
-    let request = TaskRequest {
-        workspace_root: root.clone(),
-        source_path: file.clone(),
-        function: options.function.clone(),
-        language,
-        metric,
-        placement: Placement::Isolated,
+    // A consolidated file given on the command line is known by its piece table next to it.
+    let consolidated = match crate::optimize::consolidated::table_for(&file) {
+        Some(table) => match pipeline::consolidation_bases(&table) {
+            Ok(bases) => Some(ConsolidatedSource { table, bases, versions: Default::default() }),
+            Err(why) => return fail(&why),
+        },
+        None => None,
     };
-    let _ = writeln!(out, "weco: setting up .weco/ for `{}` in {}", options.function, root.display());
-    let task = match optimize::prepare(request).await {
-        Ok(task) => task,
-        Err(PipelineError::NeedsInputs { evaluate_py, .. }) => {
-            return fail(&format!("no example inputs were found for `{}`: fill in make_inputs() in {} and run again", options.function, evaluate_py.display()));
-        }
-        Err(e) => return fail(&e.to_string()),
-    };
-    let _ = writeln!(out, "weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " "));
-    let _ = writeln!(out, "weco: measuring the baseline");
-    let (baseline, presentation) = match optimize::measure_baseline(&task, &settings, &root).await {
-        Ok(b) => b,
-        Err(e) => return fail(&format!("the baseline evaluation failed: {e}")),
-    };
-    let _ = writeln!(out, "weco: baseline {} = {:.4}. {presentation}", task.metric, baseline.metric_value);
-
     let cancel = CancellationToken::new();
     let ctrl_c = cancel.clone();
     // Ctrl-C stops the run gracefully; the best so far is still verified and reported.
@@ -129,72 +120,134 @@ async fn run_async(options: Options, out: &mut impl Write) -> ExitCode {
             ctrl_c.cancel();
         }
     });
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let handle = tokio::spawn(optimize::optimize(task.clone(), baseline, settings.clone(), root.clone(), tx, cancel.clone()));
-    while let Some(event) = rx.recv().await {
-        match event {
-            PipelineEvent::BackendChosen { reason, .. } => {
-                let _ = writeln!(out, "weco: optimizing with {reason}");
+    let run = Run {
+        function: options.function.clone(),
+        language,
+        file: consolidated.as_ref().map(|c| c.table.target_file.clone()).unwrap_or_else(|| file.clone()),
+        source_path: file.clone(),
+        start,
+        consolidated,
+        root: root.clone(),
+        metric: options.settings.metric.into(),
+        settings: options.settings.clone(),
+        placement: Placement::Isolated,
+        cancel: cancel.clone(),
+        resume: None,
+    };
+    let _ = writeln!(out, "weco: setting up .weco/ for `{}` in {}", options.function, root.display());
+    let front = CliFront { out: Mutex::new(out), apply: options.apply, cancel, code: Mutex::new(ExitCode::SUCCESS) };
+    pipeline::execute(run, &front).await;
+    front.code.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The terminal as a frontend: progress as lines, no questions (the flags answered them).
+struct CliFront<W> {
+    out: Mutex<W>,
+    apply: bool,
+    cancel: CancellationToken,
+    code: Mutex<ExitCode>,
+}
+
+impl<W: Write + Send> CliFront<W> {
+    fn line(&self, text: impl std::fmt::Display) {
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(out, "{text}");
+    }
+
+    fn fail(&self, message: &str) {
+        *self.code.lock().unwrap_or_else(|e| e.into_inner()) = fail(message);
+    }
+
+    fn offer(&self, result: &RunResult) {
+        self.line(format_args!("weco: report written to {}", result.report_path.display()));
+        if result.changes.is_empty() {
+            let why = if result.proposed_text.is_some() {
+                "the improvement changes nothing that maps back to your files".to_string()
+            } else {
+                result.summary.outcome.clone()
+            };
+            self.line(format_args!("weco: no verified improvement ({why}). Your file is unchanged."));
+            return;
+        }
+        self.line(format_args!("weco: verified {}", result.win));
+        self.line(&result.summary.diff);
+        for item in &result.unmapped {
+            self.line(format_args!("weco: not mapped back (see the report): {}", item.explanation));
+        }
+        if !self.apply {
+            let names: Vec<String> = result.changes.files.iter().map(|f| f.path.display().to_string()).collect();
+            self.line(format_args!("weco: {} was left as it was; run again with --apply to write the change.", names.join(", ")));
+            return;
+        }
+        for change in &result.changes.files {
+            let now = std::fs::read_to_string(&change.path).unwrap_or_default();
+            let target = match diff::rebase(&change.original, &now, &change.proposed) {
+                diff::Rebased::Unchanged => change.proposed.clone(),
+                diff::Rebased::Merged(text) => text,
+                diff::Rebased::Conflict { .. } => {
+                    return self.fail(&format!(
+                        "{} was edited on the same lines during the run; nothing applied (the change is in the report)",
+                        change.path.display()
+                    ));
+                }
+            };
+            match crate::fsio::write_atomic(&change.path, target.as_bytes()) {
+                Ok(()) => self.line(format_args!("weco: applied to {}. Run your tests to confirm.", change.path.display())),
+                Err(e) => return self.fail(&format!("could not write {}: {e}", change.path.display())),
             }
+        }
+    }
+}
+
+impl<W: Write + Send> Frontend for CliFront<W> {
+    async fn ask(&self, question: Question) -> Option<bool> {
+        match question {
+            // A harness from an earlier run is not reused headless: the command sets up afresh.
+            Question::ReuseHarness { .. } | Question::Validate | Question::UseLocalEngine { .. } => Some(false),
+            Question::RunAfterValidation { .. } => Some(true),
+        }
+    }
+
+    async fn event(&self, event: PipelineEvent) {
+        match event {
+            PipelineEvent::TaskReady(task) => {
+                self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")))
+            }
+            PipelineEvent::Stage { message, .. } if message == "measuring the baseline" => self.line("weco: measuring the baseline"),
+            PipelineEvent::Stage { message, .. } if message.starts_with("Verifying") => self.line(format_args!("weco: {message}")),
+            PipelineEvent::Stage { .. } => {}
+            PipelineEvent::Baseline { baseline, presentation } => self.line(format_args!("weco: baseline = {:.4}. {presentation}", baseline.metric_value)),
+            PipelineEvent::BackendChosen { reason, .. } => self.line(format_args!("weco: optimizing with {reason}")),
             PipelineEvent::Optimizer { event, status, .. } => match event {
                 OptimizerEvent::Candidate { step, plan: Some(plan) } => {
-                    let _ = writeln!(out, "weco: step {step}: {}", plan.lines().next().unwrap_or_default());
+                    self.line(format_args!("weco: step {step}: {}", plan.lines().next().unwrap_or_default()))
                 }
-                OptimizerEvent::Metric { .. } | OptimizerEvent::StepFailed { .. } => {
-                    let _ = writeln!(out, "weco: {status}");
-                }
-                OptimizerEvent::Message { text, .. } => {
-                    let _ = writeln!(out, "weco: {text}");
-                }
+                OptimizerEvent::Metric { .. } | OptimizerEvent::StepFailed { .. } => self.line(format_args!("weco: {status}")),
+                OptimizerEvent::Message { text, .. } => self.line(format_args!("weco: {text}")),
                 _ => {}
             },
             PipelineEvent::Problems { problems, .. } => {
                 for problem in problems {
-                    let _ = writeln!(out, "weco: problem in the evaluation: {problem:?}");
+                    self.line(format_args!("weco: problem in the evaluation: {problem:?}"));
                 }
             }
             PipelineEvent::RepeatedFailure { error, count } => {
-                let _ = writeln!(out, "weco: the last {count} candidates failed the same way ({}); stopping.", error.lines().next().unwrap_or_default());
-                cancel.cancel();
+                self.line(format_args!("weco: the last {count} candidates failed the same way ({}); stopping.", error.lines().next().unwrap_or_default()));
+                self.cancel.cancel();
             }
-            PipelineEvent::Stage(text) => {
-                let _ = writeln!(out, "weco: {text}");
-            }
-            PipelineEvent::TaskReady(_) | PipelineEvent::Baseline { .. } => {}
         }
     }
-    let Ok(result) = handle.await else { return fail("the optimization stopped unexpectedly; see run.log") };
-    let _ = writeln!(out, "weco: report written to {}", result.report_path.display());
-    let Some(proposed) = result.proposed_text.as_deref() else {
-        let _ = writeln!(out, "weco: no verified improvement ({}). Your file is unchanged.", result.summary.outcome);
-        return ExitCode::SUCCESS;
-    };
-    let v = result.summary.verification.clone().unwrap_or_default();
-    let per_call = match (v.baseline_seconds_per_call, v.best_seconds_per_call) {
-        (Some(b), Some(a)) => format!(" ({} → {} per call)", crate::results::report::format_seconds(b), crate::results::report::format_seconds(a)),
-        _ => String::new(),
-    };
-    let best = result.summary.best_metric.map(|m| crate::optimize::status::format_metric(&task.metric, m)).unwrap_or_default();
-    let _ = writeln!(out, "weco: verified {} {best}{per_call}", task.metric);
-    let _ = writeln!(out, "{}", result.summary.diff);
-    if !options.apply {
-        let _ = writeln!(out, "weco: {} was left as it was; run again with --apply to write the change.", file.display());
-        return ExitCode::SUCCESS;
-    }
-    let now = std::fs::read_to_string(&file).unwrap_or_default();
-    let target = match crate::results::diff::rebase(&result.original_text, &now, proposed) {
-        crate::results::diff::Rebased::Unchanged => proposed.to_string(),
-        crate::results::diff::Rebased::Merged(text) => text,
-        crate::results::diff::Rebased::Conflict { .. } => {
-            return fail(&format!("{} was edited on the same lines during the run; nothing applied (the change is in the report)", file.display()));
+
+    async fn finish(&self, end: RunEnd) {
+        match end {
+            RunEnd::NeedsInputs { evaluate_py } => {
+                self.fail(&format!("no example inputs were found: fill in make_inputs() in {} and run again", evaluate_py.display()))
+            }
+            RunEnd::Cancelled { stage, .. } => self.fail(&format!("optimization {stage}")),
+            RunEnd::Failed { at: FailedAt::Baseline, error } => self.fail(&format!("the baseline evaluation failed: {error}")),
+            RunEnd::Failed { at: FailedAt::Setup, error } => self.fail(&error),
+            RunEnd::Finished(result) => self.offer(&result),
         }
-    };
-    match crate::task::layout::write_atomic(&file, target.as_bytes()) {
-        Ok(()) => {
-            let _ = writeln!(out, "weco: applied to {}. Run your tests to confirm.", file.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&format!("could not write {}: {e}", file.display())),
     }
 }
 

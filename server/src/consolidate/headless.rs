@@ -51,8 +51,8 @@ pub fn write_consolidated(root: &Path, file: &Path, function: &str) -> Result<Pa
     fs::create_dir_all(&dir)?;
     let path = dir.join(format!("consolidated.{}", consolidated.language.extension()));
     let table = serde_json::to_string_pretty(&consolidated).map_err(std::io::Error::other)?;
-    write_atomically(&dir.join("pieces.json"), table.as_bytes())?;
-    write_atomically(&path, consolidated.text.as_bytes())?;
+    crate::fsio::write_atomic(&dir.join("pieces.json"), table.as_bytes())?;
+    crate::fsio::write_atomic(&path, consolidated.text.as_bytes())?;
     Ok(path)
 }
 
@@ -60,13 +60,4 @@ pub fn write_consolidated(root: &Path, file: &Path, function: &str) -> Result<Pa
 pub fn load_consolidated(dir: &Path) -> Result<Consolidated, ConsolidateError> {
     let text = fs::read_to_string(dir.join("pieces.json"))?;
     serde_json::from_str(&text).map_err(|e| ConsolidateError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
-    fs::write(&temp, bytes)?;
-    fs::rename(&temp, path).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })
 }

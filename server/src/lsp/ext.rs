@@ -3,7 +3,7 @@
 //! Mirrored by `editors/vscode/src/lsp_ext.ts` and `editors/neovim/lua/weco/protocol.lua`.
 
 use serde::{Deserialize, Serialize};
-use tower_lsp_server::ls_types::{Range, Uri};
+use tower_lsp_server::ls_types::{Position, Range, Uri};
 
 pub const CMD_OPTIMIZE: &str = "weco.optimize";
 pub const CMD_CONSOLIDATE: &str = "weco.consolidate";
@@ -22,11 +22,30 @@ pub const TITLE_OPTIMIZE: &str = "Optimize with Weco";
 pub const TITLE_CONSOLIDATE: &str = "Consolidate for optimization";
 pub const LENS_OPTIMIZE: &str = "⚡ Optimize with Weco";
 
-/// Arguments of `weco.optimize` and `weco.consolidate`.
+/// A function in a document, by qualified name.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FunctionTarget {
     pub uri: Uri,
     pub function: String,
+}
+
+/// Arguments of `weco.optimize` and `weco.consolidate`: the function by name, or the innermost
+/// function at a position (so editors need not look for a code action by its title).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OptimizeArgs {
+    pub uri: Uri,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+/// Arguments of `weco.installPackage` (the quick fix of a `missing-module` diagnostic).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InstallPackageArgs {
+    pub task_id: String,
+    pub package: String,
 }
 
 /// Arguments of the result and cancel commands.
@@ -43,10 +62,18 @@ pub struct TaskTarget {
 #[serde(rename_all = "camelCase")]
 pub struct ResultHunk {
     pub id: usize,
+    /// In `original`.
     pub range: Range,
+    /// 0-based first line and line count in `original`, and the same in `proposed`.
+    pub old_start: usize,
+    pub old_lines: usize,
+    pub new_start: usize,
+    pub new_lines: usize,
     pub old_text: String,
     pub new_text: String,
     pub label: String,
+    /// "line 4" or "lines 4–7" (1-based), for pickers.
+    pub lines: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -56,6 +83,9 @@ pub struct MetricSummary {
     pub goal: String,
     pub baseline: Option<f64>,
     pub best: Option<f64>,
+    /// The server's formatting of `baseline` and `best` ("3.40x", "12.1 ms"), shown as is.
+    pub baseline_text: Option<String>,
+    pub best_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -103,6 +133,8 @@ pub struct RunStatusParams {
     pub total_steps: u32,
     pub metric_name: String,
     pub best: Option<f64>,
+    /// `best` as the server formats it.
+    pub best_text: Option<String>,
     pub backend: String,
     pub message: String,
 }

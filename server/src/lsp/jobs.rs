@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
+use super::ext::MetricSummary;
+use crate::results::set::FileChange;
+
 /// A running optimization.
 #[derive(Debug, Clone)]
 pub struct RunningJob {
@@ -26,79 +29,50 @@ pub struct RunningJob {
     pub status: String,
 }
 
-/// A finished run's result, waiting for apply or discard. Persisted as `result.json`.
+/// A finished run's result, waiting for apply or discard. Persisted as `result.json`, exactly as
+/// the run computed it (its result set) and as `weco/showResult` sends it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingResult {
     pub task_id: String,
-    pub uri: Uri,
-    pub path: PathBuf,
     pub function: String,
-    /// Document version when the run started (`None` when the file was not open).
-    pub version: Option<i32>,
-    /// The file's text when the run started: what the hunks were computed against.
-    pub original: String,
-    pub proposed: String,
-    pub hunk_labels: Vec<String>,
-    pub metric_name: String,
-    pub goal: String,
-    pub baseline: Option<f64>,
-    pub best: Option<f64>,
+    /// The file the run optimized: the user's file, or the consolidated file of a multi-file result.
+    pub path: PathBuf,
+    /// Every changed file, hunk ids global across them.
+    pub files: Vec<FileChange>,
+    pub metric: MetricSummary,
     pub summary: String,
     pub report_path: PathBuf,
     pub harness_dir: PathBuf,
-    /// A result spanning several files (an optimized consolidated file mapped back): one entry
-    /// per changed file. Empty for a single-file result, described by `uri`, `path`, `version`,
-    /// `original` and `proposed`; for a multi-file one those describe the consolidated file.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<ResultFile>,
-}
-
-/// One file of a multi-file result.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ResultFile {
-    pub uri: Uri,
-    pub path: PathBuf,
-    pub version: Option<i32>,
-    /// The file's text the change was computed against.
-    pub original: String,
-    pub proposed: String,
-    pub hunk_labels: Vec<String>,
-    /// Applied already (an editor may apply a multi-file result one document at a time).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub applied: bool,
 }
 
 impl PendingResult {
-    /// The files the result changes, in order. Hunk ids are global across them: the first file's
-    /// hunks are numbered from 0, each next file's continue where the previous file's stopped.
-    pub fn result_files(&self) -> Vec<ResultFile> {
-        if !self.files.is_empty() {
-            return self.files.clone();
-        }
-        vec![ResultFile {
-            uri: self.uri.clone(),
-            path: self.path.clone(),
-            version: self.version,
-            original: self.original.clone(),
-            proposed: self.proposed.clone(),
-            hunk_labels: self.hunk_labels.clone(),
-            applied: false,
-        }]
-    }
-
     pub fn file_in(harness_dir: &Path) -> PathBuf {
         harness_dir.join("result.json")
     }
 
     pub fn save(&self) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        crate::task::layout::write_atomic(&Self::file_in(&self.harness_dir), text.as_bytes())
+        crate::fsio::write_atomic(&Self::file_in(&self.harness_dir), text.as_bytes())
     }
 
     pub fn load(harness_dir: &Path) -> Option<PendingResult> {
         serde_json::from_str(&std::fs::read_to_string(Self::file_in(harness_dir)).ok()?).ok()
+    }
+}
+
+/// A registered job; dropping it ends the job, whichever way its task ends (finished, failed,
+/// cancelled, panicked), so a later Optimize of the same function is never refused.
+pub struct JobGuard {
+    pub job: RunningJob,
+    jobs: std::sync::Weak<JobManager>,
+}
+
+impl Drop for JobGuard {
+    fn drop(&mut self) {
+        if let Some(jobs) = self.jobs.upgrade() {
+            jobs.finish(self.job.job_id);
+        }
     }
 }
 
@@ -110,6 +84,13 @@ pub struct JobManager {
 }
 
 impl JobManager {
+    /// Registers a job for `function` and returns its guard, unless one is already running for it
+    /// (then its status line).
+    pub fn start_guarded(self: &std::sync::Arc<Self>, uri: &Uri, function: &str) -> Result<JobGuard, String> {
+        let job = self.start(uri, function)?;
+        Ok(JobGuard { job, jobs: std::sync::Arc::downgrade(self) })
+    }
+
     /// Registers a job for `function`, unless one is already running for it (then its status line).
     pub fn start(&self, uri: &Uri, function: &str) -> Result<RunningJob, String> {
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
@@ -136,7 +117,7 @@ impl JobManager {
         }
     }
 
-    pub fn finish(&self, job_id: u64) {
+    fn finish(&self, job_id: u64) {
         self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&job_id);
     }
 
@@ -215,29 +196,36 @@ mod tests {
         assert!(jobs.start(&uri, "f").is_ok());
     }
 
+    fn pending(harness_dir: &Path, files: Vec<crate::results::set::FileTexts>) -> PendingResult {
+        PendingResult {
+            task_id: harness_dir.file_name().unwrap().to_string_lossy().into_owned(),
+            function: "f".into(),
+            path: "/p/m.py".into(),
+            files: crate::results::set::ResultSet::compute(files, Some(1)).files,
+            metric: MetricSummary {
+                name: "speedup".into(),
+                goal: "max".into(),
+                baseline: Some(1.0),
+                best: Some(2.0),
+                baseline_text: Some("1.00x".into()),
+                best_text: Some("2.00x".into()),
+            },
+            summary: "2x".into(),
+            report_path: harness_dir.join("report.md"),
+            harness_dir: harness_dir.to_path_buf(),
+        }
+    }
+
+    fn texts(name: &str, original: &str, proposed: &str) -> crate::results::set::FileTexts {
+        crate::results::set::FileTexts { path: format!("/p/{name}").into(), version: Some(3), original: original.into(), proposed: proposed.into() }
+    }
+
     #[test]
     fn results_survive_a_restart_through_the_task_folder() {
         let root = tempfile::tempdir().unwrap();
         let harness_dir = root.path().join(".weco/f");
         std::fs::create_dir_all(&harness_dir).unwrap();
-        let result = PendingResult {
-            task_id: "f".into(),
-            uri: "file:///p/m.py".parse().unwrap(),
-            path: "/p/m.py".into(),
-            function: "f".into(),
-            version: Some(3),
-            original: "a\n".into(),
-            proposed: "b\n".into(),
-            hunk_labels: vec!["replace".into()],
-            metric_name: "speedup".into(),
-            goal: "max".into(),
-            baseline: Some(1.0),
-            best: Some(2.0),
-            summary: "2x".into(),
-            report_path: harness_dir.join("report.md"),
-            harness_dir: harness_dir.clone(),
-            files: Vec::new(),
-        };
+        let result = pending(&harness_dir, vec![texts("m.py", "a\n", "b\n")]);
         JobManager::default().store_result(result.clone());
         let restarted = JobManager::default();
         assert_eq!(restarted.result("f", &[root.path().to_path_buf()]), Some(result));
@@ -247,46 +235,25 @@ mod tests {
     }
 
     #[test]
-    fn multi_file_results_survive_a_restart_and_old_single_file_ones_still_load() {
+    fn multi_file_results_survive_a_restart_with_their_hunks_as_computed() {
         let root = tempfile::tempdir().unwrap();
         let harness_dir = root.path().join(".weco/g");
         std::fs::create_dir_all(&harness_dir).unwrap();
-        let file = |name: &str, original: &str, proposed: &str| ResultFile {
-            uri: format!("file:///p/{name}").parse().unwrap(),
-            path: format!("/p/{name}").into(),
-            version: None,
-            original: original.into(),
-            proposed: proposed.into(),
-            hunk_labels: vec!["change".into()],
-            applied: false,
-        };
-        let result = PendingResult {
-            task_id: "g".into(),
-            uri: "file:///p/.weco/g_consolidated/consolidated.py".parse().unwrap(),
-            path: "/p/.weco/g_consolidated/consolidated.py".into(),
-            function: "g".into(),
-            version: None,
-            original: "x\n".into(),
-            proposed: "y\n".into(),
-            hunk_labels: vec![],
-            metric_name: "speedup".into(),
-            goal: "max".into(),
-            baseline: Some(1.0),
-            best: Some(3.0),
-            summary: "3x".into(),
-            report_path: harness_dir.join("report.md"),
-            harness_dir: harness_dir.clone(),
-            files: vec![file("a.py", "a\n", "A\n"), file("b.py", "b\n", "B\n")],
-        };
+        let result = pending(&harness_dir, vec![texts("a.py", "a\n", "A\n"), texts("b.py", "b\n", "B\n")]);
         JobManager::default().store_result(result.clone());
         let loaded = JobManager::default().result("g", &[root.path().to_path_buf()]).expect("loaded");
         assert_eq!(loaded, result);
-        assert_eq!(loaded.result_files().iter().map(|f| f.path.clone()).collect::<Vec<_>>(), vec![PathBuf::from("/p/a.py"), "/p/b.py".into()]);
+        assert_eq!(loaded.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), vec![PathBuf::from("/p/a.py"), "/p/b.py".into()]);
+        assert_eq!(loaded.files[1].hunks[0].id, 1, "ids run on across files");
+    }
 
-        let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(PendingResult::file_in(&harness_dir)).unwrap()).unwrap();
-        json.as_object_mut().unwrap().remove("files");
-        let single: PendingResult = serde_json::from_value(json).expect("a result.json without files loads");
-        assert_eq!(single.result_files().len(), 1);
-        assert_eq!(single.result_files()[0].original, "x\n");
+    #[test]
+    fn a_dropped_guard_ends_its_job() {
+        let jobs = std::sync::Arc::new(JobManager::default());
+        let uri: Uri = "file:///p/m.py".parse().unwrap();
+        let guard = jobs.start_guarded(&uri, "f").unwrap();
+        assert!(jobs.start(&uri, "f").is_err());
+        drop(guard);
+        assert!(jobs.start_guarded(&uri, "f").is_ok());
     }
 }

@@ -35,7 +35,7 @@ pub struct Session {
     pub settings: RwLock<Settings>,
     pub encoding: OnceLock<PositionEncoding>,
     pub support: OnceLock<ClientSupport>,
-    pub jobs: JobManager,
+    pub jobs: Arc<JobManager>,
     /// Diagnostics from optimization runs (missing modules...), shown next to the analysis ones.
     run_diagnostics: Mutex<HashMap<Uri, Vec<Diagnostic>>>,
 }
@@ -50,7 +50,7 @@ impl Session {
             settings: RwLock::new(Settings::default()),
             encoding: OnceLock::new(),
             support: OnceLock::new(),
-            jobs: JobManager::default(),
+            jobs: Arc::new(JobManager::default()),
             run_diagnostics: Mutex::new(HashMap::new()),
         })
     }

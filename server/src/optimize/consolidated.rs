@@ -145,7 +145,7 @@ pub fn append_port_by_hand(report_path: &Path, unmapped: &[Unmapped], root: &Pat
     }
     let mut report = std::fs::read_to_string(report_path).unwrap_or_default();
     report.push_str(&port_by_hand_section(unmapped, root));
-    crate::task::layout::write_atomic(report_path, report.as_bytes())
+    crate::fsio::write_atomic(report_path, report.as_bytes())
 }
 
 /// One line per unmapped change, for a message to the user.

@@ -1,27 +1,35 @@
-//! The optimization pipeline shared by the language server and the headless CLI:
-//! set up the task, measure the baseline, run a backend, verify the winner, write the report.
-//!
-//! Frontends drive it with a channel of [`PipelineEvent`]s and a cancellation token; questions
-//! to the user (mode, workspace, apply) stay in the frontends.
+//! The optimization pipeline shared by the language server and the headless CLI: set up the
+//! task, measure the baseline, run a backend, verify the winner, write the report, compute the
+//! result set. [`pipeline::execute`] drives the stages below in order for one [`run::Run`]; the
+//! two frontends differ only in their [`frontend::Frontend`].
 
 pub mod consolidated;
+pub mod frontend;
+pub mod pipeline;
+#[cfg(test)]
+mod pipeline_tests;
 pub mod resume;
+pub mod run;
+pub mod source;
 pub mod status;
 pub mod verify;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
+use self::frontend::{Frontend, PipelineEvent};
 use self::status::RunTracker;
 use crate::config::{Backend, Settings};
 use crate::engine::local::{LlmSettings, ProposerKind, run_local};
-use crate::engine::weco::{self as weco_backend, EvalProblem, scan_eval_output};
+use crate::engine::weco::{self as weco_backend, scan_eval_output};
 use crate::engine::{BestResult, OptimizerEvent, RunOutcome};
 use crate::results::diff;
+use crate::results::metric::format_metric;
 use crate::results::report::{self, ImpactAssumptions, RunSummary};
+use crate::results::set::ResultSet;
 use crate::task::profile::HistoryEntry;
 use crate::task::{self, Baseline, PreparedTask, Profile, TaskError, TaskRequest};
 
@@ -33,82 +41,48 @@ pub const REPEATED_FAILURE_LIMIT: u32 = 3;
 const ASSUMED_CALLS_PER_DAY: f64 = 10_000.0;
 const ASSUMED_COST_PER_HOUR: f64 = 0.50;
 
-#[derive(Debug, Clone)]
-pub enum PipelineEvent {
-    /// A stage began (prose for progress messages).
-    Stage(String),
-    TaskReady(Box<PreparedTask>),
-    Baseline {
-        baseline: Baseline,
-        presentation: String,
-    },
-    BackendChosen {
-        backend: &'static str,
-        reason: String,
-    },
-    /// An optimizer event and the status line after it.
-    Optimizer {
-        event: OptimizerEvent,
-        status: String,
-        percentage: u32,
-    },
-    /// Recognised problems in an evaluation's output (missing module, file, permission).
-    Problems {
-        step: u32,
-        problems: Vec<EvalProblem>,
-    },
-    /// The same failure `count` times in a row.
-    RepeatedFailure {
-        error: String,
-        count: u32,
-    },
-}
-
 #[derive(Debug)]
 pub enum PipelineError {
     Task(TaskError),
     /// The harness needs inputs the user writes in `evaluate_py` (`make_inputs()`).
     NeedsInputs {
         evaluate_py: PathBuf,
-        task: Box<PreparedTask>,
     },
     Backend(String),
-    Cancelled,
 }
 
 impl std::fmt::Display for PipelineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PipelineError::Task(e) => write!(f, "{e}"),
-            PipelineError::NeedsInputs { evaluate_py, .. } => write!(
+            PipelineError::NeedsInputs { evaluate_py } => write!(
                 f,
                 "No inputs could be recorded, found in doctests or synthesized from type hints. Fill in `make_inputs()` in {} and run the optimization again.",
                 evaluate_py.display()
             ),
             PipelineError::Backend(e) => f.write_str(e),
-            PipelineError::Cancelled => f.write_str("cancelled before the optimizer started"),
         }
     }
 }
 
-/// What a finished run offers.
+/// What a finished run offers: the run's facts, its verified result and the result set.
 #[derive(Debug, Clone)]
-pub struct PipelineResult {
+pub struct RunResult {
     pub task: PreparedTask,
-    /// The user's file as it was when the run started.
+    /// The optimized file's text as the run started (the run's [`source::StartText`]).
     pub original_text: String,
-    /// The user's file with the best candidate, when there is a verified improvement.
+    /// The optimized file with the best candidate, when there is a verified improvement.
     pub proposed_text: Option<String>,
     pub summary: RunSummary,
     pub report_path: PathBuf,
     pub outcome: RunOutcome,
     pub backend: &'static str,
-}
-
-impl PipelineResult {
-    pub fn hunks(&self) -> Vec<diff::Hunk> {
-        self.proposed_text.as_deref().map(|p| diff::hunks(&self.original_text, p)).unwrap_or_default()
-    }
+    /// The change per user file, computed once (empty without a verified improvement).
+    pub changes: ResultSet,
+    /// Changes of a consolidated file that could not be mapped back (listed in the report).
+    pub unmapped: Vec<crate::consolidate::Unmapped>,
+    /// "speedup 3.40x: 12.1 ms → 3.56 ms per call".
+    pub win: String,
 }
 
 /// Earlier harnesses (`.weco/*/evaluate.py`) for the same function of the same module, newest
@@ -130,22 +104,9 @@ pub fn reusable_harnesses(root: &std::path::Path, function: &str, source: &std::
 }
 
 /// Step 1: the task folder (blocking work on a worker thread). With `reuse`, the earlier
-/// harness replaces the generated `evaluate.py` (same function, same module: same configuration).
-pub async fn prepare_reusing(request: TaskRequest, reuse: Option<PathBuf>) -> Result<PreparedTask, PipelineError> {
-    let Some(previous) = reuse else { return prepare(request).await };
-    let task = match prepare(request).await {
-        Ok(task) => task,
-        Err(PipelineError::NeedsInputs { task, .. }) => *task,
-        Err(e) => return Err(e),
-    };
-    let text = std::fs::read_to_string(&previous).map_err(|e| PipelineError::Backend(format!("cannot read {}: {e}", previous.display())))?;
-    task::layout::write_atomic(&task.evaluate_py, text.as_bytes())
-        .map_err(|e| PipelineError::Backend(format!("cannot write {}: {e}", task.evaluate_py.display())))?;
-    Ok(task)
-}
-
-/// Step 1: the task folder (blocking work on a worker thread).
-pub async fn prepare(request: TaskRequest) -> Result<PreparedTask, PipelineError> {
+/// harness replaces the generated `evaluate.py` (same function, same module: same configuration),
+/// inputs the user wrote included.
+pub async fn prepare(request: TaskRequest, reuse: Option<PathBuf>) -> Result<PreparedTask, PipelineError> {
     // The guidance documents next to the task, for hovers, messages and the user to read.
     if let Err(e) = crate::rules::materialize(&task::layout::weco_dir(&request.workspace_root)) {
         tracing::warn!("could not write the guidance documents: {e}");
@@ -154,8 +115,14 @@ pub async fn prepare(request: TaskRequest) -> Result<PreparedTask, PipelineError
         .await
         .map_err(|e| PipelineError::Backend(format!("task setup panicked: {e}")))?
         .map_err(PipelineError::Task)?;
+    if let Some(previous) = reuse {
+        let text = std::fs::read_to_string(&previous).map_err(|e| PipelineError::Backend(format!("cannot read {}: {e}", previous.display())))?;
+        crate::fsio::write_atomic(&task.evaluate_py, text.as_bytes())
+            .map_err(|e| PipelineError::Backend(format!("cannot write {}: {e}", task.evaluate_py.display())))?;
+        return Ok(task);
+    }
     if task.needs_manual_inputs() {
-        return Err(PipelineError::NeedsInputs { evaluate_py: task.evaluate_py.clone(), task: Box::new(task) });
+        return Err(PipelineError::NeedsInputs { evaluate_py: task.evaluate_py.clone() });
     }
     Ok(task)
 }
@@ -173,15 +140,44 @@ pub async fn measure_baseline(task: &PreparedTask, settings: &Settings, root: &s
     Ok((baseline, presentation))
 }
 
-/// Which backend `auto` means here, and why (said to the user).
-pub fn choose_backend(settings: &Settings, task: &PreparedTask) -> Result<(Option<weco_backend::WecoInfo>, String), String> {
+/// The backend of a run, chosen once with its preflight: weco (with what its preflight found) or
+/// the local engine, and why (said to the user).
+#[derive(Debug, Clone)]
+pub struct BackendChoice {
+    pub weco: Option<weco_backend::WecoInfo>,
+    pub reason: String,
+}
+
+impl BackendChoice {
+    pub fn name(&self) -> &'static str {
+        if self.weco.is_some() { "weco" } else { "local" }
+    }
+
+    pub fn local(reason: impl Into<String>) -> BackendChoice {
+        BackendChoice { weco: None, reason: reason.into() }
+    }
+}
+
+/// Task folders whose backend was chosen, once per choice (tests check a run chooses once).
+static BACKEND_CHOICES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// How often the backend was chosen for the task in `harness_dir`.
+pub fn backend_choices_for(harness_dir: &Path) -> usize {
+    BACKEND_CHOICES.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|d| d.as_path() == harness_dir).count()
+}
+
+/// Which backend `auto` means here, and why. An error (prose) when weco was asked for and cannot run.
+pub fn choose_backend(settings: &Settings, task: &PreparedTask) -> Result<BackendChoice, String> {
+    BACKEND_CHOICES.lock().unwrap_or_else(|e| e.into_inner()).push(task.harness_dir.clone());
     let source = task.dir.join(&task.source_file);
     match settings.backend {
-        Backend::Local => Ok((None, "the local engine (as configured)".into())),
-        Backend::Weco => weco_backend::preflight(&task.dir, &source).map(|info| (Some(info), "weco (as configured)".into())).map_err(|e| e.to_string()),
+        Backend::Local => Ok(BackendChoice::local("the local engine (as configured)")),
+        Backend::Weco => weco_backend::preflight(&task.dir, &source)
+            .map(|info| BackendChoice { weco: Some(info), reason: "weco (as configured)".into() })
+            .map_err(|e| e.to_string()),
         Backend::Auto => match weco_backend::preflight(&task.dir, &source) {
-            Ok(info) => Ok((Some(info), "weco (installed and logged in)".into())),
-            Err(e) => Ok((None, format!("the local engine, because weco is not usable here: {e}"))),
+            Ok(info) => Ok(BackendChoice { weco: Some(info), reason: "weco (installed and logged in)".into() }),
+            Err(e) => Ok(BackendChoice::local(format!("the local engine, because weco is not usable here: {e}"))),
         },
     }
 }
@@ -203,18 +199,6 @@ pub enum Recording {
     Validation,
 }
 
-/// Steps 3 to 5: runs the backend, verifies the winner, writes the report and the history.
-pub async fn optimize(
-    task: PreparedTask,
-    baseline: Baseline,
-    settings: Settings,
-    root: PathBuf,
-    events: UnboundedSender<PipelineEvent>,
-    cancel: CancellationToken,
-) -> PipelineResult {
-    run(task, baseline, settings, root, events, cancel, Recording::Full, Start::New).await
-}
-
 /// How the backend run begins: a new run, or `weco resume <run id>` of an interrupted one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Start {
@@ -222,63 +206,41 @@ pub enum Start {
     Resume(String),
 }
 
-/// [`optimize`], choosing whether the run is recorded and how the backend starts (a resumed
-/// weco run is verified, reported and offered like any run).
+/// What a search stage ended with: the backend's final event and what the tracker saw.
+pub struct SearchEnd {
+    pub tracker: RunTracker,
+    pub finished: OptimizerEvent,
+}
+
+/// Step 3: runs the chosen backend on the task with `steps` steps, telling the frontend about
+/// every event (progress, problems in evaluations, repeated failures).
 #[allow(clippy::too_many_arguments)]
-pub async fn run(
-    task: PreparedTask,
-    baseline: Baseline,
-    settings: Settings,
-    root: PathBuf,
-    events: UnboundedSender<PipelineEvent>,
-    cancel: CancellationToken,
-    recording: Recording,
+pub async fn search(
+    task: &PreparedTask,
+    settings: &Settings,
+    steps: u32,
+    backend: &BackendChoice,
     start: Start,
-) -> PipelineResult {
-    let started = Instant::now();
-    if recording == Recording::Full
-        && let Err(e) = resume::ResumeRecord::new(&task, &baseline, settings.steps).save()
-    {
-        tracing::warn!("could not save the task record for resuming: {e}");
-    }
-    let original_text = std::fs::read_to_string(&task.original_path).unwrap_or_default();
-    let mut engine_task = task.engine_task(settings.steps, Duration::from_secs(settings.eval_timeout));
+    consolidated: bool,
+    cancel: CancellationToken,
+    front: &impl Frontend,
+) -> SearchEnd {
+    let mut engine_task = task.engine_task(steps, Duration::from_secs(settings.eval_timeout));
     engine_task.function = Some(task.function.clone());
     // In a consolidated file the slow code may sit in any piece: let rewrites look at every function.
-    if consolidated::table_for(&task.original_path).is_some() {
+    if consolidated {
         engine_task.function = None;
     }
     engine_task.additional_instructions = settings.additional_instructions.clone();
     engine_task.model = settings.model.clone();
-
-    let (weco, reason) = match choose_backend(&settings, &task) {
-        Ok(choice) => choice,
-        Err(message) => {
-            let finished = OptimizerEvent::Finished { outcome: RunOutcome::Failed, best: None, message: Some(message) };
-            return finish(
-                task,
-                baseline,
-                settings,
-                root,
-                original_text,
-                RunTracker::new("", crate::engine::Goal::Maximize, 0),
-                finished,
-                "weco",
-                started,
-                recording,
-            )
-            .await;
-        }
-    };
-    let backend_name: &'static str = if weco.is_some() { "weco" } else { "local" };
-    let _ = events.send(PipelineEvent::BackendChosen { backend: backend_name, reason });
-
+    let backend_name = backend.name();
     let (tx, mut rx) = unbounded_channel();
     let run_log = task.harness_dir.join("run.log");
     let runner = {
         let engine_task = engine_task.clone();
         let cancel = cancel.clone();
         let settings = settings.clone();
+        let weco = backend.weco.clone();
         tokio::spawn(async move {
             match (weco, start) {
                 (Some(info), Start::New) => weco_backend::run_weco(engine_task, &info, tx, cancel, &run_log).await,
@@ -295,7 +257,7 @@ pub async fn run(
             }
         })
     };
-    let mut tracker = RunTracker::new(&task.metric, task.goal, settings.steps);
+    let mut tracker = RunTracker::new(&task.metric, task.goal, steps);
     let mut log = RunLog::open(&task.harness_dir.join("run.log"), backend_name == "local");
     let mut finished = None;
     while let Some(event) = rx.recv().await {
@@ -304,16 +266,16 @@ pub async fn run(
         if let OptimizerEvent::EvalOutput { step, output } = &event {
             let problems = scan_eval_output(output);
             if !problems.is_empty() {
-                let _ = events.send(PipelineEvent::Problems { step: *step, problems });
+                front.event(PipelineEvent::Problems { step: *step, problems }).await;
             }
         }
         if let OptimizerEvent::StepFailed { error, .. } = &event
             && tracker.same_failure_streak == REPEATED_FAILURE_LIMIT
         {
-            let _ = events.send(PipelineEvent::RepeatedFailure { error: error.clone(), count: tracker.same_failure_streak });
+            front.event(PipelineEvent::RepeatedFailure { error: error.clone(), count: tracker.same_failure_streak }).await;
         }
         let is_finished = matches!(event, OptimizerEvent::Finished { .. });
-        let _ = events.send(PipelineEvent::Optimizer { event: event.clone(), status: tracker.line(), percentage: tracker.percentage() });
+        front.event(PipelineEvent::Optimizer { event: event.clone(), status: tracker.line(), percentage: tracker.percentage() }).await;
         if is_finished {
             finished = Some(event);
             break;
@@ -325,23 +287,24 @@ pub async fn run(
         best: None,
         message: Some("the optimizer stopped without reporting an end".into()),
     });
-    let _ = events.send(PipelineEvent::Stage("Verifying the best candidate against the baseline".into()));
-    finish(task, baseline, settings, root, original_text, tracker, finished, backend_name, started, recording).await
+    SearchEnd { tracker, finished }
 }
 
+/// Step 4: verifies the winner in a scratch copy, writes the report and the profile's history
+/// (not for a validation run). The result set is left for the pipeline to compute.
 #[allow(clippy::too_many_arguments)]
-async fn finish(
+pub async fn finish(
     task: PreparedTask,
-    baseline: Baseline,
-    settings: Settings,
-    root: PathBuf,
-    original_text: String,
-    tracker: RunTracker,
-    finished: OptimizerEvent,
+    baseline: &Baseline,
+    settings: &Settings,
+    root: &Path,
+    original_text: &str,
+    search: SearchEnd,
     backend: &'static str,
     started: Instant,
     recording: Recording,
-) -> PipelineResult {
+) -> RunResult {
+    let SearchEnd { tracker, finished } = search;
     let (outcome, best, message) = match finished {
         OptimizerEvent::Finished { outcome, best, message } => (outcome, best, message),
         other => (RunOutcome::Failed, None, Some(format!("the optimizer ended without its final event (last: {other:?})"))),
@@ -361,11 +324,11 @@ async fn finish(
     let diff_text = proposed_text
         .as_deref()
         .map(|p| {
-            let name = task.original_path.strip_prefix(&root).unwrap_or(&task.original_path).display().to_string();
-            diff::unified(&original_text, p, &format!("a/{name}"), &format!("b/{name}"))
+            let name = task.original_path.strip_prefix(root).unwrap_or(&task.original_path).display().to_string();
+            diff::unified(original_text, p, &format!("a/{name}"), &format!("b/{name}"))
         })
         .unwrap_or_default();
-    let display_file = task.original_path.strip_prefix(&root).unwrap_or(&task.original_path).display().to_string();
+    let display_file = task.original_path.strip_prefix(root).unwrap_or(&task.original_path).display().to_string();
     let outcome_text = match (outcome, &message) {
         (RunOutcome::Completed, _) => "completed".to_string(),
         (RunOutcome::Cancelled, _) => "stopped by the user; best so far shown".to_string(),
@@ -379,7 +342,7 @@ async fn finish(
         function: task.function.clone(),
         metric: task.metric.clone(),
         goal: task.goal,
-        backend: if backend == "local" { format!("local engine ({})", proposer_name(&settings)) } else { "weco".into() },
+        backend: if backend == "local" { format!("local engine ({})", proposer_name(settings)) } else { "weco".into() },
         outcome: outcome_text,
         baseline_metric: Some(baseline.metric_value),
         best_metric: if verified_better { verification.as_ref().and_then(|v| v.metric) } else { Some(baseline.metric_value) },
@@ -390,17 +353,30 @@ async fn finish(
         inputs: task.inputs.id().replace('_', " "),
         duration_seconds: started.elapsed().as_secs_f64(),
     };
-    let mut profile = Profile::load_or_create(&root);
+    let mut profile = Profile::load_or_create(root);
     let impact = ImpactAssumptions {
         calls_per_day: profile.usage.calls_per_day.unwrap_or(ASSUMED_CALLS_PER_DAY),
         cost_per_hour: profile.usage.compute_cost_per_hour.unwrap_or(ASSUMED_COST_PER_HOUR),
         inferred: profile.usage.calls_per_day.is_none() || profile.usage.compute_cost_per_hour.is_none(),
     };
     let report_path = task.harness_dir.join("report.md");
+    let win = describe_win(&task.metric, &summary);
+    let result = |task, summary| RunResult {
+        task,
+        original_text: original_text.to_string(),
+        proposed_text,
+        summary,
+        report_path: report_path.clone(),
+        outcome,
+        backend,
+        changes: ResultSet::default(),
+        unmapped: Vec::new(),
+        win,
+    };
     if recording == Recording::Validation {
-        return PipelineResult { task, original_text, proposed_text, summary, report_path, outcome, backend };
+        return result(task, summary);
     }
-    if let Err(e) = task::layout::write_atomic(&report_path, report::render(&summary, &impact).as_bytes()) {
+    if let Err(e) = crate::fsio::write_atomic(&report_path, report::render(&summary, &impact).as_bytes()) {
         tracing::error!("could not write {}: {e}", report_path.display());
     }
     let achieved = summary.best_metric.unwrap_or(baseline.metric_value);
@@ -420,10 +396,23 @@ async fn finish(
             .map(|p| p.lines().next().unwrap_or_default().to_string())
             .unwrap_or_else(|| "no verified improvement".into()),
     });
-    if let Err(e) = profile.save(&root) {
+    if let Err(e) = profile.save(root) {
         tracing::warn!("could not update the profile: {e}");
     }
-    PipelineResult { task, original_text, proposed_text, summary, report_path, outcome, backend }
+    result(task, summary)
+}
+
+/// What the winner achieved, in one phrase: `speedup 3.40x: 12.1 ms → 3.56 ms per call`.
+fn describe_win(metric: &str, summary: &RunSummary) -> String {
+    let v = summary.verification.as_ref();
+    let speed = match (v.and_then(|v| v.baseline_seconds_per_call), v.and_then(|v| v.best_seconds_per_call)) {
+        (Some(before), Some(after)) => format!(": {} → {} per call", report::format_seconds(before), report::format_seconds(after)),
+        _ => String::new(),
+    };
+    match summary.best_metric {
+        Some(best) => format!("{metric} {}{speed}", format_metric(metric, best)),
+        None => "improved".into(),
+    }
 }
 
 fn proposer_name(settings: &Settings) -> &'static str {

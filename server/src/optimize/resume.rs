@@ -27,10 +27,13 @@ pub struct ResumeRecord {
     pub backup: Option<PathBuf>,
     pub baseline: Baseline,
     pub steps: u32,
+    /// A consolidated file's run: resuming it here is not offered (its result maps back to other files).
+    #[serde(default)]
+    pub consolidated: bool,
 }
 
 impl ResumeRecord {
-    pub fn new(task: &PreparedTask, baseline: &Baseline, steps: u32) -> ResumeRecord {
+    pub fn new(task: &PreparedTask, baseline: &Baseline, steps: u32, consolidated: bool) -> ResumeRecord {
         ResumeRecord {
             name: task.name.clone(),
             dir: task.dir.clone(),
@@ -47,12 +50,13 @@ impl ResumeRecord {
             backup: task.backup.clone(),
             baseline: baseline.clone(),
             steps,
+            consolidated,
         }
     }
 
     pub fn save(&self) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        task::layout::write_atomic(&self.harness_dir.join(RECORD_FILE), text.as_bytes())
+        crate::fsio::write_atomic(&self.harness_dir.join(RECORD_FILE), text.as_bytes())
     }
 
     pub fn load(harness_dir: &Path) -> Option<ResumeRecord> {

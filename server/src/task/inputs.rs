@@ -211,8 +211,8 @@ fn split_args(text: &str) -> Vec<&str> {
 pub fn record_from_tests(interpreter: &Path, task_dir: &Path, settings: &serde_json::Value, timeout: Duration) -> Option<usize> {
     let script = task_dir.join(".record_inputs.py");
     let settings_path = task_dir.join(".record_settings.json");
-    super::layout::write_atomic(&script, crate::rules::template("record_inputs")?.as_bytes()).ok()?;
-    super::layout::write_atomic(&settings_path, settings.to_string().as_bytes()).ok()?;
+    crate::fsio::write_atomic(&script, crate::rules::template("record_inputs")?.as_bytes()).ok()?;
+    crate::fsio::write_atomic(&settings_path, settings.to_string().as_bytes()).ok()?;
     let mut command = std::process::Command::new(interpreter);
     command.arg(&script).arg(&settings_path);
     let result = super::preflight::run_with_timeout(command, timeout);

@@ -1,6 +1,5 @@
 //! Where task files live: task names, the `.weco/<task>/` folder, atomic writes, backups, existing evaluations.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The folder holding every task and the shared profile.
@@ -29,24 +28,6 @@ fn safe_name(function: &str) -> String {
     name
 }
 
-/// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a reader never
-/// sees a half-written file.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 /// Copies the user's file to `<file>.backup` (atomically) before an in-place task may rewrite it.
 /// An existing backup is kept as `<file>.backup.N` so no earlier original is lost.
 pub fn write_backup(file: &Path) -> std::io::Result<PathBuf> {
@@ -60,7 +41,7 @@ pub fn write_backup(file: &Path) -> std::io::Result<PathBuf> {
         backup = PathBuf::from(format!("{}.backup.{n}", file.display()));
         n += 1;
     }
-    write_atomic(&backup, &contents)?;
+    crate::fsio::write_atomic(&backup, &contents)?;
     Ok(backup)
 }
 

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::analysis::Language;
+use crate::config::Metric;
 use crate::engine::{EngineTask, Goal};
 
 pub use inputs::InputOrigin;
@@ -60,13 +61,23 @@ pub enum MetricKind {
     },
 }
 
+impl From<crate::config::Metric> for MetricKind {
+    fn from(metric: crate::config::Metric) -> MetricKind {
+        match metric {
+            crate::config::Metric::Speedup => MetricKind::Speedup,
+            crate::config::Metric::LatencyMs => MetricKind::LatencyMs,
+            crate::config::Metric::PeakMemoryMb => MetricKind::PeakMemoryMb,
+        }
+    }
+}
+
 impl MetricKind {
     /// Metric name as printed, its goal, and the template that computes it.
     pub fn describe(&self) -> (String, Goal, &'static str) {
         match self {
-            MetricKind::Speedup => ("speedup".into(), Goal::Maximize, "speedup"),
-            MetricKind::LatencyMs => ("latency_ms".into(), Goal::Minimize, "latency_ms"),
-            MetricKind::PeakMemoryMb => ("peak_memory_mb".into(), Goal::Minimize, "peak_memory_mb"),
+            MetricKind::Speedup => (Metric::Speedup.name().into(), Goal::Maximize, "speedup"),
+            MetricKind::LatencyMs => (Metric::LatencyMs.name().into(), Goal::Minimize, "latency_ms"),
+            MetricKind::PeakMemoryMb => (Metric::PeakMemoryMb.name().into(), Goal::Minimize, "peak_memory_mb"),
             MetricKind::Custom { name, goal, .. } => (name.clone(), *goal, "custom"),
         }
     }
@@ -83,6 +94,11 @@ pub struct TaskRequest {
     pub language: Language,
     pub metric: MetricKind,
     pub placement: Placement,
+    /// The text of `source_path` the run started from, read once by the run's owner.
+    pub source_text: String,
+    /// When `source_path` is a consolidated file: the user's file its target came from (the
+    /// project's tests call that one, so inputs are recorded there).
+    pub consolidated_from: Option<PathBuf>,
 }
 
 /// A task folder ready to evaluate.
@@ -191,7 +207,7 @@ pub fn prepare_task(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
     if !req.source_path.is_absolute() || !req.source_path.is_file() {
         return Err(TaskError::InvalidRequest(format!("{} is not a file", req.source_path.display())));
     }
-    let source = std::fs::read_to_string(&req.source_path).map_err(io("reading the source file"))?;
+    let source = req.source_text.clone();
     let signature = pysig::find_signature(&source, &req.function)
         .ok_or_else(|| TaskError::FunctionNotFound { function: req.function.clone(), file: req.source_path.clone() })?;
 
@@ -207,10 +223,10 @@ pub fn prepare_task(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
 
 fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignature, name: &str, harness_dir: &Path) -> Result<PreparedTask, TaskError> {
     let (metric, goal, metric_kind) = req.metric.describe();
-    layout::write_atomic(&harness_dir.join("baseline.py"), source.as_bytes()).map_err(io("writing baseline.py"))?;
+    crate::fsio::write_atomic(&harness_dir.join("baseline.py"), source.as_bytes()).map_err(io("writing baseline.py"))?;
     let (dir, source_file, candidate_path, eval_command, backup) = match req.placement {
         Placement::Isolated => {
-            layout::write_atomic(&harness_dir.join("optimize.py"), source.as_bytes()).map_err(io("writing optimize.py"))?;
+            crate::fsio::write_atomic(&harness_dir.join("optimize.py"), source.as_bytes()).map_err(io("writing optimize.py"))?;
             (harness_dir.to_path_buf(), PathBuf::from("optimize.py"), "optimize.py".to_string(), "bash evaluate.sh".to_string(), None)
         }
         Placement::InPlace => {
@@ -232,7 +248,7 @@ fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignat
     let test_paths = layout::find_test_paths(&req.workspace_root);
     if needs_inputs && !test_paths.is_empty() {
         // The tests call the project's own file, never a consolidated copy: record calls there.
-        let recorded_source = consolidated_origin(&req.source_path).unwrap_or_else(|| req.source_path.clone());
+        let recorded_source = req.consolidated_from.clone().unwrap_or_else(|| req.source_path.clone());
         let (record_import_root, _) = pysig::module_path(&recorded_source);
         let settings = serde_json::json!({
             "source_path": recorded_source,
@@ -276,9 +292,9 @@ fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignat
     };
     let section = inputs::inputs_section(origin, Some(signature), &req.function, &doctests);
     let evaluate_py = harness_dir.join("evaluate.py");
-    layout::write_atomic(&evaluate_py, harness::evaluate_py(&config, &section).as_bytes()).map_err(io("writing evaluate.py"))?;
+    crate::fsio::write_atomic(&evaluate_py, harness::evaluate_py(&config, &section).as_bytes()).map_err(io("writing evaluate.py"))?;
     let evaluate_sh = harness_dir.join("evaluate.sh");
-    layout::write_atomic(&evaluate_sh, harness::evaluate_sh(&interpreter.path).as_bytes()).map_err(io("writing evaluate.sh"))?;
+    crate::fsio::write_atomic(&evaluate_sh, harness::evaluate_sh(&interpreter.path).as_bytes()).map_err(io("writing evaluate.sh"))?;
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&evaluate_sh, std::fs::Permissions::from_mode(0o755));
@@ -300,11 +316,4 @@ fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignat
         backup,
         recorded_calls,
     })
-}
-
-/// The function's original file when `source` is a consolidated file (`.weco/<f>_consolidated/`).
-/// The consolidated file itself needs nothing special: its folder holds no `__init__.py`, so it is
-/// imported as a top-level module with no package, and its project imports were inlined.
-fn consolidated_origin(source: &Path) -> Option<PathBuf> {
-    crate::optimize::consolidated::table_for(source).map(|table| table.target_file)
 }

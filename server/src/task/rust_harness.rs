@@ -31,7 +31,7 @@ pub fn prepare(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
     if !req.source_path.is_absolute() || !req.source_path.is_file() {
         return Err(TaskError::InvalidRequest(format!("{} is not a file", req.source_path.display())));
     }
-    let original = std::fs::read_to_string(&req.source_path).map_err(io("reading the source file"))?;
+    let original = req.source_text.clone();
     if rust_types::find_signature(&original, &req.function).is_none() {
         return Err(TaskError::FunctionNotFound { function: req.function.clone(), file: req.source_path.clone() });
     }
@@ -80,7 +80,7 @@ fn fill(
 ) -> Result<PreparedTask, TaskError> {
     let (metric, goal, _) = req.metric.describe();
     let write =
-        |file: &str, text: &str| layout::write_atomic(&harness_dir.join(file), text.as_bytes()).map_err(|e| TaskError::Io(format!("writing {file}: {e}")));
+        |file: &str, text: &str| crate::fsio::write_atomic(&harness_dir.join(file), text.as_bytes()).map_err(|e| TaskError::Io(format!("writing {file}: {e}")));
     write("baseline.rs", source)?;
     write("optimize.rs", source)?;
     let manifest = find_manifest(&req.source_path);

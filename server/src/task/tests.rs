@@ -133,11 +133,11 @@ fn task_existing_evaluations_are_found_and_environments_skipped() {
 fn task_atomic_write_and_backup_never_lose_an_original() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("mod.py");
-    layout::write_atomic(&file, b"v1").unwrap();
+    crate::fsio::write_atomic(&file, b"v1").unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), b"v1");
     let first = layout::write_backup(&file).unwrap();
     assert_eq!(first, root.path().join("mod.py.backup"));
-    layout::write_atomic(&file, b"v2").unwrap();
+    crate::fsio::write_atomic(&file, b"v2").unwrap();
     let second = layout::write_backup(&file).unwrap();
     assert_eq!(second, root.path().join("mod.py.backup.1"));
     assert_eq!(std::fs::read(&first).unwrap(), b"v1");
@@ -154,11 +154,13 @@ fn task_rust_functions_in_place_are_refused_with_prose() {
     std::fs::write(&file, "fn f() {}").unwrap();
     let err = prepare_task(&TaskRequest {
         workspace_root: root.path().into(),
+        source_text: std::fs::read_to_string(&file).unwrap(),
         source_path: file,
         function: "f".into(),
         language: Language::Rust,
         metric: MetricKind::Speedup,
         placement: Placement::InPlace,
+        consolidated_from: None,
     })
     .unwrap_err();
     assert!(matches!(err, TaskError::Unsupported(_)));
@@ -173,11 +175,13 @@ fn task_unknown_function_is_an_error_and_leaves_no_folder() {
     std::fs::write(&file, "def f(x: int):\n    return x\n").unwrap();
     let err = prepare_task(&TaskRequest {
         workspace_root: root.path().into(),
+        source_text: std::fs::read_to_string(&file).unwrap(),
         source_path: file,
         function: "g".into(),
         language: Language::Python,
         metric: MetricKind::Speedup,
         placement: Placement::Isolated,
+        consolidated_from: None,
     })
     .unwrap_err();
     assert!(matches!(err, TaskError::FunctionNotFound { .. }), "{err}");

@@ -56,6 +56,8 @@ fn request(root: &Path, file: &Path, function: &str, metric: MetricKind, placeme
         language: Language::Python,
         metric,
         placement,
+        source_text: std::fs::read_to_string(file).unwrap_or_default(),
+        consolidated_from: None,
     }
 }
 

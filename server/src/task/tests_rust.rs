@@ -54,6 +54,8 @@ fn request(root: &Path, file: &str, function: &str) -> TaskRequest {
         language: Language::Rust,
         metric: MetricKind::Speedup,
         placement: Placement::Isolated,
+        source_text: std::fs::read_to_string(root.join(file)).unwrap_or_default(),
+        consolidated_from: None,
     }
 }
 

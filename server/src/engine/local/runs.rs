@@ -115,20 +115,18 @@ impl RunDir {
     }
 }
 
+/// Runs files live in folders made on demand (`files/`, `outputs/`, a node's folder).
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    crate::fsio::write_atomic(path, bytes)
+}
+
 fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
     text.push('\n');
     write_atomically(path, text.as_bytes())
-}
-
-/// Writes to a sibling temp file and renames it over `path`, so readers never see half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, path)
 }
 
 /// No `..`, no root, no drive prefix: the path stays inside `files/`.

@@ -75,7 +75,7 @@ pub const RUN_RECORD_FILE: &str = "weco-run.json";
 /// Writes the record next to the task (temp + rename so it is never half-written).
 pub fn save_run_record(task_dir: &Path, record: &WecoRunRecord) -> std::io::Result<()> {
     let json = serde_json::to_string_pretty(record).map_err(std::io::Error::other)?;
-    write_atomically(&task_dir.join(RUN_RECORD_FILE), json.as_bytes())
+    crate::fsio::write_atomic(&task_dir.join(RUN_RECORD_FILE), json.as_bytes())
 }
 
 pub fn load_run_record(task_dir: &Path) -> Option<WecoRunRecord> {
@@ -87,13 +87,6 @@ pub async fn resume_or_status(task_dir: &Path, weco: &WecoInfo, options: &WecoRu
     let record = load_run_record(task_dir).ok_or_else(|| format!("no {RUN_RECORD_FILE} in {}", task_dir.display()))?;
     let status = query_status(weco, task_dir, &record.run_id, &options.env).await?;
     Ok((record, status))
-}
-
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
-    std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, path)
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::process::ExitStatus;
 
 use super::spawn::{LOG_DIR, Runner};
-use super::write_atomically;
 use crate::engine::events::{BestResult, OptimizerEvent, RunOutcome};
 
 impl Runner<'_> {
@@ -77,7 +76,7 @@ impl Runner<'_> {
         if current.as_deref() == Some(snapshot) {
             return None;
         }
-        let note = match write_atomically(&self.source_path, snapshot) {
+        let note = match crate::fsio::write_atomic(&self.source_path, snapshot) {
             Ok(()) => format!("weco left {} modified; it was restored from the snapshot taken before the run.", self.task.source_file.display()),
             Err(e) => format!("weco left {} modified and restoring it failed: {e}.", self.task.source_file.display()),
         };

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use super::optimize::say;
-use crate::lsp::ext::{self, FunctionTarget, TaskTarget};
+use super::ui::say;
+use crate::lsp::ext::{self, InstallPackageArgs, OptimizeArgs, TaskTarget};
 use crate::lsp::jobs::PendingResult;
 use crate::lsp::session::Session;
 
@@ -33,12 +33,14 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
     let argument = params.arguments.into_iter().next().unwrap_or(LSPAny::Null);
     match params.command.as_str() {
         ext::CMD_OPTIMIZE => {
-            let target: FunctionTarget = serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
+            let target: OptimizeArgs =
+                serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{uri, function}} or {{uri, position}}: {e}")))?;
             tokio::spawn(super::optimize::start(session.clone(), target));
             Ok(None)
         }
         ext::CMD_CONSOLIDATE => {
-            let target: FunctionTarget = serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{uri, function}}: {e}")))?;
+            let target: OptimizeArgs =
+                serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{uri, function}} or {{uri, position}}: {e}")))?;
             tokio::spawn(super::consolidate::start(session.clone(), target));
             Ok(None)
         }
@@ -89,9 +91,8 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
             Ok(None)
         }
         ext::CMD_INSTALL_PACKAGE => {
-            let task_id = argument["taskId"].as_str().unwrap_or_default().to_string();
-            let package = argument["package"].as_str().unwrap_or_default().to_string();
-            tokio::spawn(super::run_problems::install(session.clone(), task_id, package));
+            let args: InstallPackageArgs = serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{taskId, package}}: {e}")))?;
+            tokio::spawn(super::run_problems::install(session.clone(), args.task_id, args.package));
             Ok(None)
         }
         other => Err(Error::invalid_params(format!("unknown command {other}"))),

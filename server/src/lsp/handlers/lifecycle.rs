@@ -144,7 +144,7 @@ async fn tell_about_interrupted_runs(session: &Arc<Session>) {
                 continue;
             }
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let resumable = crate::optimize::resume::ResumeRecord::load(&dir).filter(|r| crate::optimize::consolidated::table_for(&r.original_path).is_none());
+            let resumable = crate::optimize::resume::ResumeRecord::load(&dir).filter(|r| !r.consolidated);
             let Some(task_record) = resumable else {
                 let message = format!(
                     "weco: the run for {name} (run {}) was interrupted before it finished. Its log is {}. Resume it with `weco resume {}` from that folder, or start a new optimization.",
@@ -163,7 +163,7 @@ async fn tell_about_interrupted_runs(session: &Arc<Session>) {
                     record.run_id,
                     dir.join("run.log").display()
                 );
-                let answer = super::optimize::ask(&session, question, &[RESUME, "Not now"]).await;
+                let answer = super::ui::ask(&session, question, &[RESUME, super::ui::NOT_NOW]).await;
                 if answer.as_deref() == Some(RESUME) {
                     super::optimize::resume_job(session, task_record, record.run_id).await;
                 }
@@ -172,4 +172,4 @@ async fn tell_about_interrupted_runs(session: &Arc<Session>) {
     }
 }
 
-pub const RESUME: &str = "Resume";
+pub use super::ui::RESUME;

@@ -1,13 +1,20 @@
 //! Request and notification handlers, grouped by LSP area.
+//!
+//! Imports run one way: `commands` and `lifecycle` → `consolidate` → `optimize` → `run_front` →
+//! `offer` → `results`, with `run_problems` and `text_document` beside them and `ui` (questions,
+//! messages, progress, status) below them all. A test keeps it so.
 
 pub mod commands;
 pub mod consolidate;
 pub mod features;
 pub mod lifecycle;
+pub mod offer;
 pub mod optimize;
 pub mod results;
+pub mod run_front;
 pub mod run_problems;
 pub mod text_document;
+pub mod ui;
 
 use std::path::PathBuf;
 

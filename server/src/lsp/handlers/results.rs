@@ -5,22 +5,13 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::*;
 
-use super::optimize::say;
-use crate::lsp::ext::{MetricSummary, ResultHunk, ShowResult, ShowResultParams};
-use crate::lsp::jobs::{PendingResult, ResultFile};
+use super::ui::say;
+use crate::lsp::ext::{ResultHunk, ShowResult, ShowResultParams};
+use crate::lsp::jobs::PendingResult;
 use crate::lsp::position::range_of;
 use crate::lsp::session::Session;
-use crate::results::diff::{self, Hunk, Rebased};
-
-/// A short description of a hunk for change annotations and review lists.
-pub fn hunk_label(hunk: &Hunk, step: Option<u32>) -> String {
-    let removed = hunk.old_text.lines().count();
-    let added = hunk.new_text.lines().count();
-    let first = hunk.new_text.lines().chain(hunk.old_text.lines()).map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-    let first: String = first.chars().take(60).collect();
-    let step = step.map(|s| format!(" (step {s})")).unwrap_or_default();
-    format!("-{removed} +{added}: {first}{step}")
-}
+use crate::results::diff::{self, Rebased};
+use crate::results::set::{self, FileChange};
 
 /// The document's current text and version: the editor's buffer when open, else the disk.
 fn current(session: &Session, uri: &Uri, path: &std::path::Path) -> Option<(String, Option<i32>, ropey::Rope)> {
@@ -36,7 +27,8 @@ fn current(session: &Session, uri: &Uri, path: &std::path::Path) -> Option<(Stri
 
 /// One file's part of an apply: the text it has now and the text it should get.
 struct FilePlan {
-    file: ResultFile,
+    file: FileChange,
+    uri: Uri,
     now: String,
     version: Option<i32>,
     rope: ropey::Rope,
@@ -44,37 +36,22 @@ struct FilePlan {
     selected: usize,
 }
 
-/// The hunk ids of each file: global ids run on from one file to the next (see [`PendingResult::result_files`]).
-fn local_selection(files: &[ResultFile], selected: &Option<Vec<usize>>) -> Vec<(Vec<Hunk>, Vec<usize>)> {
-    let mut offset = 0;
-    files
-        .iter()
-        .map(|file| {
-            let hunks = diff::hunks(&file.original, &file.proposed);
-            let local: Vec<usize> = match selected {
-                None => hunks.iter().map(|h| h.id).collect(),
-                Some(ids) => ids.iter().filter(|id| (offset..offset + hunks.len()).contains(*id)).map(|id| id - offset).collect(),
-            };
-            offset += hunks.len();
-            (hunks, local)
-        })
-        .collect()
-}
-
 /// Applies the chosen hunks (all when `None`) through one `workspace/applyEdit` covering every
 /// file of the result. When the user edited a file since the run started, the change is merged
 /// with their edit, never over it; a conflict in any file applies nothing.
 pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Option<Vec<usize>>, confirm_each: bool) {
-    let files = result.result_files();
+    let files = &result.files;
     let mut plans: Vec<FilePlan> = Vec::new();
     let mut merged: Vec<String> = Vec::new();
     let mut conflicts: Vec<(String, usize)> = Vec::new();
-    for (file, (hunks, local)) in files.iter().zip(local_selection(&files, &selected)) {
+    for file in files {
+        let local: Vec<usize> = file.ids().into_iter().filter(|id| selected.as_ref().is_none_or(|s| s.contains(id))).collect();
         if local.is_empty() || file.applied {
             continue;
         }
-        let target_from_original = diff::apply(&file.original, &hunks, &local);
-        let Some((now, version, rope)) = current(session, &file.uri, &file.path) else {
+        let target_from_original = file.apply(&local);
+        let Some(uri) = Uri::from_file_path(&file.path) else { continue };
+        let Some((now, version, rope)) = current(session, &uri, &file.path) else {
             return say(session, MessageType::ERROR, format!("weco: {} cannot be read; nothing applied.", file.path.display())).await;
         };
         let target = match diff::rebase(&file.original, &now, &target_from_original) {
@@ -88,7 +65,7 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
                 continue;
             }
         };
-        plans.push(FilePlan { file: file.clone(), now, version, rope, target, selected: local.len() });
+        plans.push(FilePlan { file: file.clone(), uri, now, version, rope, target, selected: local.len() });
     }
     if plans.is_empty() && conflicts.is_empty() {
         return say(session, MessageType::INFO, "weco: no hunk selected; nothing applied.").await;
@@ -115,14 +92,7 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
     for plan in &plans {
         // The label the review showed (what the hunk does, and the step it came from), when the
         // hunk is still the same change; a change merged with the user's edits gets a fresh one.
-        let reviewed = diff::hunks(&plan.file.original, &plan.file.proposed);
-        let label_of = |h: &Hunk| {
-            reviewed
-                .iter()
-                .find(|r| r.old_text == h.old_text && r.new_text == h.new_text)
-                .and_then(|r| plan.file.hunk_labels.get(r.id).cloned())
-                .unwrap_or_else(|| hunk_label(h, None))
-        };
+        let label_of = |h: &diff::Hunk| plan.file.label_for(&h.old_text, &h.new_text).map(str::to_string).unwrap_or_else(|| set::label(h, None));
         let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = diff::hunks(&plan.now, &plan.target)
             .iter()
             .map(|h| {
@@ -141,7 +111,7 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
             .collect();
         if !edits.is_empty() {
             document_changes
-                .push(TextDocumentEdit { text_document: OptionalVersionedTextDocumentIdentifier { uri: plan.file.uri.clone(), version: plan.version }, edits });
+                .push(TextDocumentEdit { text_document: OptionalVersionedTextDocumentIdentifier { uri: plan.uri.clone(), version: plan.version }, edits });
         }
     }
     let edit = WorkspaceEdit {
@@ -183,7 +153,7 @@ fn file_name(path: &std::path::Path) -> String {
 /// `<task>#<index>` for each file of a multi-file one, so that editors which keep one review per
 /// task id keep one per file, and their answers name the file they are about.
 pub fn review_id(result: &PendingResult, index: usize) -> String {
-    if result.result_files().len() > 1 { format!("{}#{index}", result.task_id) } else { result.task_id.clone() }
+    if result.files.len() > 1 { format!("{}#{index}", result.task_id) } else { result.task_id.clone() }
 }
 
 /// `<task>#<n>` → (`<task>`, Some(n)); a plain task id → (id, None).
@@ -198,10 +168,8 @@ pub fn split_review_id(id: &str) -> (&str, Option<usize>) {
 }
 
 /// The global hunk ids of file `index` of a result.
-fn file_hunk_ids(result: &PendingResult, index: usize) -> std::ops::Range<usize> {
-    let counts: Vec<usize> = result.result_files().iter().map(|f| diff::hunks(&f.original, &f.proposed).len()).collect();
-    let start: usize = counts.iter().take(index).sum();
-    start..start + counts.get(index).copied().unwrap_or(0)
+fn file_hunk_ids(result: &PendingResult, index: usize) -> Vec<usize> {
+    result.files.get(index).map(FileChange::ids).unwrap_or_default()
 }
 
 /// An answer about one file of a result applies to that file only: all of its hunks when none are
@@ -210,7 +178,7 @@ pub fn restrict_to_file(result: &PendingResult, file: Option<usize>, hunks: Opti
     let Some(index) = file else { return hunks };
     let own = file_hunk_ids(result, index);
     Some(match hunks {
-        None => own.collect(),
+        None => own,
         Some(ids) => ids.into_iter().filter(|id| own.contains(id)).collect(),
     })
 }
@@ -219,11 +187,7 @@ pub fn restrict_to_file(result: &PendingResult, file: Option<usize>, hunks: Opti
 /// forgotten once every file was applied or rejected.
 pub async fn decline_file(session: &Arc<Session>, result: PendingResult, index: usize) {
     let mut rest = result;
-    let files = rest.result_files();
-    let name = files.get(index).map(|f| f.path.display().to_string()).unwrap_or_default();
-    if rest.files.is_empty() {
-        rest.files = files;
-    }
+    let name = rest.files.get(index).map(|f| f.path.display().to_string()).unwrap_or_default();
     if let Some(file) = rest.files.get_mut(index) {
         file.applied = true;
     }
@@ -235,35 +199,40 @@ pub async fn decline_file(session: &Arc<Session>, result: PendingResult, index: 
     say(session, MessageType::INFO, format!("weco: discarded the changes to {name}; that file is unchanged.")).await;
 }
 
+/// Sends `weco/showResult` so the editor can show an inline diff with per-hunk accept/reject: one
+/// request per changed file, sent together, each the stored result set's hunks as they are (only
+/// byte ranges become LSP ranges, in the negotiated encoding).
 pub async fn show(session: &Arc<Session>, result: &PendingResult) {
     let encoding = session.encoding();
-    let files = result.result_files();
-    let mut offset = 0;
     let mut requests = Vec::new();
-    for (index, file) in files.iter().enumerate() {
+    for (index, file) in result.files.iter().enumerate() {
+        let Some(uri) = Uri::from_file_path(&file.path) else { continue };
         let rope = ropey::Rope::from_str(&file.original);
-        let file_hunks = diff::hunks(&file.original, &file.proposed);
-        let count = file_hunks.len();
-        let hunks = file_hunks
-            .into_iter()
+        let hunks = file
+            .hunks
+            .iter()
             .map(|h| ResultHunk {
-                id: h.id + offset,
+                id: h.id,
                 range: range_of(&rope, &h.old_range, encoding),
-                label: file.hunk_labels.get(h.id).cloned().unwrap_or_else(|| hunk_label(&h, None)),
-                old_text: h.old_text,
-                new_text: h.new_text,
+                old_start: h.old_start,
+                old_lines: h.old_lines,
+                new_start: h.new_start,
+                new_lines: h.new_lines,
+                old_text: h.old_text.clone(),
+                new_text: h.new_text.clone(),
+                label: h.label.clone(),
+                lines: h.lines.clone(),
             })
             .collect();
-        offset += count;
         let params = ShowResultParams {
             task_id: review_id(result, index),
-            uri: file.uri.clone(),
+            uri,
             version: file.version,
             function: result.function.clone(),
             original: file.original.clone(),
             proposed: file.proposed.clone(),
             hunks,
-            metric: MetricSummary { name: result.metric_name.clone(), goal: result.goal.clone(), baseline: result.baseline, best: result.best },
+            metric: result.metric.clone(),
             summary: result.summary.clone(),
             report_uri: Uri::from_file_path(&result.report_path),
         };
@@ -297,36 +266,31 @@ pub async fn show_report(session: &Arc<Session>, report: std::path::PathBuf) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::jobs::ResultFile;
 
     fn two_file_result() -> PendingResult {
-        let file = |name: &str, original: &str, proposed: &str| ResultFile {
-            uri: format!("file:///p/{name}").parse().unwrap(),
+        let texts = |name: &str, original: &str, proposed: &str| crate::results::set::FileTexts {
             path: format!("/p/{name}").into(),
             version: None,
             original: original.into(),
             proposed: proposed.into(),
-            hunk_labels: vec![],
-            applied: false,
         };
         PendingResult {
             task_id: "g".into(),
-            uri: "file:///p/c.py".parse().unwrap(),
             path: "/p/c.py".into(),
             function: "g".into(),
-            version: None,
-            original: String::new(),
-            proposed: String::new(),
-            hunk_labels: vec![],
-            metric_name: "speedup".into(),
-            goal: "max".into(),
-            baseline: Some(1.0),
-            best: Some(3.0),
+            // a.py: two hunks (ids 0, 1); b.py: one hunk (id 2).
+            files: crate::results::set::ResultSet::compute(vec![texts("a.py", "1\nx\n2\nx\n", "1\ny\n2\ny\n"), texts("b.py", "b\n", "B\n")], None).files,
+            metric: crate::lsp::ext::MetricSummary {
+                name: "speedup".into(),
+                goal: "max".into(),
+                baseline: Some(1.0),
+                best: Some(3.0),
+                baseline_text: None,
+                best_text: None,
+            },
             summary: "3x".into(),
             report_path: "/p/.weco/g/report.md".into(),
             harness_dir: "/p/.weco/g".into(),
-            // a.py: two hunks (ids 0, 1); b.py: one hunk (id 2).
-            files: vec![file("a.py", "1\nx\n2\nx\n", "1\ny\n2\ny\n"), file("b.py", "b\n", "B\n")],
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 use tower_lsp_server::ls_types::*;
 
-use super::optimize::{ask, say};
+use super::ui::{ANSWER_CANCEL, INSTALL, Progress, ask, say};
 use crate::engine::weco::EvalProblem;
 use crate::lsp::jobs::RunningJob;
 use crate::lsp::position::range_of;
@@ -104,7 +104,8 @@ pub fn actions(context: &CodeActionContext) -> Vec<CodeActionOrCommand> {
 }
 
 /// `weco.installPackage {taskId, package}`: asks, then installs with the project's package manager
-/// into the evaluation's interpreter.
+/// into the evaluation's interpreter, as a job: with progress, and cancellable (the installer is
+/// killed).
 pub async fn install(session: Arc<Session>, task_id: String, package: String) {
     let valid = !package.is_empty() && package.chars().all(|c| c.is_ascii_alphanumeric() || "-_.[]".contains(c));
     if !valid {
@@ -117,16 +118,49 @@ pub async fn install(session: Arc<Session>, task_id: String, package: String) {
     let interpreter = crate::task::interpreter::detect(&root);
     let command = interpreter.manager.install_command(&interpreter.path, &package);
     let question = format!("Install `{package}` by running `{}`?", command.join(" "));
-    if ask(&session, question, &["Install", "Cancel"]).await.as_deref() != Some("Install") {
+    if ask(&session, question, &[INSTALL, ANSWER_CANCEL]).await.as_deref() != Some(INSTALL) {
         return;
     }
-    let output = tokio::process::Command::new(&command[0]).args(&command[1..]).current_dir(&root).stdin(std::process::Stdio::null()).output().await;
+    let Some(uri) = Uri::from_file_path(crate::task::layout::weco_dir(&root).join(&task_id)) else { return };
+    let guard = match session.jobs.start_guarded(&uri, &format!("install {package}")) {
+        Ok(guard) => guard,
+        Err(_) => return say(&session, MessageType::INFO, format!("weco: {package} is already being installed.")).await,
+    };
+    session.jobs.update(guard.job.job_id, |j| j.task_id = Some(task_id.clone()));
+    let progress = Progress::begin(&session, &guard.job, format!("weco: installing {package}")).await;
+    progress.report(&session, &command.join(" "), 0).await;
+    let child = tokio::process::Command::new(&command[0])
+        .args(&command[1..])
+        .current_dir(&root)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn();
+    let output = match child {
+        Ok(child) => tokio::select! {
+            output = child.wait_with_output() => output,
+            _ = guard.job.cancel.cancelled() => {
+                progress.end(&session, "cancelled").await;
+                return say(&session, MessageType::INFO, format!("weco: installing {package} was cancelled.")).await;
+            }
+        },
+        Err(e) => Err(e),
+    };
+    drop(guard);
     match output {
-        Ok(o) if o.status.success() => say(&session, MessageType::INFO, format!("weco: installed {package}. Run the optimization again.")).await,
+        Ok(o) if o.status.success() => {
+            progress.end(&session, "installed").await;
+            say(&session, MessageType::INFO, format!("weco: installed {package}. Run the optimization again.")).await
+        }
         Ok(o) => {
+            progress.end(&session, "failed").await;
             let tail: String = String::from_utf8_lossy(&o.stderr).lines().rev().take(5).collect::<Vec<_>>().join("\n");
             say(&session, MessageType::ERROR, format!("weco: installing {package} failed:\n{tail}")).await
         }
-        Err(e) => say(&session, MessageType::ERROR, format!("weco: could not run {}: {e}", command[0])).await,
+        Err(e) => {
+            progress.end(&session, "failed").await;
+            say(&session, MessageType::ERROR, format!("weco: could not run {}: {e}", command[0])).await
+        }
     }
 }
