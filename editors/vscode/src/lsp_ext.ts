@@ -15,8 +15,8 @@ export interface Range {
 /** Arguments of `weco.optimize` and `weco.consolidate`: a function by name, or the innermost one at `position`. */
 export interface OptimizeArgs {
   uri: string;
-  function?: string;
-  position?: Position;
+  function?: string | null;
+  position?: Position | null;
 }
 
 /** Arguments of the cancel and result commands; no `taskId` means every task (cancel) or the latest. */

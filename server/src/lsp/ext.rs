@@ -32,17 +32,21 @@ pub struct FunctionTarget {
 /// Arguments of `weco.optimize` and `weco.consolidate`: the function by name, or the innermost
 /// function at a position (so editors need not look for a code action by its title).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct OptimizeArgs {
+    #[cfg_attr(test, schemars(with = "String"))]
     pub uri: Uri,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, schemars(with = "Option<schema::Position>"))]
     pub position: Option<Position>,
 }
 
 /// Arguments of `weco.installPackage` (the quick fix of a `missing-module` diagnostic).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct InstallPackageArgs {
     pub task_id: String,
     pub package: String,
@@ -51,6 +55,7 @@ pub struct InstallPackageArgs {
 /// Arguments of the result and cancel commands.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TaskTarget {
     #[serde(default)]
     pub task_id: Option<String>,
@@ -60,9 +65,11 @@ pub struct TaskTarget {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ResultHunk {
     pub id: usize,
     /// In `original`.
+    #[cfg_attr(test, schemars(with = "schema::Range"))]
     pub range: Range,
     /// 0-based first line and line count in `original`, and the same in `proposed`.
     pub old_start: usize,
@@ -78,6 +85,7 @@ pub struct ResultHunk {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct MetricSummary {
     pub name: String,
     pub goal: String,
@@ -90,8 +98,10 @@ pub struct MetricSummary {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ShowResultParams {
     pub task_id: String,
+    #[cfg_attr(test, schemars(with = "String"))]
     pub uri: Uri,
     pub version: Option<i32>,
     pub function: String,
@@ -100,6 +110,7 @@ pub struct ShowResultParams {
     pub hunks: Vec<ResultHunk>,
     pub metric: MetricSummary,
     pub summary: String,
+    #[cfg_attr(test, schemars(with = "Option<String>"))]
     pub report_uri: Option<Uri>,
 }
 
@@ -114,6 +125,7 @@ impl tower_lsp_server::ls_types::request::Request for ShowResult {
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub enum RunState {
     Preparing,
     Running,
@@ -124,8 +136,10 @@ pub enum RunState {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RunStatusParams {
     pub task_id: String,
+    #[cfg_attr(test, schemars(with = "String"))]
     pub uri: Uri,
     pub function: String,
     pub state: RunState,
@@ -146,3 +160,6 @@ impl tower_lsp_server::ls_types::notification::Notification for RunStatus {
     type Params = RunStatusParams;
     const METHOD: &'static str = "weco/runStatus";
 }
+
+#[cfg(test)]
+mod schema;

@@ -40,7 +40,7 @@ const drifts: Array<[string, (text: string) => string, RegExp]> = [
   ],
   [
     "an optional field made required",
-    (text) => text.replace("function?: string;", "function: string;"),
+    (text) => text.replace("function?: string | null;", "function: string | null;"),
     /OptimizeArgs\.function: optional in the schema/,
   ],
   [
