@@ -8,6 +8,7 @@ pub mod engine;
 pub mod fsio;
 pub mod lsp;
 pub mod optimize;
+pub mod redact;
 pub mod results;
 pub mod rules;
 pub mod task;

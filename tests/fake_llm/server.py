@@ -2,7 +2,9 @@
 
 Usage: server.py --reply FILE [--reply FILE ...] [--log FILE]
 Each POST .../chat/completions gets the next scripted reply as the assistant message (the last
-one repeats). A reply file containing exactly `HTTP 500` answers with a server error instead.
+one repeats). A reply file containing exactly `HTTP 500` answers with a server error instead;
+`HTTP 401 ECHO` answers 401 with a body that echoes the request's Authorization header, as some
+endpoints and proxies do (a test checks the key still never reaches a file or a message).
 Prints `PORT <n>` once listening. The Authorization header of each request is written to --log
 (so a test can check the key arrives) but never printed.
 """
@@ -27,6 +29,14 @@ class Handler(BaseHTTPRequestHandler):
         replies = state["replies"]
         reply = replies[min(state["count"], len(replies) - 1)]
         state["count"] += 1
+        if reply.strip() == "HTTP 401 ECHO":
+            payload = json.dumps({"error": {"message": "invalid key", "request": {"headers": {"Authorization": self.headers.get("Authorization")}}}}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
         if reply.strip() == "HTTP 500":
             self.send_response(500)
             self.end_headers()

@@ -76,6 +76,34 @@ fn the_llm_proposer_survives_bad_replies_and_its_good_candidate_is_verified() {
     assert!(report.contains("local engine (llm)"), "{report}");
 }
 
+#[test]
+fn a_key_echoed_in_an_error_body_reaches_no_file_and_no_output() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let logs = tempfile::tempdir().unwrap();
+    let llm = start_llm(logs.path(), &["HTTP 401 ECHO"]);
+    let output = Command::new(server_binary())
+        .args(["optimize", "inventory.py::missing_skus", "--backend", "local", "--steps", "2"])
+        .args(["--llm-base-url", &format!("http://127.0.0.1:{}/v1", llm.1), "--llm-model", "stand-in", "--llm-key-env", "STAND_IN_KEY"])
+        .env("STAND_IN_KEY", KEY)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    assert!(std::fs::read_to_string(logs.path().join("llm.log")).unwrap().contains(KEY), "the endpoint got the key (and echoed it)");
+    let files = walk(&root.join(".weco"));
+    let run_log = std::fs::read_to_string(root.join(".weco/missing_skus/run.log")).unwrap();
+    assert!(run_log.contains("HTTP 401") && run_log.contains("[REDACTED]"), "the failure is logged, the key removed: {run_log}");
+    for entry in &files {
+        let content = std::fs::read(entry).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&content).contains(KEY), "the key leaked into {}", entry.display());
+    }
+    assert!(!text.contains(KEY), "{text}");
+    let ignore = std::fs::read_to_string(root.join(".weco/.gitignore")).expect(".weco/.gitignore is written");
+    assert!(ignore.lines().any(|l| l.trim() == "*"), "{ignore}");
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {

@@ -69,6 +69,33 @@ fn a_weco_run_is_measured_by_our_harness_verified_and_reported_without_touching_
     assert!(after.contains("stock = set(in_stock)"), "{after}");
 }
 
+#[test]
+fn a_weco_traceback_that_prints_the_key_leaves_it_out_of_every_file_and_the_output() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let fake = FakeWeco::start(&[]);
+    // weco 0.4.0 reads `-i` text naming an existing file as that file and raises on a `.sh`; its rich
+    // traceback prints the locals, the API key among them, on stderr.
+    let (_, output) = optimize(root, &fake, &["--additional-instructions", "evaluate.sh"]);
+    let log = std::fs::read_to_string(root.join(".weco/missing_skus/run.log")).unwrap();
+    assert!(log.contains("Unsupported file extension"), "weco raised as expected: {log}");
+    assert!(log.contains("[REDACTED]"), "the key's place is marked: {log}");
+    for entry in walk(&root.join(".weco")) {
+        let content = std::fs::read(&entry).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&content).contains(API_KEY), "the API key leaked into {}", entry.display());
+    }
+    assert!(!output.contains(API_KEY), "{output}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
 fn fake_for_apply() -> FakeWeco {
     FakeWeco::start(&[
         "--scenario",

@@ -107,6 +107,9 @@ pub fn reusable_harnesses(root: &std::path::Path, function: &str, source: &std::
 /// harness replaces the generated `evaluate.py` (same function, same module: same configuration),
 /// inputs the user wrote included.
 pub async fn prepare(request: TaskRequest, reuse: Option<PathBuf>) -> Result<PreparedTask, PipelineError> {
+    if let Err(e) = task::layout::ensure_weco_dir(&request.workspace_root) {
+        return Err(PipelineError::Backend(format!("cannot create {}: {e}", task::layout::weco_dir(&request.workspace_root).display())));
+    }
     // The guidance documents next to the task, for hovers, messages and the user to read.
     if let Err(e) = crate::rules::materialize(&task::layout::weco_dir(&request.workspace_root)) {
         tracing::warn!("could not write the guidance documents: {e}");

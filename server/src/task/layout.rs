@@ -7,6 +7,20 @@ pub fn weco_dir(workspace_root: &Path) -> PathBuf {
     workspace_root.join(".weco")
 }
 
+/// What `.weco/.gitignore` holds: task folders, logs and results never reach a commit by accident.
+pub const WECO_GITIGNORE: &str = "# Written by weco-lsp: task folders, run logs and results stay out of version control.\n# Delete this file to commit something from .weco/ on purpose.\n*\n";
+
+/// Creates `.weco/` with its `.gitignore` (an existing `.gitignore` is the user's and kept).
+pub fn ensure_weco_dir(workspace_root: &Path) -> std::io::Result<PathBuf> {
+    let dir = weco_dir(workspace_root);
+    std::fs::create_dir_all(&dir)?;
+    let ignore = dir.join(".gitignore");
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        crate::fsio::write_atomic(&ignore, WECO_GITIGNORE.as_bytes())?;
+    }
+    Ok(dir)
+}
+
 /// A task name derived from the function: safe characters only, unique among existing task folders
 /// (`slow_sum`, then `slow_sum_2`...). `Class.method` becomes `Class_method`.
 pub fn unique_task_name(workspace_root: &Path, function: &str) -> String {

@@ -52,7 +52,7 @@ fn read_all(stream: Option<&mut impl Read>) -> String {
     if let Some(stream) = stream {
         let _ = stream.read_to_end(&mut bytes);
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::redact::scrub(&String::from_utf8_lossy(&bytes)).into_owned()
 }
 
 fn kill_group(pid: u32) {

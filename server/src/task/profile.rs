@@ -95,7 +95,7 @@ impl Profile {
     /// Writes `.weco/profile.yaml` atomically.
     pub fn save(&self, workspace_root: &Path) -> std::io::Result<()> {
         let text = serde_saphyr::to_string(self).map_err(|e| std::io::Error::other(e.to_string()))?;
-        std::fs::create_dir_all(super::layout::weco_dir(workspace_root))?;
+        super::layout::ensure_weco_dir(workspace_root)?;
         crate::fsio::write_atomic(&profile_path(workspace_root), text.as_bytes())
     }
 }

@@ -159,7 +159,7 @@ async fn run_command(command: &str, cwd: &Path, timeout: Duration, cancel: &Canc
     signal_group(group, libc::SIGKILL);
     let _ = tokio::time::timeout(KILL_GRACE, reader_task).await;
     let bytes = std::mem::take(&mut *collected.lock().unwrap_or_else(|e| e.into_inner()));
-    (String::from_utf8_lossy(&bytes).into_owned(), status, elapsed)
+    (crate::redact::scrub(&String::from_utf8_lossy(&bytes)).into_owned(), status, elapsed)
 }
 
 fn drain(mut reader: std::io::PipeReader, into: &Mutex<Vec<u8>>) {

@@ -172,6 +172,9 @@ pub fn chat_completion(settings: &LlmSettings, prompt: &str) -> Result<String, S
         ],
     })
     .to_string();
+    if let Some(name) = settings.api_key_env.as_deref() {
+        crate::redact::register_key_variable(name);
+    }
     let key = settings.api_key_env.as_deref().and_then(|name| std::env::var(name).ok()).filter(|k| !k.is_empty());
     let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nAccept: application/json\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -194,7 +197,9 @@ pub fn chat_completion(settings: &LlmSettings, prompt: &str) -> Result<String, S
     stream.take(MAX_RESPONSE_BYTES).read_to_end(&mut raw).map_err(|e| format!("Reading the model's answer failed: {e}"))?;
     let (status, body) = split_response(&raw)?;
     if status != 200 {
-        return Err(format!("The model endpoint answered HTTP {status}: {}", one_line(&String::from_utf8_lossy(&body))));
+        // An endpoint may echo the request (its Authorization header included) in an error body.
+        let body = crate::redact::scrub(&String::from_utf8_lossy(&body)).into_owned();
+        return Err(format!("The model endpoint answered HTTP {status}: {}", one_line(&body)));
     }
     let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("The model endpoint's answer is not JSON: {e}"))?;
     json["choices"][0]["message"]["content"]

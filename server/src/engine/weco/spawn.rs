@@ -271,7 +271,9 @@ where
                     if buffer.last() == Some(&b'\n') {
                         buffer.pop();
                     }
-                    if tx.send(wrap(String::from_utf8_lossy(&buffer).into_owned())).is_err() {
+                    // weco's output can carry the key (rich tracebacks print locals): scrubbed as it enters.
+                    let line = crate::redact::scrub(&String::from_utf8_lossy(&buffer)).into_owned();
+                    if tx.send(wrap(line)).is_err() {
                         return;
                     }
                 }
@@ -338,7 +340,7 @@ impl<'a> Runner<'a> {
 
     pub(super) fn log_line(&mut self, line: &str) {
         if let Some(file) = self.log.as_mut() {
-            let _ = writeln!(file, "{line}");
+            let _ = writeln!(file, "{}", crate::redact::scrub(line));
         }
     }
 

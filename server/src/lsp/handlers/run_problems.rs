@@ -155,7 +155,8 @@ pub async fn install(session: Arc<Session>, task_id: String, package: String) {
         }
         Ok(o) => {
             progress.end(&session, "failed").await;
-            let tail: String = String::from_utf8_lossy(&o.stderr).lines().rev().take(5).collect::<Vec<_>>().join("\n");
+            let stderr = crate::redact::scrub(&String::from_utf8_lossy(&o.stderr)).into_owned();
+            let tail: String = stderr.lines().rev().take(5).collect::<Vec<_>>().join("\n");
             say(&session, MessageType::ERROR, format!("weco: installing {package} failed:\n{tail}")).await
         }
         Err(e) => {
