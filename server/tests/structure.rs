@@ -58,8 +58,16 @@ fn no_source_file_passes_600_lines() {
 }
 
 /// The top-level modules from the bottom up; a module may import only modules of lower layers.
-const LAYERS: &[&[&str]] =
-    &[&["config", "fsio"], &["analysis"], &["workspace"], &["consolidate", "rules", "engine"], &["results", "task"], &["optimize"], &["lsp"], &["cli"]];
+const LAYERS: &[&[&str]] = &[
+    &["config", "fsio", "redact"],
+    &["analysis"],
+    &["workspace"],
+    &["consolidate", "rules", "engine"],
+    &["results", "task"],
+    &["optimize"],
+    &["lsp"],
+    &["cli"],
+];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))
