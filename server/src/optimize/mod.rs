@@ -94,8 +94,8 @@ pub fn reusable_harnesses(root: &std::path::Path, function: &str, source: &std::
         .into_iter()
         .filter(|p| p.starts_with(&weco))
         .filter(|p| {
-            let text = std::fs::read_to_string(p).unwrap_or_default();
-            text.contains(&format!("\"function\": \"{function}\"")) && text.contains(&format!("\"module\": \"{module}\""))
+            let config = task::harness::config_of(&std::fs::read_to_string(p).unwrap_or_default()).unwrap_or_default();
+            config["function"] == function && config["module"] == module.as_str()
         })
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();

@@ -28,14 +28,16 @@ pub struct HarnessConfig {
 
 /// The whole `evaluate.py`.
 pub fn evaluate_py(config: &HarnessConfig, inputs_section: &str) -> String {
-    let json = serde_json::to_string_pretty(config).unwrap_or_else(|_| "{}".into());
+    // The configuration as a JSON string literal, which is also a valid Python string literal: a path
+    // with quotes, `'''` or backslashes cannot end it early.
+    let json = serde_json::to_string(&serde_json::to_string_pretty(config).unwrap_or_else(|_| "{}".into())).unwrap_or_default();
     let metric = rules::template(&config.metric_kind).or_else(|| rules::template("speedup")).unwrap_or_default();
     format!(
         "\"\"\"Evaluation of {function} for weco-lsp: correctness against baseline.py, then `{metric_name}`.\n\
          Generated from weco-lsp's templates; run it with `bash evaluate.sh`. It prints exactly one\n\
          `{metric_name}: value` line, last. The code under test never runs the timer or the comparison.\n\"\"\"\n\
          import json\n\n\
-         CONFIG = json.loads(r'''\n{json}\n''')\n\n\
+         CONFIG = json.loads({json})\n\n\
          {inputs_section}\n\n\
          {core}\n\n\
          {metric}\n\n\
@@ -46,8 +48,24 @@ pub fn evaluate_py(config: &HarnessConfig, inputs_section: &str) -> String {
     )
 }
 
+/// The configuration baked into an `evaluate.py` (this version's string literal, or the raw
+/// `r'''…'''` block of earlier ones), to recognise a harness for reuse.
+pub fn config_of(evaluate_py: &str) -> Option<serde_json::Value> {
+    let rest = evaluate_py.split_once("CONFIG = json.loads(")?.1;
+    if let Some(raw) = rest.strip_prefix("r'''") {
+        return serde_json::from_str(raw.split_once("'''")?.0).ok();
+    }
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+    serde_json::from_str(&stream.next()?.ok()?).ok()
+}
+
 /// The whole `evaluate.sh`, running `interpreter` by absolute path.
 pub fn evaluate_sh(interpreter: &Path) -> String {
-    let quoted = interpreter.display().to_string().replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$");
-    rules::template("evaluate_sh").unwrap_or_default().replace("__INTERPRETER__", &quoted)
+    rules::template("evaluate_sh").unwrap_or_default().replace("__INTERPRETER__", &single_quoted(&interpreter.display().to_string()))
+}
+
+/// `text` as one shell word that expands to nothing: single quotes, with `'` written as `'\''`
+/// (backticks, `$()`, double quotes, spaces and newlines stay literal).
+pub fn single_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }

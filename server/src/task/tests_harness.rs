@@ -427,3 +427,26 @@ fn task_harness_clock_cannot_be_replaced_by_the_candidate() {
     let value = speedup_of(&output);
     assert!(value < 2.0, "a replaced clock must not make the candidate look faster (got {value}):\n{output}");
 }
+
+#[test]
+fn task_harness_hostile_project_paths_stay_literal_in_the_generated_scripts() {
+    // Backticks, `$()`, quotes, a Python triple quote, a backslash and a space in the project path,
+    // with the project's own virtual environment in it (so the interpreter path carries them too).
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("proj `touch BACKTICK` $(touch DOLLAR) \"dq\" 'sq' ''' \\ end");
+    std::fs::create_dir_all(root.join(".venv/bin")).unwrap();
+    std::os::unix::fs::symlink(super::interpreter::which("python3").unwrap(), root.join(".venv/bin/python")).unwrap();
+    let file = root.join("m.py");
+    std::fs::write(&file, "def unique_weights(xs: list[int]) -> list[int]:\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return out\n").unwrap();
+    let task = prepare_task(&request(&root, &file, "unique_weights", MetricKind::Speedup, Placement::Isolated)).expect("task prepared");
+    assert!(task.interpreter.path.starts_with(&root), "the project's venv is used: {}", task.interpreter.path.display());
+    let baseline = preflight(&task, Duration::from_secs(120)).expect("the baseline runs from a hostile path");
+    assert!((baseline.metric_value - 1.0).abs() < 1e-9, "{}", baseline.output);
+    for dir in [parent.path(), root.as_path(), task.dir.as_path()] {
+        for name in ["BACKTICK", "DOLLAR"] {
+            assert!(!dir.join(name).exists(), "a command in the path ran: {}", dir.join(name).display());
+        }
+    }
+    let config = super::harness::config_of(&std::fs::read_to_string(&task.evaluate_py).unwrap()).expect("the configuration reads back");
+    assert_eq!(config["project_root"], root.display().to_string());
+}
