@@ -11,8 +11,18 @@ pub fn weco_dir(workspace_root: &Path) -> PathBuf {
 pub const WECO_GITIGNORE: &str = "# Written by weco-lsp: task folders, run logs and results stay out of version control.\n# Delete this file to commit something from .weco/ on purpose.\n*\n";
 
 /// Creates `.weco/` with its `.gitignore` (an existing `.gitignore` is the user's and kept).
+/// A `.weco` or `.weco/rules` that is a symbolic link (a repository can ship one pointing anywhere)
+/// is refused: nothing is ever written through it.
 pub fn ensure_weco_dir(workspace_root: &Path) -> std::io::Result<PathBuf> {
     let dir = weco_dir(workspace_root);
+    for path in [dir.clone(), dir.join("rules")] {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(std::io::Error::other(format!(
+                "{} is a symbolic link; weco-lsp writes only into a real folder inside the workspace. Remove the link (a repository may have shipped it) and try again",
+                path.display()
+            )));
+        }
+    }
     std::fs::create_dir_all(&dir)?;
     let ignore = dir.join(".gitignore");
     if std::fs::symlink_metadata(&ignore).is_err() {

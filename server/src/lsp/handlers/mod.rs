@@ -20,7 +20,11 @@ use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::Uri;
 
-/// The file path of a `file:` URI.
+/// The file path of a `file:` URI; `None` for any other scheme (`https:`, `vscode-vfs:`, `untitled:`...),
+/// which would otherwise map to a path at the filesystem root.
 pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.as_str().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("file:")) {
+        return None;
+    }
     uri.to_file_path().map(|p| p.into_owned())
 }

@@ -37,6 +37,12 @@ pub fn capture(session: &Session, target: &FunctionTarget, what: &str) -> Result
     let Some(language) = Language::from_path(&path) else {
         return Err((MessageType::ERROR, format!("weco: {} is not a Python or Rust file.", path.display())));
     };
+    // Task folders are written next to the workspace's code: a file outside every workspace folder
+    // would put them somewhere the user did not open.
+    let roots = session.roots();
+    if !roots.is_empty() && !roots.iter().any(|root| path.starts_with(root)) {
+        return Err((MessageType::ERROR, format!("weco: {} is outside the workspace folders; open its project to optimize it.", path.display())));
+    }
     let doc = session.snapshot(&target.uri);
     match source::capture(&path, doc.as_ref().map(|d| (&*d.text, d.version))) {
         Ok(start) => Ok((path, language, start)),
