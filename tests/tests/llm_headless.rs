@@ -50,14 +50,7 @@ fn the_llm_proposer_survives_bad_replies_and_its_good_candidate_is_verified() {
     ];
     let logs = tempfile::tempdir().unwrap();
     let llm = start_llm(logs.path(), &replies.iter().map(String::as_str).collect::<Vec<_>>());
-    let output = Command::new(server_binary())
-        .args(["optimize", "inventory.py::missing_skus", "--backend", "local", "--steps", "4"])
-        .args(["--llm-base-url", &format!("http://127.0.0.1:{}/v1", llm.1), "--llm-model", "stand-in", "--llm-key-env", "STAND_IN_KEY"])
-        .env("STAND_IN_KEY", KEY)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let output = optimize_with(root, &llm, "4");
     let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{text}");
     assert!(text.contains("verified speedup"), "{text}");
@@ -82,14 +75,7 @@ fn a_key_echoed_in_an_error_body_reaches_no_file_and_no_output() {
     let root = project.path();
     let logs = tempfile::tempdir().unwrap();
     let llm = start_llm(logs.path(), &["HTTP 401 ECHO"]);
-    let output = Command::new(server_binary())
-        .args(["optimize", "inventory.py::missing_skus", "--backend", "local", "--steps", "2"])
-        .args(["--llm-base-url", &format!("http://127.0.0.1:{}/v1", llm.1), "--llm-model", "stand-in", "--llm-key-env", "STAND_IN_KEY"])
-        .env("STAND_IN_KEY", KEY)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let output = optimize_with(root, &llm, "2");
     let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
     assert!(std::fs::read_to_string(logs.path().join("llm.log")).unwrap().contains(KEY), "the endpoint got the key (and echoed it)");
     let files = walk(&root.join(".weco"));
@@ -102,6 +88,18 @@ fn a_key_echoed_in_an_error_body_reaches_no_file_and_no_output() {
     assert!(!text.contains(KEY), "{text}");
     let ignore = std::fs::read_to_string(root.join(".weco/.gitignore")).expect(".weco/.gitignore is written");
     assert!(ignore.lines().any(|l| l.trim() == "*"), "{ignore}");
+}
+
+/// `weco-lsp optimize` of the fixture's `missing_skus` with the llm proposer against `llm`.
+fn optimize_with(root: &std::path::Path, llm: &FakeLlm, steps: &str) -> std::process::Output {
+    Command::new(server_binary())
+        .args(["optimize", "inventory.py::missing_skus", "--backend", "local", "--steps", steps])
+        .args(["--llm-base-url", &format!("http://127.0.0.1:{}/v1", llm.1), "--llm-model", "stand-in", "--llm-key-env", "STAND_IN_KEY"])
+        .env("STAND_IN_KEY", KEY)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -120,7 +120,6 @@ H.test(':Weco optimize outside any function is refused by the server, and nothin
       end
     end
   end, 'the server saying there is no function here')
-  vim.wait(500)
   watch.restore()
   H.truthy(ok, tostring(message) .. '\nweco log:\n' .. table.concat(history, '\n'))
   H.eq(false, watch.asked(), 'no question was asked')
