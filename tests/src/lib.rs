@@ -171,6 +171,18 @@ impl LspClient {
         }
     }
 
+    /// Waits for the response with `id` to a request sent with `send`/`send_raw`.
+    pub fn wait_for_response(&mut self, id: &Value) -> Value {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let message = self.next_message(deadline).unwrap_or_else(|| panic!("no response with id {id} within {DEADLINE:?}; server log:\n{}", self.log()));
+            if message.get("id") == Some(id) && message.get("method").is_none() {
+                return message;
+            }
+            self.pending.push_back(message);
+        }
+    }
+
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.request_full(method, params);
         if let Some(error) = response.get("error") {

@@ -27,6 +27,14 @@ fn hostile_files_and_messages_leave_the_server_working() {
     // A malformed JSON-RPC message, then a body that is not JSON at all.
     client.send_raw(b"Content-Length: 14\r\n\r\n{\"jsonrpc\": 2}");
     client.send_raw(b"Content-Length: 9\r\n\r\nnot json!");
+    // A malformed request that has an id is answered with an error, not dropped (the client would
+    // wait forever); header names in any case are understood.
+    let bad_request = br#"{"jsonrpc":"1.0","id":9001,"method":"textDocument/hover","params":{}}"#;
+    client.send_raw(format!("content-length: {}\r\n\r\n", bad_request.len()).as_bytes());
+    client.send_raw(bad_request);
+    let answer = client.wait_for_response(&json!(9001));
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    assert!(answer["error"]["message"].as_str().unwrap().contains("jsonrpc"), "{answer}");
     // The same hostile texts opened in the editor.
     for (name, text) in [("deep.py", deep.as_str()), ("broken.py", broken), ("huge.py", big.as_str())] {
         let uri = file_uri(&root.join("shop").join(name));

@@ -76,4 +76,14 @@ impl Backend {
             self.session.jobs.cancel_progress(&token);
         }
     }
+
+    /// A request the transport found malformed (see `transport`): answered with "invalid request".
+    pub async fn invalid_request(&self, params: serde_json::Value) -> Result<()> {
+        let reason = params.get("reason").and_then(|r| r.as_str()).unwrap_or("malformed request");
+        Err(tower_lsp_server::jsonrpc::Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
+            message: format!("invalid request: {reason}").into(),
+            data: None,
+        })
+    }
 }
