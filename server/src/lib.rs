@@ -1,6 +1,7 @@
 //! weco-lsp: a language server that finds code worth optimizing and drives Weco's measured optimization.
 
 pub mod analysis;
+pub mod child;
 pub mod cli;
 pub mod config;
 pub mod consolidate;

@@ -81,6 +81,8 @@ pub struct JobManager {
     next_id: AtomicU64,
     running: Mutex<HashMap<u64, RunningJob>>,
     results: Mutex<HashMap<String, PendingResult>>,
+    /// Woken whenever a job ends, for `wait_until_idle`.
+    ended: tokio::sync::Notify,
 }
 
 impl JobManager {
@@ -119,6 +121,21 @@ impl JobManager {
 
     fn finish(&self, job_id: u64) {
         self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&job_id);
+        self.ended.notify_waiters();
+    }
+
+    /// Waits until no job runs, or `within` passes; true when none is left.
+    pub async fn wait_until_idle(&self, within: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let ended = self.ended.notified();
+            if self.running.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, ended).await.is_err() {
+                return self.running.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
+            }
+        }
     }
 
     /// Cancels the job for `task_id`, or every job when `None`; returns how many were cancelled.

@@ -9,6 +9,9 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::handlers;
 use super::session::Session;
 
+/// How long `shutdown` waits for cancelled jobs (weco's own stop takes up to about 20 s).
+const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(25);
+
 pub struct Backend {
     session: Arc<Session>,
 }
@@ -28,7 +31,17 @@ impl LanguageServer for Backend {
         handlers::lifecycle::initialized(self.session.clone()).await;
     }
 
+    /// Stops every job before answering: evaluations are killed, weco gets its SIGINT rung (so it
+    /// restores an in-place file and tells the service). What is still running after the deadline
+    /// is left to the reaper when the process exits (`child`).
     async fn shutdown(&self) -> Result<()> {
+        let cancelled = self.session.jobs.cancel(None);
+        if cancelled > 0 {
+            tracing::info!("shutdown: stopping {cancelled} running job(s)");
+            if !self.session.jobs.wait_until_idle(SHUTDOWN_DEADLINE).await {
+                tracing::warn!("shutdown: jobs still running after {SHUTDOWN_DEADLINE:?}; their processes are killed on exit");
+            }
+        }
         Ok(())
     }
 

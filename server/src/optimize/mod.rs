@@ -131,10 +131,16 @@ pub async fn prepare(request: TaskRequest, reuse: Option<PathBuf>) -> Result<Pre
 }
 
 /// Step 2: runs the harness on the baseline.
-pub async fn measure_baseline(task: &PreparedTask, settings: &Settings, root: &std::path::Path) -> Result<(Baseline, String), PipelineError> {
+pub async fn measure_baseline(
+    task: &PreparedTask,
+    settings: &Settings,
+    root: &std::path::Path,
+    cancel: &CancellationToken,
+) -> Result<(Baseline, String), PipelineError> {
     let timeout = Duration::from_secs(settings.eval_timeout);
     let for_thread = task.clone();
-    let baseline = tokio::task::spawn_blocking(move || task::preflight(&for_thread, timeout))
+    let cancel = cancel.clone();
+    let baseline = tokio::task::spawn_blocking(move || task::preflight::preflight_cancellable(&for_thread, timeout, Some(&cancel)))
         .await
         .map_err(|e| PipelineError::Backend(format!("baseline measurement panicked: {e}")))?
         .map_err(PipelineError::Task)?;

@@ -9,7 +9,7 @@ use super::run::{Resumed, Run};
 use super::{BackendChoice, PipelineError, Recording, RunResult, Start};
 use crate::config::Backend;
 use crate::results::set::{FileTexts, ResultSet};
-use crate::task::{Baseline, PreparedTask};
+use crate::task::{Baseline, PreparedTask, TaskError};
 
 /// Runs `run` to its end and hands the end to the frontend.
 pub async fn execute(run: Run, front: &impl Frontend) {
@@ -73,15 +73,23 @@ async fn prepare_and_measure(run: &Run, front: &impl Frontend) -> Result<(Prepar
         }
     }
     front.event(PipelineEvent::Stage { message: "setting up the task folder".into(), percentage: 0 }).await;
-    let task = match super::prepare(run.task_request(), reuse).await {
+    let prepared = super::prepare(run.task_request(), reuse).await;
+    if run.cancel.is_cancelled() {
+        // Recording inputs (the project's tests) was stopped; whatever it left is not a task.
+        return Err(RunEnd::Cancelled { stage: "cancelled", message: Some("weco: optimization cancelled while the task was set up.".into()) });
+    }
+    let task = match prepared {
         Ok(task) => task,
         Err(PipelineError::NeedsInputs { evaluate_py }) => return Err(RunEnd::NeedsInputs { evaluate_py }),
         Err(e) => return Err(RunEnd::Failed { at: FailedAt::Setup, error: e.to_string() }),
     };
     front.event(PipelineEvent::TaskReady(Box::new(task.clone()))).await;
     front.event(PipelineEvent::Stage { message: "measuring the baseline".into(), percentage: 0 }).await;
-    let (baseline, presentation) = match super::measure_baseline(&task, &run.settings, &run.root).await {
+    let (baseline, presentation) = match super::measure_baseline(&task, &run.settings, &run.root, &run.cancel).await {
         Ok(measured) => measured,
+        Err(PipelineError::Task(TaskError::Cancelled)) => {
+            return Err(RunEnd::Cancelled { stage: "cancelled", message: Some("weco: optimization cancelled while the baseline was measured.".into()) });
+        }
         Err(e) => return Err(RunEnd::Failed { at: FailedAt::Baseline, error: e.to_string() }),
     };
     front.event(PipelineEvent::Baseline { baseline: baseline.clone(), presentation }).await;

@@ -66,6 +66,7 @@ impl Run {
             placement: self.placement,
             source_text: self.start.text.clone(),
             consolidated_from: self.consolidated.as_ref().map(|c| c.table.target_file.clone()),
+            cancel: self.cancel.clone(),
         }
     }
 }

@@ -208,14 +208,20 @@ fn split_args(text: &str) -> Vec<&str> {
 
 /// Runs the project's tests under a tracer that records calls of the function into `<task>/inputs.pkl`.
 /// Returns the number of distinct calls recorded, or None when nothing could be recorded.
-pub fn record_from_tests(interpreter: &Path, task_dir: &Path, settings: &serde_json::Value, timeout: Duration) -> Option<usize> {
+pub fn record_from_tests(
+    interpreter: &Path,
+    task_dir: &Path,
+    settings: &serde_json::Value,
+    timeout: Duration,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Option<usize> {
     let script = task_dir.join(".record_inputs.py");
     let settings_path = task_dir.join(".record_settings.json");
     crate::fsio::write_atomic(&script, crate::rules::template("record_inputs")?.as_bytes()).ok()?;
     crate::fsio::write_atomic(&settings_path, settings.to_string().as_bytes()).ok()?;
     let mut command = std::process::Command::new(interpreter);
     command.arg(&script).arg(&settings_path);
-    let result = super::preflight::run_with_timeout(command, timeout);
+    let result = super::preflight::run_cancellable(command, timeout, Some(cancel));
     let _ = std::fs::remove_file(&script);
     let _ = std::fs::remove_file(&settings_path);
     let output = result.ok()?;

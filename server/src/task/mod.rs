@@ -99,6 +99,8 @@ pub struct TaskRequest {
     /// When `source_path` is a consolidated file: the user's file its target came from (the
     /// project's tests call that one, so inputs are recorded there).
     pub consolidated_from: Option<PathBuf>,
+    /// Stops recording inputs (the project's tests run then) when the user cancels.
+    pub cancel: tokio_util::sync::CancellationToken,
 }
 
 /// A task folder ready to evaluate.
@@ -171,6 +173,8 @@ pub enum TaskError {
         seconds: f64,
         output_tail: String,
     },
+    /// The user cancelled while user code was running.
+    Cancelled,
 }
 
 impl std::fmt::Display for TaskError {
@@ -185,6 +189,7 @@ impl std::fmt::Display for TaskError {
             TaskError::Timeout { seconds, output_tail } => {
                 write!(f, "the evaluation did not finish within {seconds:.0} s.\nLast output:\n{output_tail}")
             }
+            TaskError::Cancelled => f.write_str("cancelled"),
         }
     }
 }
@@ -259,7 +264,7 @@ fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignat
             "output": harness_dir.join("inputs.pkl"),
             "limit": 20,
         });
-        recorded_calls = inputs::record_from_tests(&interpreter.path, harness_dir, &settings, RECORD_TIMEOUT);
+        recorded_calls = inputs::record_from_tests(&interpreter.path, harness_dir, &settings, RECORD_TIMEOUT, &req.cancel);
     }
     let doctests = signature.docstring.as_deref().map(|d| inputs::doctest_calls(d, &req.function)).unwrap_or_default();
     let origin = if recorded_calls.is_some() {

@@ -1,10 +1,12 @@
 //! Running evaluations from the server: a time-limited child process, the metric line, and the baseline
 //! measurement that must succeed before an optimization starts.
 
-use std::io::Read;
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::child::Ended;
 
 use super::{PreparedTask, TaskError};
 
@@ -18,46 +20,21 @@ pub struct ProcessOutput {
 }
 
 /// Runs `command` in its own process group, killing the whole group when `timeout` passes.
-pub fn run_with_timeout(mut command: Command, timeout: Duration) -> Result<ProcessOutput, TaskError> {
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
-    let started = Instant::now();
-    let mut child = command.spawn().map_err(|e| TaskError::Io(format!("could not start {command:?}: {e}")))?;
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let out_reader = std::thread::spawn(move || read_all(stdout.as_mut()));
-    let err_reader = std::thread::spawn(move || read_all(stderr.as_mut()));
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() >= timeout => {
-                kill_group(child.id());
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(TaskError::Io(e.to_string())),
-        }
-    };
-    let elapsed = started.elapsed();
-    let mut text = out_reader.join().unwrap_or_default();
-    text.push_str(&err_reader.join().unwrap_or_default());
-    match status {
-        None => Err(TaskError::Timeout { seconds: timeout.as_secs_f64(), output_tail: tail(&text) }),
-        Some(status) => Ok(ProcessOutput { text, success: status.success(), code: status.code(), elapsed }),
-    }
+pub fn run_with_timeout(command: Command, timeout: Duration) -> Result<ProcessOutput, TaskError> {
+    run_cancellable(command, timeout, None)
 }
 
-fn read_all(stream: Option<&mut impl Read>) -> String {
-    let mut bytes = Vec::new();
-    if let Some(stream) = stream {
-        let _ = stream.read_to_end(&mut bytes);
+/// [`run_with_timeout`], also stopped (within about two seconds) when `cancel` fires.
+pub fn run_cancellable(command: Command, timeout: Duration, cancel: Option<&CancellationToken>) -> Result<ProcessOutput, TaskError> {
+    let described = format!("{command:?}");
+    let finished = crate::child::run(command, timeout, cancel).map_err(|e| TaskError::Io(format!("could not start {described}: {e}")))?;
+    let mut text = crate::redact::scrub(&String::from_utf8_lossy(&finished.stdout)).into_owned();
+    text.push_str(&crate::redact::scrub(&String::from_utf8_lossy(&finished.stderr)));
+    match finished.ended {
+        Ended::TimedOut => Err(TaskError::Timeout { seconds: timeout.as_secs_f64(), output_tail: tail(&text) }),
+        Ended::Cancelled => Err(TaskError::Cancelled),
+        Ended::Exited(code, success) => Ok(ProcessOutput { text, success, code, elapsed: finished.elapsed }),
     }
-    crate::redact::scrub(&String::from_utf8_lossy(&bytes)).into_owned()
-}
-
-fn kill_group(pid: u32) {
-    // The evaluation's children (the interpreter under bash) share the group; kill them all.
-    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pid}")]).stdout(Stdio::null()).stderr(Stdio::null()).status();
 }
 
 /// The last 40 lines of an output, for error messages.
@@ -91,9 +68,14 @@ pub struct Baseline {
 
 /// Runs `evaluate.sh` on the unchanged task (the candidate is still the baseline) and checks it prints the metric.
 pub fn preflight(task: &PreparedTask, timeout: Duration) -> Result<Baseline, TaskError> {
+    preflight_cancellable(task, timeout, None)
+}
+
+/// [`preflight`], stopped when `cancel` fires.
+pub fn preflight_cancellable(task: &PreparedTask, timeout: Duration, cancel: Option<&CancellationToken>) -> Result<Baseline, TaskError> {
     let mut command = Command::new("bash");
     command.arg("-c").arg(format!("{} 2>&1", task.eval_command)).current_dir(&task.dir);
-    let output = run_with_timeout(command, timeout)?;
+    let output = run_cancellable(command, timeout, cancel)?;
     let Some(metric_value) = parse_metric(&output.text, &task.metric) else {
         return Err(TaskError::Evaluation {
             message: if output.success {

@@ -161,6 +161,7 @@ fn task_rust_functions_in_place_are_refused_with_prose() {
         metric: MetricKind::Speedup,
         placement: Placement::InPlace,
         consolidated_from: None,
+        cancel: Default::default(),
     })
     .unwrap_err();
     assert!(matches!(err, TaskError::Unsupported(_)));
@@ -182,6 +183,7 @@ fn task_unknown_function_is_an_error_and_leaves_no_folder() {
         metric: MetricKind::Speedup,
         placement: Placement::Isolated,
         consolidated_from: None,
+        cancel: Default::default(),
     })
     .unwrap_err();
     assert!(matches!(err, TaskError::FunctionNotFound { .. }), "{err}");

@@ -134,6 +134,8 @@ async fn run_command(command: &str, cwd: &Path, timeout: Duration, cancel: &Canc
         Err(error) => return (String::new(), Err(format!("Could not start `bash`: {error}")), Duration::ZERO),
     };
     let group = child.id().map(|pid| pid as i32);
+    // Registered with the reaper: the group dies with the server, even when it is SIGKILLed.
+    let owned_group = child.id().and_then(crate::child::GroupGuard::adopt);
     let collected = Arc::new(Mutex::new(Vec::new()));
     let reader_task = {
         let collected = Arc::clone(&collected);
@@ -156,7 +158,7 @@ async fn run_command(command: &str, cwd: &Path, timeout: Duration, cancel: &Canc
     };
     let elapsed = started.elapsed();
     // Leftover background processes of the eval would keep the pipe open: they go with the group.
-    signal_group(group, libc::SIGKILL);
+    drop(owned_group);
     let _ = tokio::time::timeout(KILL_GRACE, reader_task).await;
     let bytes = std::mem::take(&mut *collected.lock().unwrap_or_else(|e| e.into_inner()));
     (crate::redact::scrub(&String::from_utf8_lossy(&bytes)).into_owned(), status, elapsed)

@@ -136,7 +136,10 @@ pub async fn install(session: Arc<Session>, task_id: String, package: String) {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
+        .process_group(0)
         .spawn();
+    // The installer's whole group (pip's build backends included) goes on cancel and with the server.
+    let _installer_group = child.as_ref().ok().and_then(|c| c.id()).and_then(crate::child::GroupGuard::adopt);
     let output = match child {
         Ok(child) => tokio::select! {
             output = child.wait_with_output() => output,
