@@ -52,3 +52,82 @@ fn a_weco_folder_that_is_a_symbolic_link_is_never_written_through() {
     assert_eq!(written, vec![std::ffi::OsString::from("foreign.md")], "nothing was written through the link");
     assert_eq!(std::fs::read_to_string(target.path().join("foreign.md")).unwrap(), "not yours");
 }
+
+#[test]
+fn a_result_record_naming_a_file_outside_the_workspace_is_never_applied() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let foreign = elsewhere.path().join("inventory.py");
+    std::fs::copy(root.join("inventory.py"), &foreign).unwrap();
+    let foreign_before = std::fs::read_to_string(&foreign).unwrap();
+    let (mut client, _) = start_editor(root, vec!["Vibe Mode", "Isolated directory (recommended)", "Keep separate"], local_backend(3));
+    client.request(
+        "workspace/executeCommand",
+        json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&root.join("inventory.py")), "function": "missing_skus"}]}),
+    );
+    client.message_containing("kept separate");
+    assert_eq!(client.shutdown(), Some(0));
+
+    // The record as a hostile repository would ship it: the same result, aimed at a file elsewhere.
+    let record = root.join(".weco/missing_skus/result.json");
+    let mut saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    saved["files"][0]["path"] = json!(foreign);
+    saved["path"] = json!(foreign);
+    std::fs::write(&record, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
+
+    let (mut client, _) = start_editor(root, vec![], local_backend(3));
+    client.request("workspace/executeCommand", json!({"command": "weco.applyResult", "arguments": [{"taskId": "missing_skus"}]}));
+    client.message_containing("no optimization result waiting");
+    assert_eq!(std::fs::read_to_string(&foreign).unwrap(), foreign_before, "a file outside the workspace was edited");
+    assert!(client.log().contains("not written by weco-lsp on this machine"), "{}", client.log());
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn apply_keeps_a_crlf_files_line_endings_its_hard_link_and_its_private_mode_and_refuses_a_link_out_of_the_workspace() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let crlf = std::fs::read_to_string(&file).unwrap().replace('\n', "\r\n");
+    std::fs::write(&file, &crlf).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let other_name = root.join("inventory_link.py.txt");
+    std::fs::hard_link(&file, &other_name).unwrap();
+    let inode = std::fs::metadata(&file).unwrap().ino();
+    let output = Command::new(server_binary())
+        .args(["optimize", "inventory.py::missing_skus", "--backend", "local", "--steps", "3", "--apply"])
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("applied to"), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert_ne!(after, crlf, "the change was applied");
+    assert_eq!(after.matches("\r\n").count(), after.matches('\n').count(), "LF lines mixed into a CRLF file:\n{after:?}");
+    let meta = std::fs::metadata(&file).unwrap();
+    assert_eq!(meta.ino(), inode, "the hard link was broken");
+    assert_eq!(std::fs::read_to_string(&other_name).unwrap(), after);
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600, "a private file became readable by others");
+
+    // A target that is a symbolic link to a file outside the workspace is refused with a reason.
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let foreign = elsewhere.path().join("inventory.py");
+    std::fs::rename(root.join("inventory.py"), &foreign).unwrap();
+    std::os::unix::fs::symlink(&foreign, root.join("inventory.py")).unwrap();
+    let foreign_before = std::fs::read_to_string(&foreign).unwrap();
+    let output = Command::new(server_binary())
+        .args(["optimize", "inventory.py::missing_skus", "--backend", "local", "--steps", "3", "--apply"])
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains("outside the workspace"), "{text}");
+    assert_eq!(std::fs::read_to_string(&foreign).unwrap(), foreign_before);
+    assert!(std::fs::symlink_metadata(root.join("inventory.py")).unwrap().file_type().is_symlink());
+}

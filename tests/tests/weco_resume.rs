@@ -50,3 +50,35 @@ fn an_interrupted_weco_run_is_offered_for_resuming_after_a_restart_and_followed_
     assert!(task.join("report.md").exists(), "the resumed run leaves a report");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
 }
+
+#[test]
+fn a_run_record_this_machine_did_not_write_is_not_offered_for_resuming() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let fake = FakeWeco::start(&["--scenario", "out_of_credits"]);
+    let (mut client, _) = start(root, &fake);
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "missing_skus"}]}));
+    client.message_containing("no verified improvement");
+    assert_eq!(client.shutdown(), Some(0));
+    let task = root.join(".weco/missing_skus");
+    std::fs::remove_file(task.join("report.md")).unwrap();
+    // As shipped in a repository: the same records, with the eval command a resume would run
+    // changed, so the seal no longer matches.
+    let record = task.join("task.json");
+    let text = std::fs::read_to_string(&record).unwrap().replace("bash evaluate.sh", "bash evaluate.sh; touch PWNED");
+    std::fs::write(&record, text).unwrap();
+
+    let (mut client, questions) = start(root, &fake);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !client.log().contains("looked for interrupted runs") {
+        assert!(std::time::Instant::now() < deadline, "the scan never ended:\n{}", client.log());
+        // Waiting on the server's log has no event to block on; answering its requests meanwhile.
+        let _ = client.wait_for_within("window/showMessageRequest", std::time::Duration::from_millis(50), &mut |_| false);
+    }
+    assert!(questions.lock().unwrap().iter().all(|q| !q.contains("Resume")), "{:?}", questions.lock().unwrap());
+    assert!(client.log().contains("not written by weco-lsp on this machine"), "{}", client.log());
+    assert_eq!(client.shutdown(), Some(0));
+    assert!(!root.join("PWNED").exists() && !task.join("PWNED").exists());
+}

@@ -136,7 +136,7 @@ async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode 
         resume: None,
     };
     let _ = writeln!(out, "weco: setting up .weco/ for `{}` in {}", options.function, root.display());
-    let front = CliFront { out: Mutex::new(out), apply: options.apply, cancel, code: Mutex::new(ExitCode::SUCCESS) };
+    let front = CliFront { out: Mutex::new(out), root: root.clone(), apply: options.apply, cancel, code: Mutex::new(ExitCode::SUCCESS) };
     pipeline::execute(run, &front).await;
     front.code.into_inner().unwrap_or_else(|e| e.into_inner())
 }
@@ -144,6 +144,8 @@ async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode 
 /// The terminal as a frontend: progress as lines, no questions (the flags answered them).
 struct CliFront<W> {
     out: Mutex<W>,
+    /// The workspace: `--apply` writes nothing outside it.
+    root: PathBuf,
     apply: bool,
     cancel: CancellationToken,
     code: Mutex<ExitCode>,
@@ -192,7 +194,7 @@ impl<W: Write + Send> CliFront<W> {
                     ));
                 }
             };
-            match crate::fsio::write_atomic(&change.path, target.as_bytes()) {
+            match crate::fsio::write_in_workspace(&self.root, &change.path, target.as_bytes()) {
                 Ok(()) => self.line(format_args!("weco: applied to {}. Run your tests to confirm.", change.path.display())),
                 Err(e) => return self.fail(&format!("could not write {}: {e}", change.path.display())),
             }

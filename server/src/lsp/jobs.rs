@@ -53,11 +53,20 @@ impl PendingResult {
 
     pub fn save(&self) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        crate::fsio::write_atomic(&Self::file_in(&self.harness_dir), text.as_bytes())
+        crate::fsio::seal::write_sealed(&Self::file_in(&self.harness_dir), text.as_bytes())
     }
 
-    pub fn load(harness_dir: &Path) -> Option<PendingResult> {
-        serde_json::from_str(&std::fs::read_to_string(Self::file_in(harness_dir)).ok()?).ok()
+    /// The result saved in `harness_dir`, when this machine wrote it and every path it names stays
+    /// inside `root` (Apply edits those files; a repository can ship a `result.json`).
+    pub fn load(harness_dir: &Path, root: &Path) -> Option<PendingResult> {
+        let bytes = crate::fsio::seal::read_sealed(&Self::file_in(harness_dir))?;
+        let result: PendingResult = serde_json::from_slice(&bytes).ok()?;
+        let paths = [&result.path, &result.report_path, &result.harness_dir].into_iter().chain(result.files.iter().map(|f| &f.path));
+        if !paths.into_iter().all(|p| crate::fsio::is_inside(root, p)) {
+            tracing::warn!("ignoring {}: it names files outside the workspace", Self::file_in(harness_dir).display());
+            return None;
+        }
+        Some(result)
     }
 }
 
@@ -174,7 +183,7 @@ impl JobManager {
         if !safe {
             return None;
         }
-        let loaded = roots.iter().find_map(|root| PendingResult::load(&crate::task::layout::weco_dir(root).join(task_id)))?;
+        let loaded = roots.iter().find_map(|root| PendingResult::load(&crate::task::layout::weco_dir(root).join(task_id), root))?;
         self.results.lock().unwrap_or_else(|e| e.into_inner()).insert(task_id.to_string(), loaded.clone());
         Some(loaded)
     }

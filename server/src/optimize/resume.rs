@@ -56,11 +56,23 @@ impl ResumeRecord {
 
     pub fn save(&self) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        crate::fsio::write_atomic(&self.harness_dir.join(RECORD_FILE), text.as_bytes())
+        crate::fsio::seal::write_sealed(&self.harness_dir.join(RECORD_FILE), text.as_bytes())
     }
 
-    pub fn load(harness_dir: &Path) -> Option<ResumeRecord> {
-        serde_json::from_str(&std::fs::read_to_string(harness_dir.join(RECORD_FILE)).ok()?).ok()
+    /// The record, when this machine wrote it and its paths stay inside `root` (a repository can
+    /// ship a `task.json`, and its `eval_command` is what a resume runs).
+    pub fn load(harness_dir: &Path, root: &Path) -> Option<ResumeRecord> {
+        let bytes = crate::fsio::seal::read_sealed(&harness_dir.join(RECORD_FILE))?;
+        let record: ResumeRecord = serde_json::from_slice(&bytes).ok()?;
+        let inside = [&record.dir, &record.original_path, &record.harness_dir, &record.evaluate_py]
+            .into_iter()
+            .chain(record.backup.as_ref())
+            .all(|p| crate::fsio::is_inside(root, p));
+        if !inside {
+            tracing::warn!("ignoring {}: its paths leave the workspace", harness_dir.join(RECORD_FILE).display());
+            return None;
+        }
+        Some(record)
     }
 
     /// The task again; the interpreter is detected afresh (it is only used for messages and installs).

@@ -85,13 +85,25 @@ pub struct FileTexts {
     pub proposed: String,
 }
 
+/// `proposed` with the line endings `original` mostly uses: candidates come back with `\n` lines
+/// (rewrites, LLMs, weco), and a CRLF file must not get LF lines mixed in.
+pub fn with_line_endings_of(original: &str, proposed: String) -> String {
+    let crlf = original.matches("\r\n").count();
+    let lf = original.matches('\n').count();
+    if crlf == 0 || crlf * 2 < lf {
+        return proposed;
+    }
+    proposed.replace("\r\n", "\n").replace('\n', "\r\n")
+}
+
 impl ResultSet {
     /// Diffs each pair once; files the change leaves as they were are left out. `step` is the
     /// step the winning candidate came from, for the labels.
     pub fn compute(files: Vec<FileTexts>, step: Option<u32>) -> ResultSet {
         let mut next_id = 0;
         let mut out = Vec::new();
-        for file in files {
+        for mut file in files {
+            file.proposed = with_line_endings_of(&file.original, file.proposed);
             // Lines added minus lines removed by the hunks before: where a hunk's new text sits in `proposed`.
             let mut shift: isize = 0;
             let hunks: Vec<ResultHunk> = diff::hunks(&file.original, &file.proposed)
@@ -186,5 +198,17 @@ mod tests {
     fn a_multi_line_hunk_names_its_line_range() {
         let set = ResultSet::compute(vec![texts("a.py", "a\nb\nc\nd\n", "a\nB\nC\nD\n")], None);
         assert_eq!(set.files[0].hunks[0].lines, "lines 2–4");
+    }
+
+    #[test]
+    fn a_crlf_file_gets_crlf_lines_only() {
+        let original = "def f(xs):\r\n    return [x for x in xs if x in xs]\r\n".to_string();
+        let proposed = "def f(xs):\n    seen = set(xs)\n    return [x for x in xs if x in seen]\n".to_string();
+        let set = ResultSet::compute(vec![FileTexts { path: "f.py".into(), version: None, original: original.clone(), proposed }], Some(1));
+        let file = &set.files[0];
+        assert_eq!(file.proposed.matches("\r\n").count(), file.proposed.matches('\n').count(), "{:?}", file.proposed);
+        assert!(file.hunks.iter().all(|h| h.new_text.matches("\r\n").count() == h.new_text.matches('\n').count()));
+        // An LF file stays LF.
+        assert_eq!(with_line_endings_of("a\nb\n", "a\nc\n".into()), "a\nc\n");
     }
 }

@@ -130,7 +130,14 @@ pub async fn did_change_configuration(session: &Session, params: DidChangeConfig
 /// restart, killed process): say so, and offer to resume it with `weco resume` when the task's
 /// record allows it (the run continues on Weco's side; resuming follows it to the end here).
 async fn tell_about_interrupted_runs(session: &Arc<Session>) {
-    for root in session.roots() {
+    let roots = session.roots();
+    tell_about_interrupted_runs_in(session, &roots).await;
+    // Tests wait for this line to know that nothing more will be offered.
+    tracing::info!("looked for interrupted runs in {} workspace folder(s)", roots.len());
+}
+
+async fn tell_about_interrupted_runs_in(session: &Arc<Session>, roots: &[std::path::PathBuf]) {
+    for root in roots.iter().cloned() {
         let Ok(tasks) = std::fs::read_dir(crate::task::layout::weco_dir(&root)) else { continue };
         for task in tasks.flatten() {
             let dir = task.path();
@@ -144,7 +151,14 @@ async fn tell_about_interrupted_runs(session: &Arc<Session>) {
                 continue;
             }
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let resumable = crate::optimize::resume::ResumeRecord::load(&dir).filter(|r| !r.consolidated);
+            let record_file = dir.join(crate::optimize::resume::RECORD_FILE);
+            let loaded = crate::optimize::resume::ResumeRecord::load(&dir, &root);
+            if loaded.is_none() && record_file.exists() {
+                // A task record this machine did not write (shipped with the repository, copied,
+                // altered): nothing is offered for it.
+                continue;
+            }
+            let resumable = loaded.filter(|r| !r.consolidated);
             let Some(task_record) = resumable else {
                 let message = format!(
                     "weco: the run for {name} (run {}) was interrupted before it finished. Its log is {}. Resume it with `weco resume {}` from that folder, or start a new optimization.",
