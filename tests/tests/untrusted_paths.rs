@@ -131,3 +131,22 @@ fn apply_keeps_a_crlf_files_line_endings_its_hard_link_and_its_private_mode_and_
     assert_eq!(std::fs::read_to_string(&foreign).unwrap(), foreign_before);
     assert!(std::fs::symlink_metadata(root.join("inventory.py")).unwrap().file_type().is_symlink());
 }
+
+#[test]
+fn a_hand_edited_profile_that_cannot_be_parsed_is_reported_and_kept() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    std::fs::create_dir_all(root.join(".weco")).unwrap();
+    let broken = "# answers from last week\nmode: vibe\nusage:\n  calls_per_day: 10\noptimization_history:\n  - task: a\n    baseline_value: [oops\n";
+    std::fs::write(root.join(".weco/profile.yaml"), broken).unwrap();
+    let (mut client, _) = start_editor(root, vec!["Vibe Mode", "Isolated directory (recommended)", "Keep separate"], local_backend(1));
+    client.request(
+        "workspace/executeCommand",
+        json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&root.join("inventory.py")), "function": "missing_skus"}]}),
+    );
+    let warning = client.message_containing("profile.yaml cannot be read");
+    assert!(warning.contains("line"), "{warning}");
+    client.message_containing("kept separate");
+    assert_eq!(std::fs::read_to_string(root.join(".weco/profile.yaml")).unwrap(), broken, "the profile was overwritten");
+    assert_eq!(client.shutdown(), Some(0));
+}

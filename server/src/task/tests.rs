@@ -221,6 +221,21 @@ fn task_profile_round_trips_and_tolerates_partial_files() {
     assert!(Profile::load(root.path()).is_none(), "a broken profile is ignored, not fatal");
 }
 
+#[test]
+fn a_profile_that_cannot_be_parsed_is_never_overwritten() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join(".weco")).unwrap();
+    let broken = "# answers from last week\nusage:\n  calls_per_day: 10\noptimization_history:\n  - task: a\n    baseline_value: [oops\n";
+    std::fs::write(profile::profile_path(root.path()), broken).unwrap();
+    let why = Profile::read(root.path()).unwrap_err();
+    assert!(why.contains("line"), "the error names the line: {why}");
+    let mut profile = Profile::load_or_create(root.path());
+    profile.mode = Some("vibe".into());
+    let error = profile.save(root.path()).unwrap_err();
+    assert!(error.to_string().contains("left as it is"), "{error}");
+    assert_eq!(std::fs::read_to_string(profile::profile_path(root.path())).unwrap(), broken);
+}
+
 fn baseline(per_call: f64) -> Baseline {
     Baseline { metric_value: 1.0, eval_seconds: 2.5, per_call_seconds: Some(per_call), cv: Some(0.01), output: String::new() }
 }

@@ -99,6 +99,14 @@ pub async fn spawn_run(session: Arc<Session>, target: FunctionTarget, run: Run) 
 /// (always asked), and for the Assistant Scientist how often the function runs. `None`: cancelled.
 async fn ask_mode_and_workspace(session: &Session, function: &str, source_path: &std::path::Path) -> Option<(bool, Placement)> {
     let root = session.root_for(source_path);
+    if let Err(why) = Profile::read(&root) {
+        ui::say(
+            session,
+            MessageType::WARNING,
+            format!("weco: {why}. Working from defaults; the file is kept as it is and will not be changed until it can be read."),
+        )
+        .await;
+    }
     let mut profile = Profile::load_or_create(&root);
     let mode = match profile.mode.clone() {
         Some(mode) => mode,

@@ -1,6 +1,8 @@
 //! The shared user profile `.weco/profile.yaml` (the skill's schema plus our preferences), the silently
 //! detected environment, and the prose that presents a baseline.
 
+mod merge;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -71,13 +73,21 @@ pub fn profile_path(workspace_root: &Path) -> PathBuf {
 }
 
 impl Profile {
-    /// Loads the profile; None when there is none or it cannot be read (a broken file is reported, not fatal).
+    /// The profile, `Ok(None)` when there is none, or why it cannot be read (the parser's message,
+    /// with its line).
+    pub fn read(workspace_root: &Path) -> Result<Option<Profile>, String> {
+        let path = profile_path(workspace_root);
+        let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
+        serde_saphyr::from_str::<Profile>(&text).map(Some).map_err(|e| format!("{} cannot be read: {e}", path.display()))
+    }
+
+    /// Loads the profile; None when there is none or it cannot be read (a broken file is reported
+    /// by [`Profile::read`], kept, and never overwritten by [`Profile::save`]).
     pub fn load(workspace_root: &Path) -> Option<Profile> {
-        let text = std::fs::read_to_string(profile_path(workspace_root)).ok()?;
-        match serde_saphyr::from_str::<Profile>(&text) {
-            Ok(profile) => Some(profile),
+        match Profile::read(workspace_root) {
+            Ok(profile) => profile,
             Err(e) => {
-                tracing::warn!(target: "weco::task", "ignoring unreadable .weco/profile.yaml: {e}");
+                tracing::warn!(target: "weco::task", "working from defaults: {e}");
                 None
             }
         }
@@ -92,11 +102,23 @@ impl Profile {
         profile
     }
 
-    /// Writes `.weco/profile.yaml` atomically.
+    /// Writes `.weco/profile.yaml` atomically. An existing profile keeps its comments, unknown
+    /// keys and the text of unchanged entries; one that cannot be parsed is not touched (the error
+    /// says why and where).
     pub fn save(&self, workspace_root: &Path) -> std::io::Result<()> {
-        let text = serde_saphyr::to_string(self).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let fresh = serde_saphyr::to_string(self).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let path = profile_path(workspace_root);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(existing) => {
+                if let Err(why) = serde_saphyr::from_str::<Profile>(&existing) {
+                    return Err(std::io::Error::other(format!("{} was left as it is, because it cannot be read: {why}", path.display())));
+                }
+                merge::merge(&existing, &fresh)
+            }
+            Err(_) => fresh,
+        };
         super::layout::ensure_weco_dir(workspace_root)?;
-        crate::fsio::write_atomic(&profile_path(workspace_root), text.as_bytes())
+        crate::fsio::write_atomic(&path, text.as_bytes())
     }
 }
 
