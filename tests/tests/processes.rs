@@ -127,3 +127,31 @@ fn a_killed_headless_run_takes_its_evaluation_with_it() {
     cli.wait().unwrap();
     assert_all_end(&pids, Duration::from_secs(15), "SIGKILL of the CLI");
 }
+
+#[test]
+fn two_headless_runs_of_one_function_at_once_use_two_task_folders() {
+    let project = weco_lsp_e2e::copy_fixture("optimize_py");
+    let root = project.path();
+    let start = || {
+        Command::new(server_binary())
+            .args(["optimize", "inventory.py::missing_skus", "--backend", "local", "--steps", "2"])
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (start(), start());
+    let folders: Vec<String> = [first, second]
+        .into_iter()
+        .map(|run| {
+            let output = run.wait_with_output().unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+            assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+            let line = stdout.lines().find(|l| l.starts_with("weco: task folder")).unwrap_or_else(|| panic!("{stdout}")).to_string();
+            line.split_whitespace().nth(3).unwrap().to_string()
+        })
+        .collect();
+    assert_ne!(folders[0], folders[1], "both runs used {}", folders[0]);
+}

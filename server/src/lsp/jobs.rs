@@ -251,7 +251,11 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let harness_dir = root.path().join(".weco/f");
         std::fs::create_dir_all(&harness_dir).unwrap();
-        let result = pending(&harness_dir, vec![texts("m.py", "a\n", "b\n")]);
+        let mut result = pending(&harness_dir, vec![texts("m.py", "a\n", "b\n")]);
+        for file in &mut result.files {
+            file.path = root.path().join("m.py");
+        }
+        result.path = root.path().join("m.py");
         JobManager::default().store_result(result.clone());
         let restarted = JobManager::default();
         assert_eq!(restarted.result("f", &[root.path().to_path_buf()]), Some(result));
@@ -261,15 +265,29 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_result_naming_a_file_outside_the_workspace_is_not_loaded() {
+        let root = tempfile::tempdir().unwrap();
+        let harness_dir = root.path().join(".weco/f");
+        std::fs::create_dir_all(&harness_dir).unwrap();
+        let result = pending(&harness_dir, vec![texts("m.py", "a\n", "b\n")]);
+        result.save().unwrap();
+        assert_eq!(PendingResult::load(&harness_dir, root.path()), None, "/p/m.py is outside the workspace");
+    }
+
+    #[test]
     fn multi_file_results_survive_a_restart_with_their_hunks_as_computed() {
         let root = tempfile::tempdir().unwrap();
         let harness_dir = root.path().join(".weco/g");
         std::fs::create_dir_all(&harness_dir).unwrap();
-        let result = pending(&harness_dir, vec![texts("a.py", "a\n", "A\n"), texts("b.py", "b\n", "B\n")]);
+        let mut result = pending(&harness_dir, vec![texts("a.py", "a\n", "A\n"), texts("b.py", "b\n", "B\n")]);
+        for file in &mut result.files {
+            file.path = root.path().join(file.path.file_name().unwrap());
+        }
+        result.path = root.path().join("a.py");
         JobManager::default().store_result(result.clone());
         let loaded = JobManager::default().result("g", &[root.path().to_path_buf()]).expect("loaded");
         assert_eq!(loaded, result);
-        assert_eq!(loaded.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), vec![PathBuf::from("/p/a.py"), "/p/b.py".into()]);
+        assert_eq!(loaded.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), vec![root.path().join("a.py"), root.path().join("b.py")]);
         assert_eq!(loaded.files[1].hunks[0].id, 1, "ids run on across files");
     }
 

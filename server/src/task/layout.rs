@@ -42,6 +42,24 @@ pub fn unique_task_name(workspace_root: &Path, function: &str) -> String {
     (2..).map(|n| format!("{base}_{n}")).find(|name| !weco.join(name).exists()).unwrap_or(base)
 }
 
+/// Creates a new task folder for `function` and returns its name and path. The folder is claimed
+/// with one `mkdir`, so two runs started at once (two terminals, an editor and a terminal) never
+/// share one: the second gets `<name>_2`.
+pub fn claim_task_folder(workspace_root: &Path, function: &str) -> std::io::Result<(String, PathBuf)> {
+    ensure_weco_dir(workspace_root)?;
+    let weco = weco_dir(workspace_root);
+    let base = safe_name(function);
+    for name in std::iter::once(base.clone()).chain((2..10_000).map(|n| format!("{base}_{n}"))) {
+        let dir = weco.join(&name);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok((name, dir)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!("no free task folder name for {base} in {}", weco.display())))
+}
+
 fn safe_name(function: &str) -> String {
     let mut name: String = function.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
     name = name.trim_matches('_').to_string();

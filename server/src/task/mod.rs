@@ -216,9 +216,7 @@ pub fn prepare_task(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
     let signature = pysig::find_signature(&source, &req.function)
         .ok_or_else(|| TaskError::FunctionNotFound { function: req.function.clone(), file: req.source_path.clone() })?;
 
-    let name = layout::unique_task_name(&req.workspace_root, &req.function);
-    let harness_dir = layout::weco_dir(&req.workspace_root).join(&name);
-    std::fs::create_dir_all(&harness_dir).map_err(io("creating the task folder"))?;
+    let (name, harness_dir) = layout::claim_task_folder(&req.workspace_root, &req.function).map_err(io("creating the task folder"))?;
     let result = fill_task_folder(req, &source, &signature, &name, &harness_dir);
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&harness_dir);

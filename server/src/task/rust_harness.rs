@@ -47,8 +47,7 @@ pub fn prepare(req: &TaskRequest) -> Result<PreparedTask, TaskError> {
     let signature = rust_types::find_signature(&source, &req.function)
         .ok_or_else(|| TaskError::FunctionNotFound { function: req.function.clone(), file: optimized_path.clone() })?;
 
-    let name = layout::unique_task_name(&req.workspace_root, &req.function);
-    let harness_dir = layout::weco_dir(&req.workspace_root).join(&name);
+    let (name, harness_dir) = layout::claim_task_folder(&req.workspace_root, &req.function).map_err(io("creating the task folder"))?;
     std::fs::create_dir_all(harness_dir.join("src")).map_err(io("creating the task folder"))?;
     let result = fill(req, &source, &signature, metric_kind, &name, &harness_dir, &optimized_path);
     if result.is_err() {

@@ -8,6 +8,21 @@ use super::pysig::{ParamKind, find_signature, module_path};
 use super::*;
 
 #[test]
+fn task_folders_claimed_at_once_are_all_different() {
+    let root = tempfile::tempdir().unwrap();
+    let claims: Vec<std::thread::JoinHandle<String>> = (0..8)
+        .map(|_| {
+            let root = root.path().to_path_buf();
+            std::thread::spawn(move || layout::claim_task_folder(&root, "slow_sum").unwrap().0)
+        })
+        .collect();
+    let mut names: Vec<String> = claims.into_iter().map(|c| c.join().unwrap()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 8, "{names:?}");
+}
+
+#[test]
 fn task_names_are_safe_and_unique() {
     let root = tempfile::tempdir().unwrap();
     assert_eq!(layout::unique_task_name(root.path(), "slow_sum"), "slow_sum");
