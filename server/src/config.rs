@@ -67,6 +67,21 @@ pub struct Settings {
     pub eval_timeout: u64,
     pub metric: Metric,
     pub llm: LlmSettings,
+    pub sandbox: SandboxMode,
+}
+
+/// Where user code runs (`weco.sandbox`): see `sandbox`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[repr(u8)]
+pub enum SandboxMode {
+    /// A sandbox without network when the machine has one; else unsandboxed, and said so.
+    #[default]
+    Auto = 0,
+    /// The sandbox, with the network (for evaluations that call a local service).
+    Network = 1,
+    /// No sandbox.
+    Off = 2,
 }
 
 impl Default for Settings {
@@ -79,6 +94,7 @@ impl Default for Settings {
             eval_timeout: 300,
             metric: Metric::Speedup,
             llm: LlmSettings::default(),
+            sandbox: SandboxMode::Auto,
         }
     }
 }
@@ -129,6 +145,12 @@ pub const SETTINGS: &[SettingSpec] = &[
         key: "metric",
         schema: || json!({"type": "string", "enum": ["speedup", "latency_ms", "peak_memory_mb"], "default": "speedup"}),
         description: "Default metric for new optimization tasks.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "sandbox",
+        schema: || json!({"type": "string", "enum": ["auto", "network", "off"], "default": "auto"}),
+        description: "Where evaluations run: auto, a sandbox where your project and the machine are read-only and there is no network (when Linux user namespaces allow it; otherwise you are told); network, the same sandbox with network; off, no sandbox.",
         editor_only: false,
     },
     SettingSpec {

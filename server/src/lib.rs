@@ -12,5 +12,6 @@ pub mod optimize;
 pub mod redact;
 pub mod results;
 pub mod rules;
+pub mod sandbox;
 pub mod task;
 pub mod workspace;

@@ -61,7 +61,7 @@ fn no_source_file_passes_600_lines() {
 const LAYERS: &[&[&str]] = &[
     &["config", "fsio", "redact", "child"],
     &["analysis"],
-    &["workspace"],
+    &["workspace", "sandbox"],
     &["consolidate", "rules", "engine"],
     &["results", "task"],
     &["optimize"],

@@ -95,6 +95,7 @@ fn task(dir: &Path, steps: u32) -> EngineTask {
         additional_instructions: None,
         model: None,
         function: None,
+        sandbox: weco_lsp::config::SandboxMode::Auto,
     }
 }
 

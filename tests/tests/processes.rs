@@ -1,7 +1,7 @@
 //! Evaluations never outlive their owner: cancel during a hanging baseline, editor shutdown while
 //! an evaluation hangs, and a SIGKILLed headless run all leave no user process running.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use weco_lsp_e2e::{LspClient, editor_capabilities, file_uri, local_backend, scripted_user, server_binary};
 
-/// A function whose every call records its pid and then never returns; its doctest gives the
-/// harness an input, so the baseline measurement is what hangs.
-const HANGING: &str = r#"import os
-import time
+/// A function that never returns; its doctest gives the harness an input, so the baseline
+/// measurement is what hangs.
+const HANGING: &str = r#"import time
 
 
 def spin(n: int) -> int:
@@ -21,8 +20,6 @@ def spin(n: int) -> int:
     >>> spin(3)
     3
     """
-    with open(os.environ["SPIN_PID_FILE"], "a") as out:
-        out.write(f"{os.getpid()}\n")
     while True:
         time.sleep(0.05)
     return n
@@ -31,7 +28,9 @@ def spin(n: int) -> int:
 struct Project {
     _dir: tempfile::TempDir,
     root: PathBuf,
-    pid_file: PathBuf,
+    /// Set in the environment of the server, so every process of its evaluations carries it
+    /// (in or out of a sandbox's pid namespace); found again through /proc.
+    marker: String,
 }
 
 fn project() -> Project {
@@ -39,20 +38,36 @@ fn project() -> Project {
     let root = dir.path().join("proj");
     std::fs::create_dir(&root).unwrap();
     std::fs::write(root.join("spin.py"), HANGING).unwrap();
-    let pid_file = dir.path().join("pids.txt");
-    Project { _dir: dir, root, pid_file }
+    let marker = format!("spin-{}-{}", std::process::id(), dir.path().file_name().unwrap().to_string_lossy());
+    Project { _dir: dir, root, marker }
 }
 
 fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.rsplit(')').next().is_some_and(|rest| !rest.trim_start().starts_with('Z')))
 }
 
-/// The pids the hanging function wrote, once there is one (the evaluation is running).
-fn wait_for_spinning(pid_file: &Path) -> Vec<i32> {
+/// Python processes whose environment carries `marker`: the evaluation's interpreter.
+fn evaluation_processes(marker: &str) -> Vec<i32> {
+    let needle = format!("SPIN_MARKER={marker}");
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()) && String::from_utf8_lossy(&cmdline).contains("python")
+        })
+        .filter(|pid| alive(*pid))
+        .collect()
+}
+
+/// The evaluation's processes, once there is one.
+fn wait_for_spinning(marker: &str) -> Vec<i32> {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let pids: Vec<i32> = std::fs::read_to_string(pid_file).unwrap_or_default().lines().filter_map(|l| l.trim().parse().ok()).collect();
-        if pids.iter().any(|p| alive(*p)) {
+        let pids = evaluation_processes(marker);
+        if !pids.is_empty() {
             return pids;
         }
         assert!(Instant::now() < deadline, "the evaluation never started");
@@ -60,17 +75,20 @@ fn wait_for_spinning(pid_file: &Path) -> Vec<i32> {
     }
 }
 
-fn assert_all_end(pids: &[i32], within: Duration, what: &str) {
+fn assert_all_end(marker: &str, within: Duration, what: &str) {
     let deadline = Instant::now() + within;
-    while pids.iter().any(|p| alive(*p)) {
-        assert!(Instant::now() < deadline, "{what}: evaluation processes {pids:?} still run after {within:?}");
+    loop {
+        let left = evaluation_processes(marker);
+        if left.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}: evaluation processes {left:?} still run after {within:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
 fn start_editor(project: &Project) -> LspClient {
-    let pid_file = project.pid_file.to_string_lossy().to_string();
-    let mut client = LspClient::start_with(&project.root, &[("SPIN_PID_FILE", &pid_file)]);
+    let mut client = LspClient::start_with(&project.root, &[("SPIN_MARKER", &project.marker)]);
     client.set_responder(scripted_user(vec!["Vibe Mode", "Isolated directory (recommended)"], Arc::new(Mutex::new(Vec::new()))));
     let mut options = local_backend(2);
     options["weco"]["evalTimeout"] = json!(600);
@@ -90,11 +108,11 @@ fn cancelling_while_the_baseline_hangs_stops_it_and_says_so() {
     let project = project();
     let mut client = start_editor(&project);
     let token = optimize_spin(&mut client, &project);
-    let pids = wait_for_spinning(&project.pid_file);
+    wait_for_spinning(&project.marker);
     let asked = Instant::now();
     client.notify("window/workDoneProgress/cancel", json!({"token": token}));
     client.message_containing("cancelled while the baseline was measured");
-    assert_all_end(&pids, Duration::from_secs(10), "cancel");
+    assert_all_end(&project.marker, Duration::from_secs(10), "cancel");
     // Printed, not asserted: machines are noisy (the issue saw 57 s here before).
     eprintln!("cancel during the baseline took {:?}", asked.elapsed());
     assert_eq!(client.shutdown(), Some(0));
@@ -105,9 +123,9 @@ fn editor_shutdown_while_an_evaluation_hangs_leaves_no_process_running() {
     let project = project();
     let mut client = start_editor(&project);
     optimize_spin(&mut client, &project);
-    let pids = wait_for_spinning(&project.pid_file);
+    wait_for_spinning(&project.marker);
     assert_eq!(client.shutdown(), Some(0));
-    assert_all_end(&pids, Duration::from_secs(10), "shutdown");
+    assert_all_end(&project.marker, Duration::from_secs(10), "shutdown");
 }
 
 #[test]
@@ -115,17 +133,17 @@ fn a_killed_headless_run_takes_its_evaluation_with_it() {
     let project = project();
     let mut cli = Command::new(server_binary())
         .args(["optimize", "spin.py::spin", "--backend", "local", "--steps", "2"])
-        .env("SPIN_PID_FILE", &project.pid_file)
+        .env("SPIN_MARKER", &project.marker)
         .current_dir(&project.root)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let pids = wait_for_spinning(&project.pid_file);
+    wait_for_spinning(&project.marker);
     cli.kill().unwrap(); // SIGKILL: no handler of ours runs.
     cli.wait().unwrap();
-    assert_all_end(&pids, Duration::from_secs(15), "SIGKILL of the CLI");
+    assert_all_end(&project.marker, Duration::from_secs(15), "SIGKILL of the CLI");
 }
 
 #[test]

@@ -150,3 +150,31 @@ fn a_hand_edited_profile_that_cannot_be_parsed_is_reported_and_kept() {
     assert_eq!(std::fs::read_to_string(root.join(".weco/profile.yaml")).unwrap(), broken, "the profile was overwritten");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn evaluations_and_recording_cannot_write_into_the_project_and_what_they_tried_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    std::fs::create_dir(&root).unwrap();
+    let escape = root.join("ESCAPE.txt");
+    // The function writes into the project at every call (as a hostile candidate would), and the
+    // project's test leaves an artifact in its working directory.
+    std::fs::write(
+        root.join("shop.py"),
+        format!("def total(xs: list) -> int:\n    with open({:?}, 'w') as out:\n        out.write('x')\n    return sum(xs)\n", escape.display().to_string()),
+    )
+    .unwrap();
+    std::fs::write(root.join("test_shop.py"), "from shop import total\n\n\ndef test_total():\n    with open('test_artifact.txt', 'w') as out:\n        out.write('x')\n    assert total([1, 2, 3]) == 6\n").unwrap();
+    let output = Command::new(server_binary())
+        .args(["optimize", "shop.py::total", "--backend", "local", "--steps", "1"])
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Evaluations run in a sandbox"), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("tried to write into your project") && stdout.contains("ESCAPE.txt"), "{stdout}");
+    assert!(stdout.contains("inputs: recorded"), "the tests still ran for recording: {stdout}");
+    assert!(!escape.exists(), "the evaluation wrote into the project");
+    assert!(!root.join("test_artifact.txt").exists(), "recording left a test artifact in the project");
+}

@@ -30,7 +30,7 @@ pub struct Options {
     pub apply: bool,
 }
 
-pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--apply]";
+pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--apply]";
 
 /// Splits `path/to/file.py::Class.method`.
 pub fn parse_target(target: &str) -> Option<(PathBuf, String)> {
@@ -66,6 +66,14 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--eval-timeout" => settings.eval_timeout = value("--eval-timeout")?.parse().map_err(|_| "--eval-timeout needs seconds".to_string())?,
             "--apply" => apply = true,
+            "--sandbox" => {
+                settings.sandbox = match value("--sandbox")?.as_str() {
+                    "auto" => crate::config::SandboxMode::Auto,
+                    "network" => crate::config::SandboxMode::Network,
+                    "off" => crate::config::SandboxMode::Off,
+                    other => return Err(format!("unknown --sandbox `{other}` (auto, network or off)")),
+                }
+            }
             "--additional-instructions" | "-i" => settings.additional_instructions = Some(value("--additional-instructions")?),
             "--llm-base-url" => settings.llm.base_url = Some(value("--llm-base-url")?),
             "--llm-model" => settings.llm.model = Some(value("--llm-model")?),

@@ -54,6 +54,8 @@ pub struct EngineTask {
     /// Qualified name of the function being optimized inside `source_file` (`Class.method`, `Type::method`),
     /// when the task targets one; the local engine's rewrites then touch only that function.
     pub function: Option<String>,
+    /// Where evaluations run (`weco.sandbox`).
+    pub sandbox: crate::config::SandboxMode,
 }
 
 /// The best candidate a run produced.

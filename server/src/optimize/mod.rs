@@ -145,7 +145,11 @@ pub async fn measure_baseline(
         .map_err(|e| PipelineError::Backend(format!("baseline measurement panicked: {e}")))?
         .map_err(PipelineError::Task)?;
     let profile = Profile::load_or_create(root);
-    let presentation = task::profile::present_baseline_for_steps(&baseline, &profile, settings.steps);
+    let mut presentation = task::profile::present_baseline_for_steps(&baseline, &profile, settings.steps);
+    for note in &baseline.isolation {
+        presentation.push(' ');
+        presentation.push_str(note);
+    }
     Ok((baseline, presentation))
 }
 

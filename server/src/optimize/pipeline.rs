@@ -19,6 +19,7 @@ pub async fn execute(run: Run, front: &impl Frontend) {
 
 async fn drive(mut run: Run, front: &impl Frontend) -> RunEnd {
     let started = Instant::now();
+    crate::sandbox::configure(run.settings.sandbox);
     let resumed = run.resume.take();
     let (task, baseline, start) = match resumed {
         Some(Resumed { task, baseline, run_id }) => {

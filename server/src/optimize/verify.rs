@@ -2,7 +2,6 @@
 //! result the user sees was verified the same way whichever backend produced it.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use crate::results::report::Verification;
@@ -42,9 +41,13 @@ pub fn verify(task: &PreparedTask, code: &str, timeout: Duration) -> Verificatio
     if let Err(e) = std::fs::write(scratch.path().join(&optimized_name), code) {
         return failed(format!("the candidate could not be written: {e}"));
     }
-    let mut command = Command::new("bash");
-    command.arg("-c").arg("bash evaluate.sh 2>&1").current_dir(scratch.path());
-    let output = match run_with_timeout(command, timeout) {
+    let mut writable = vec![scratch.path().to_path_buf()];
+    writable.extend(crate::task::preflight::cargo_home(task));
+    let jail = crate::sandbox::Jail { workspace: crate::sandbox::workspace_of(&task.harness_dir), writable };
+    let prepared = crate::sandbox::prepare(&jail, scratch.path(), "bash evaluate.sh 2>&1");
+    let run = run_with_timeout(prepared.std_command(), timeout);
+    crate::task::preflight::wrote_in_project(&prepared);
+    let output = match run {
         Ok(o) => o,
         Err(e) => return failed(format!("the verification run failed: {e}")),
     };

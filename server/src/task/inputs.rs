@@ -219,9 +219,19 @@ pub fn record_from_tests(
     let settings_path = task_dir.join(".record_settings.json");
     crate::fsio::write_atomic(&script, crate::rules::template("record_inputs")?.as_bytes()).ok()?;
     crate::fsio::write_atomic(&settings_path, settings.to_string().as_bytes()).ok()?;
-    let mut command = std::process::Command::new(interpreter);
-    command.arg(&script).arg(&settings_path);
-    let result = super::preflight::run_cancellable(command, timeout, Some(cancel));
+    // The project's tests run from the project root, as the user runs them; in the sandbox what
+    // they write there (artifacts, caches) lands in its overlay and is discarded.
+    let root = crate::sandbox::workspace_of(task_dir);
+    let jail = crate::sandbox::Jail { workspace: root.clone(), writable: vec![task_dir.to_path_buf()] };
+    let line = format!(
+        "{} {} {}",
+        super::harness::single_quoted(&interpreter.to_string_lossy()),
+        super::harness::single_quoted(&script.to_string_lossy()),
+        super::harness::single_quoted(&settings_path.to_string_lossy())
+    );
+    let prepared = crate::sandbox::prepare(&jail, &root, &line);
+    let result = super::preflight::run_cancellable(prepared.std_command(), timeout, Some(cancel));
+    super::preflight::wrote_in_project(&prepared);
     let _ = std::fs::remove_file(&script);
     let _ = std::fs::remove_file(&settings_path);
     let output = result.ok()?;

@@ -145,6 +145,7 @@ impl PreparedTask {
             additional_instructions: None,
             model: None,
             function: Some(self.function.clone()),
+            sandbox: crate::sandbox::configured(),
         }
     }
 

@@ -37,6 +37,30 @@ pub fn run_cancellable(command: Command, timeout: Duration, cancel: Option<&Canc
     }
 }
 
+/// Cargo's own folder, which a Rust harness's build writes (its registry cache and lock).
+pub fn cargo_home(task: &PreparedTask) -> Option<std::path::PathBuf> {
+    if task.original_path.extension().is_none_or(|e| e != "rs") {
+        return None;
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))?;
+    home.is_dir().then_some(home)
+}
+
+/// "The evaluation tried to write …" when a sandboxed run wrote into the project (kept out of it).
+pub fn wrote_in_project(prepared: &crate::sandbox::Prepared) -> Option<String> {
+    let written = prepared.written_in_workspace();
+    if written.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = written.iter().take(5).map(|p| p.display().to_string()).collect();
+    let more = if written.len() > 5 { format!(" and {} more", written.len() - 5) } else { String::new() };
+    let message = format!("The evaluation tried to write into your project ({}{more}); the sandbox kept those writes out of it.", shown.join(", "));
+    tracing::warn!("{message}");
+    Some(message)
+}
+
 /// The last 40 lines of an output, for error messages.
 pub fn tail(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -64,6 +88,9 @@ pub struct Baseline {
     /// Coefficient of variation of the timing.
     pub cv: Option<f64>,
     pub output: String,
+    /// How the evaluation was isolated, and what it tried to write into the project, in words.
+    #[serde(default)]
+    pub isolation: Vec<String>,
 }
 
 /// Runs `evaluate.sh` on the unchanged task (the candidate is still the baseline) and checks it prints the metric.
@@ -73,9 +100,13 @@ pub fn preflight(task: &PreparedTask, timeout: Duration) -> Result<Baseline, Tas
 
 /// [`preflight`], stopped when `cancel` fires.
 pub fn preflight_cancellable(task: &PreparedTask, timeout: Duration, cancel: Option<&CancellationToken>) -> Result<Baseline, TaskError> {
-    let mut command = Command::new("bash");
-    command.arg("-c").arg(format!("{} 2>&1", task.eval_command)).current_dir(&task.dir);
-    let output = run_cancellable(command, timeout, cancel)?;
+    let mut writable = vec![task.harness_dir.clone()];
+    writable.extend(cargo_home(task));
+    let jail = crate::sandbox::Jail { workspace: crate::sandbox::workspace_of(&task.harness_dir), writable };
+    let prepared = crate::sandbox::prepare(&jail, &task.dir, &format!("{} 2>&1", task.eval_command));
+    let output = run_cancellable(prepared.std_command(), timeout, cancel)?;
+    let mut isolation = vec![prepared.isolation.describe()];
+    isolation.extend(wrote_in_project(&prepared));
     let Some(metric_value) = parse_metric(&output.text, &task.metric) else {
         return Err(TaskError::Evaluation {
             message: if output.success {
@@ -94,5 +125,6 @@ pub fn preflight_cancellable(task: &PreparedTask, timeout: Duration, cancel: Opt
         per_call_seconds: field("baseline_seconds_per_call"),
         cv: field("cv"),
         output: output.text,
+        isolation,
     })
 }

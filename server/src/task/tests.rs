@@ -252,7 +252,7 @@ fn a_profile_that_cannot_be_parsed_is_never_overwritten() {
 }
 
 fn baseline(per_call: f64) -> Baseline {
-    Baseline { metric_value: 1.0, eval_seconds: 2.5, per_call_seconds: Some(per_call), cv: Some(0.01), output: String::new() }
+    Baseline { metric_value: 1.0, eval_seconds: 2.5, per_call_seconds: Some(per_call), cv: Some(0.01), output: String::new(), isolation: Vec::new() }
 }
 
 #[test]

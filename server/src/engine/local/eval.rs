@@ -44,7 +44,20 @@ pub async fn evaluate(task: &EngineTask, code: &str, scratch: &Path, cancel: &Ca
         tokio::task::spawn_blocking(move || prepare_scratch(&dir, &scratch, &source, &code)).await
     };
     let result = match prepared {
-        Ok(Ok(())) => run_command(&task.eval_command, scratch, task.eval_timeout, cancel).await,
+        Ok(Ok(())) => {
+            // The scratch copy is the one folder written for real (and `target`, shared by path).
+            let mut writable = vec![scratch.to_path_buf()];
+            writable.extend(Some(task.dir.join("target")).filter(|t| t.is_dir()));
+            let jail = crate::sandbox::Jail { workspace: crate::sandbox::workspace_of(&task.dir), writable };
+            let prepared = crate::sandbox::prepare_with(task.sandbox, &jail, scratch, &task.eval_command);
+            let (mut output, status, elapsed) = run_command(&prepared, task.eval_timeout, cancel).await;
+            let written = prepared.written_in_workspace();
+            if !written.is_empty() {
+                let names: Vec<String> = written.iter().take(5).map(|p| p.display().to_string()).collect();
+                output.push_str(&format!("\n[weco-lsp] this candidate tried to write into your project ({}); the sandbox kept it out.\n", names.join(", ")));
+            }
+            (output, status, elapsed)
+        }
         Ok(Err(error)) => (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO),
         Err(error) => (String::new(), Err(format!("Could not prepare the evaluation folder: {error}")), Duration::ZERO),
     };
@@ -107,7 +120,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Runs `bash -c command` in `cwd`; returns the merged output and the exit code, or a failure reason.
-async fn run_command(command: &str, cwd: &Path, timeout: Duration, cancel: &CancellationToken) -> (String, Result<i32, String>, Duration) {
+async fn run_command(prepared: &crate::sandbox::Prepared, timeout: Duration, cancel: &CancellationToken) -> (String, Result<i32, String>, Duration) {
     let (reader, writer) = match std::io::pipe() {
         Ok(pipe) => pipe,
         Err(error) => return (String::new(), Err(format!("Could not create a pipe: {error}")), Duration::ZERO),
@@ -116,16 +129,8 @@ async fn run_command(command: &str, cwd: &Path, timeout: Duration, cancel: &Canc
         Ok(w) => w,
         Err(error) => return (String::new(), Err(format!("Could not create a pipe: {error}")), Duration::ZERO),
     };
-    let mut builder = tokio::process::Command::new("bash");
-    builder
-        .arg("-c")
-        .arg(command)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(writer))
-        .stderr(Stdio::from(writer_for_stderr))
-        .process_group(0)
-        .kill_on_drop(true);
+    let mut builder = prepared.tokio_command();
+    builder.stdin(Stdio::null()).stdout(Stdio::from(writer)).stderr(Stdio::from(writer_for_stderr)).process_group(0).kill_on_drop(true);
     let started = Instant::now();
     let spawned = builder.spawn();
     drop(builder); // closes our copies of the pipe's write end, so the reader sees EOF when the eval is done

@@ -62,6 +62,9 @@ fn task(dir: &Path, function: &str, steps: u32, timeout: Duration) -> EngineTask
         additional_instructions: None,
         model: None,
         function: Some(function.into()),
+        // These tests watch the engine's own process handling (pids, files the eval leaves);
+        // the sandbox has its own tests.
+        sandbox: crate::config::SandboxMode::Off,
     }
 }
 

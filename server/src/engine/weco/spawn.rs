@@ -410,6 +410,7 @@ mod tests {
             additional_instructions: Some("keep the API".into()),
             model: None,
             function: None,
+            sandbox: crate::config::SandboxMode::Auto,
         }
     }
 
