@@ -73,12 +73,12 @@ fn a_weco_run_is_measured_by_our_harness_verified_and_reported_without_touching_
 fn a_weco_traceback_that_prints_the_key_leaves_it_out_of_every_file_and_the_output() {
     let project = copy_fixture("optimize_py");
     let root = project.path();
-    let fake = FakeWeco::start(&[]);
-    // weco 0.4.0 reads `-i` text naming an existing file as that file and raises on a `.sh`; its rich
-    // traceback prints the locals, the API key among them, on stderr.
-    let (_, output) = optimize(root, &fake, &["--additional-instructions", "evaluate.sh"]);
+    // A run-creation answer without `run_id` makes weco 0.4.0 raise; its rich traceback prints the
+    // locals, the API key among them, on stderr.
+    let fake = FakeWeco::start(&["--run-id-missing"]);
+    let (_, output) = optimize(root, &fake, &[]);
     let log = std::fs::read_to_string(root.join(".weco/missing_skus/run.log")).unwrap();
-    assert!(log.contains("Unsupported file extension"), "weco raised as expected: {log}");
+    assert!(log.contains("KeyError") && log.contains("run_id"), "weco raised as expected: {log}");
     assert!(log.contains("[REDACTED]"), "the key's place is marked: {log}");
     for entry in walk(&root.join(".weco")) {
         let content = std::fs::read(&entry).unwrap_or_default();

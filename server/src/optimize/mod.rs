@@ -447,6 +447,7 @@ impl RunLog {
             OptimizerEvent::EvalOutput { output, .. } => format!("[EXECUTION OUTPUT START]\n{output}\n[EXECUTION OUTPUT END]\n"),
             OptimizerEvent::Metric { step, value, best } => format!("[METRIC] Step {step}: {value} (best so far: {best})\n"),
             OptimizerEvent::StepFailed { step, error } => format!("[FAILED] Step {step}: {error}\n"),
+            OptimizerEvent::StepNotScored { step, reason } => format!("[NOT SCORED] Step {step}: {reason}\n"),
             OptimizerEvent::Message { error, text } => format!("[{}] {text}\n", if *error { "ERROR" } else { "WARNING" }),
             OptimizerEvent::Finished { outcome, message, .. } => format!("[FINISHED] {outcome:?} {}\n", message.as_deref().unwrap_or("")),
         };

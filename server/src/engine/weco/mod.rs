@@ -3,12 +3,13 @@
 //! Split: `preflight` (checks before a run), `spawn` (spawning weco and the drive loop), `translate` (weco's
 //! output to `OptimizerEvent`s), `outcome` (run-end classification and best-result lookup), `parser` (the
 //! `--output plain` state machine), `stop` (stop/signal ladder and `weco run status`), `diagnose` (eval-output
-//! problem scanning).
+//! problem scanning), `refusal` (what the service refused: credits, login, other, with the next step).
 
 pub mod diagnose;
 mod outcome;
 pub mod parser;
 pub mod preflight;
+pub mod refusal;
 pub mod spawn;
 pub mod stop;
 mod translate;

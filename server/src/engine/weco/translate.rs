@@ -4,7 +4,6 @@
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::diagnose::summarize_failure;
-use super::outcome::is_connection_error;
 use super::parser::PlainRecord;
 use super::spawn::{LOG_DIR, Runner};
 use super::stop::{RunStatus, SubcommandOutput};
@@ -30,6 +29,9 @@ impl Runner<'_> {
     pub(super) fn on_stderr(&mut self, line: &str) {
         self.last_activity = Instant::now();
         self.log_line(&format!("[stderr] {line}"));
+        if self.run_id.is_none() && !line.trim().is_empty() {
+            self.before_run_id.push(line.to_string());
+        }
         self.remember(line);
     }
 
@@ -66,16 +68,23 @@ impl Runner<'_> {
                 }
                 self.emit(OptimizerEvent::Metric { step, value, best });
             }
+            PlainRecord::NotScored { step, reason } => {
+                // The submit failed: the candidate is neither good nor bad, and no failure streak grows.
+                self.not_scored_reason = Some(reason.clone());
+                self.emit(OptimizerEvent::StepNotScored { step, reason });
+            }
+            PlainRecord::EvalAborted { step, error } => {
+                self.loop_ended = true;
+                self.eval_aborted = Some((step, error.clone()));
+                self.errors.push(format!("Error: {error}"));
+                self.emit(OptimizerEvent::StepFailed { step, error: format!("weco could not run the evaluation: {error}") });
+            }
             PlainRecord::NoMetric { step } => {
                 let output = match &self.last_output {
                     Some((s, output)) if *s == step => output.clone(),
                     _ => String::new(),
                 };
-                let error = if self.loop_ended || self.errors.iter().any(|e| is_connection_error(e)) {
-                    "the result was not scored (weco stopped before the backend answered)".to_string()
-                } else {
-                    summarize_failure(&output)
-                };
+                let error = summarize_failure(&output);
                 self.emit(OptimizerEvent::StepFailed { step, error });
                 if let Some(signature) = self.detector.record_failure(&output) {
                     self.emit(OptimizerEvent::Message {
@@ -113,6 +122,9 @@ impl Runner<'_> {
             }
             PlainRecord::Other(line) => {
                 if !line.trim().is_empty() {
+                    if self.run_id.is_none() {
+                        self.before_run_id.push(line.clone());
+                    }
                     self.remember(&line);
                 }
             }
