@@ -123,3 +123,44 @@ fn a_missing_weco_is_a_clear_error_that_offers_the_local_engine() {
     assert!(text.contains("not found") && text.contains("pip"), "{text}");
     assert!(text.contains("local engine"), "the message offers the local engine: {text}");
 }
+
+#[test]
+fn a_weco_other_than_the_tested_release_runs_with_a_warning_naming_both_versions() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let fake = FakeWeco::start(&[]);
+    // The real weco 0.4.0, behind an interpreter that reports another package version when asked.
+    let bin = root.join("other-weco");
+    std::fs::create_dir_all(&bin).unwrap();
+    let real = weco_lsp_e2e::weco_bin();
+    let script = std::fs::read_to_string(&real).unwrap();
+    let python = script.lines().next().unwrap().trim_start_matches("#!").to_string();
+    write_executable(&bin.join("python"), &format!("#!/bin/sh\nif [ \"$1\" = -c ]; then echo 0.9.1; exit 0; fi\nexec {python} \"$@\"\n"));
+    let body: String = script.lines().skip(1).collect::<Vec<_>>().join("\n");
+    write_executable(&bin.join("weco"), &format!("#!{}\n{body}\n", bin.join("python").display()));
+    let home = root.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut env = fake.env(&home);
+    for (key, value) in env.iter_mut() {
+        if key == "PATH" {
+            *value = format!("{}:{value}", bin.display());
+        }
+    }
+    let output = Command::new(server_binary())
+        .args(["optimize", "inventory.py::missing_skus", "--backend", "weco", "--steps", "1"])
+        .current_dir(root)
+        .envs(env)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "a warning, not a failure: {text}");
+    assert!(text.contains("weco 0.9.1 is installed, but weco-lsp was tested with weco 0.4.0"), "{text}");
+    assert!(text.contains("Run ID:") || std::fs::read_to_string(root.join(".weco/missing_skus/run.log")).unwrap().contains("Run ID:"), "the run went ahead");
+}
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -175,14 +175,21 @@ pub fn choose_backend(settings: &Settings, task: &PreparedTask) -> Result<Backen
     let source = task.dir.join(&task.source_file);
     match settings.backend {
         Backend::Local => Ok(BackendChoice::local("the local engine (as configured)")),
-        Backend::Weco => weco_backend::preflight(&task.dir, &source)
-            .map(|info| BackendChoice { weco: Some(info), reason: "weco (as configured)".into() })
-            .map_err(|e| e.to_string()),
+        Backend::Weco => weco_backend::preflight(&task.dir, &source).map(|info| weco_choice(info, "weco (as configured)")).map_err(|e| e.to_string()),
         Backend::Auto => match weco_backend::preflight(&task.dir, &source) {
-            Ok(info) => Ok(BackendChoice { weco: Some(info), reason: "weco (installed and logged in)".into() }),
+            Ok(info) => Ok(weco_choice(info, "weco (installed and logged in)")),
             Err(e) => Ok(BackendChoice::local(format!("the local engine, because weco is not usable here: {e}"))),
         },
     }
+}
+
+/// weco as the backend; a version other than the tested one is said with the choice (not a failure).
+fn weco_choice(info: weco_backend::WecoInfo, reason: &str) -> BackendChoice {
+    let reason = match info.version_warning() {
+        Some(warning) => format!("{reason} (warning: {warning})"),
+        None => reason.to_string(),
+    };
+    BackendChoice { weco: Some(info), reason }
 }
 
 fn proposer(settings: &Settings) -> ProposerKind {

@@ -30,6 +30,22 @@ pub struct WecoInfo {
     pub version: Option<String>,
 }
 
+/// The weco release this runner was written and tested against (its plain output, exit codes, prompts).
+pub const TESTED_WECO_VERSION: &str = "0.4.0";
+
+impl WecoInfo {
+    /// A warning when the installed weco is not the tested release (runs still go ahead).
+    pub fn version_warning(&self) -> Option<String> {
+        let seen = self.version.as_deref()?;
+        (seen != TESTED_WECO_VERSION).then(|| {
+            format!(
+                "weco {seen} is installed, but weco-lsp was tested with weco {TESTED_WECO_VERSION}; if the run misbehaves, \
+                 install the tested release with `pipx install weco=={TESTED_WECO_VERSION}`"
+            )
+        })
+    }
+}
+
 /// Timing and environment knobs of the runner; `Default` is what the editor uses.
 #[derive(Debug, Clone)]
 pub struct WecoRunOptions {
