@@ -251,13 +251,13 @@ pub async fn search(
         let cancel = cancel.clone();
         let settings = settings.clone();
         let weco = backend.weco.clone();
+        let record_dir = task.harness_dir.clone();
         tokio::spawn(async move {
+            // weco-run.json sits with the task record, in `.weco/<task>/`, whatever the placement.
+            let options = weco_backend::WecoRunOptions { record_dir: Some(record_dir), ..Default::default() };
             match (weco, start) {
-                (Some(info), Start::New) => weco_backend::run_weco(engine_task, &info, tx, cancel, &run_log).await,
-                (Some(info), Start::Resume(run_id)) => {
-                    let options = weco_backend::WecoRunOptions::default();
-                    weco_backend::resume_weco(engine_task, &run_id, None, &info, &options, tx, cancel, &run_log).await
-                }
+                (Some(info), Start::New) => weco_backend::run_weco_with(engine_task, &info, &options, tx, cancel, &run_log).await,
+                (Some(info), Start::Resume(run_id)) => weco_backend::resume_weco(engine_task, &run_id, None, &info, &options, tx, cancel, &run_log).await,
                 (None, Start::New) => run_local(engine_task, proposer(&settings), tx, cancel).await,
                 (None, Start::Resume(_)) => {
                     let message = "only weco runs can be resumed, and weco is not usable here".to_string();

@@ -63,6 +63,9 @@ pub struct WecoRunOptions {
     pub env: Vec<(String, String)>,
     /// Variables removed from weco's environment.
     pub env_remove: Vec<String>,
+    /// Where `weco-run.json` goes: the task's own folder (`.weco/<task>/`, also for in-place runs, whose
+    /// working directory is the project root). `None`: the working directory.
+    pub record_dir: Option<PathBuf>,
 }
 
 impl Default for WecoRunOptions {
@@ -75,6 +78,7 @@ impl Default for WecoRunOptions {
             auto_resume_attempts: None,
             env: Vec::new(),
             env_remove: Vec::new(),
+            record_dir: None,
         }
     }
 }

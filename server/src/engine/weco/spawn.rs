@@ -382,6 +382,11 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// The folder `weco-run.json` is written to.
+    pub(super) fn record_dir(&self) -> &Path {
+        self.options.record_dir.as_deref().unwrap_or(&self.task.dir)
+    }
+
     pub(super) fn emit(&self, event: OptimizerEvent) {
         let _ = self.events.send(event);
     }

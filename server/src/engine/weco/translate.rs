@@ -40,7 +40,8 @@ impl Runner<'_> {
             PlainRecord::RunId(run_id) => {
                 let started_unix_s = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
                 let saved = WecoRunRecord { run_id: run_id.clone(), source_file: self.task.source_file.to_string_lossy().into_owned(), started_unix_s };
-                if let Err(e) = save_run_record(&self.task.dir, &saved) {
+                let record_dir = self.record_dir().to_path_buf();
+                if let Err(e) = save_run_record(&record_dir, &saved) {
                     tracing::warn!("cannot save weco-run.json: {e}");
                 }
                 self.run_id = Some(run_id.clone());
