@@ -123,6 +123,7 @@ pub fn options(server: &FakeWeco, home: &Path) -> WecoRunOptions {
         auto_resume_attempts: Some(1),
         env: env.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
         env_remove: ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].map(String::from).to_vec(),
+        record_dir: None,
     }
 }
 
