@@ -49,9 +49,11 @@ impl WecoInfo {
 /// Timing and environment knobs of the runner; `Default` is what the editor uses.
 #[derive(Debug, Clone)]
 pub struct WecoRunOptions {
-    /// How long stdout may stay silent before the watchdog asks `weco run status`.
+    /// How long stdout may stay silent before the watchdog asks `weco run status`, and then how often it asks.
     pub watchdog_after: Duration,
-    /// Silence beyond the eval timeout after which weco is considered hung and stopped.
+    /// Silence beyond the eval timeout after which weco is considered hung and stopped, counted from the last
+    /// sign of life: an output line, or a status showing the run `running` while weco waits on the service
+    /// (candidate generation after `[SUBMITTING]` prints nothing for as long as it takes) or its step moving.
     pub hang_margin: Duration,
     /// After `weco run stop`, how long weco may take to finish its current eval and exit before SIGINT.
     pub stop_grace: Duration,

@@ -46,7 +46,12 @@ impl Runner<'_> {
     fn failure_message(&self, exit: Option<ExitStatus>, killed: bool, resume_hint: &str) -> String {
         let all_text = || self.errors.iter().chain(self.tail.iter());
         if let Some(silence) = self.hung_for {
-            return format!("weco printed nothing for {}s and was stopped.{resume_hint}", silence.as_secs());
+            let status = match &self.last_status {
+                Some(status) if status != "running" => format!(" and Weco reports the run as `{status}`"),
+                Some(_) => " and Weco showed no progress".to_string(),
+                None => String::new(),
+            };
+            return format!("weco printed nothing for {}s{status}; it was stopped.{resume_hint}", silence.as_secs());
         }
         if all_text().any(|l| l.contains("Authentication Required") || l.contains("Would you like to log in")) {
             return "Not logged in to Weco. Run `weco login` in a terminal (or set WECO_API_KEY), or use the local engine.".to_string();

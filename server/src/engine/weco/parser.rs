@@ -105,6 +105,12 @@ impl PlainParser {
         self.step
     }
 
+    /// weco is waiting on the service (submitting a result, or polling while it generates the next
+    /// candidate), not running an eval or printing a block.
+    pub fn waiting_on_service(&self) -> bool {
+        matches!(self.state, State::Normal) && !self.executing
+    }
+
     /// Tell the parser how many stdout lines the current output block holds (`content.count('\n') + 1`).
     pub fn expect_output_lines(&mut self, count: usize) {
         if let State::Output { lines, remaining, .. } = &mut self.state

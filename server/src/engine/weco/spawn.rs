@@ -266,13 +266,15 @@ async fn drive(
                 }
                 let now = Instant::now();
                 let stall = now.duration_since(runner.last_activity);
+                // Silence is a hang only when Weco shows no progress either (`weco run status`, below).
+                let lifeless = now.duration_since(runner.last_activity.max(runner.last_life));
                 rung = runner.escalate_if_due(rung, pgid, now);
                 if rung == Rung::Running {
                     if runner.loop_ended && stall > options.watchdog_after {
                         // weco's loop is over but it lingers (the lineage drain idles ~10 min when offline).
                         runner.log_line("[weco-lsp] weco finished its loop but did not exit; interrupting it");
                         rung = runner.interrupt(pgid, 1);
-                    } else if !runner.loop_ended && stall > task.eval_timeout + options.hang_margin {
+                    } else if !runner.loop_ended && lifeless > task.eval_timeout + options.hang_margin {
                         runner.hung_for = Some(stall);
                         runner.log_line("[weco-lsp] weco printed nothing for too long; stopping it");
                         rung = runner.begin_stop(pgid, &tx);
@@ -338,6 +340,12 @@ pub(super) struct Runner<'a> {
     pub(super) last_output: Option<(u32, String)>,
     pub(super) detector: RepeatedFailureDetector,
     pub(super) last_activity: Instant,
+    /// The last `weco run status` that showed the run alive while weco was silent.
+    pub(super) last_life: Instant,
+    /// `current_step` of the previous status answer.
+    pub(super) last_status_step: Option<u64>,
+    /// The status of the last answer, for the hang message.
+    pub(super) last_status: Option<String>,
     pub(super) loop_ended: bool,
     pub(super) saw_complete: bool,
     pub(super) saw_stopped: bool,
@@ -370,6 +378,9 @@ impl<'a> Runner<'a> {
             last_output: None,
             detector: RepeatedFailureDetector::default(),
             last_activity: Instant::now(),
+            last_life: Instant::now(),
+            last_status_step: None,
+            last_status: None,
             loop_ended: false,
             saw_complete: false,
             saw_stopped: false,

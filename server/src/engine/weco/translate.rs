@@ -155,7 +155,17 @@ impl Runner<'_> {
     pub(super) fn on_status(&mut self, status: Result<RunStatus, String>) {
         match status {
             Ok(status) => {
-                self.log_line(&format!("[weco-lsp] watchdog: run status {}", status.status));
+                // A sign of life: the run is `running` on Weco's side and either weco waits on the service
+                // (it generates the next candidate after [SUBMITTING], which can take long) or the step moved.
+                let moved = status.current_step.is_some() && status.current_step != self.last_status_step;
+                let alive = status.status == "running" && (self.parser.waiting_on_service() || (moved && self.last_status_step.is_some()));
+                self.last_status_step = status.current_step;
+                self.last_status = Some(status.status.clone());
+                if alive {
+                    self.last_life = Instant::now();
+                }
+                let verdict = if alive { "alive" } else { "no sign of progress" };
+                self.log_line(&format!("[weco-lsp] watchdog: run status {} at step {:?} ({verdict})", status.status, status.current_step));
                 if status.is_terminal() && !self.loop_ended {
                     self.emit(OptimizerEvent::Message {
                         error: false,
