@@ -164,3 +164,28 @@ async fn instructions_that_look_like_an_option_or_a_file_name_reach_weco_as_text
         assert_eq!(created["body"]["additional_instructions"], text, "{created}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_result_refused_after_a_stop_is_not_scored_and_the_run_ends_as_stopped() {
+    let fx = fixture();
+    // `weco run stop` leaves the run `stopping`; the service then refuses the eval still in flight.
+    let server = FakeWeco::start_with(&["--scenario", "slow", "--stop-status", "stopping", "--refuse-submit-after-stop"]);
+    let log = fx.dir.join("run.log");
+    let mut run = start(task(&fx.dir, 3), options(&server, &fx.home), log.clone());
+    run.wait_for("step 1", |e| matches!(e, OptimizerEvent::StepStarted { step: 1 })).await;
+    wait_for_file(&fx.dir.join("slow-eval.pgid")).await;
+    run.cancel.cancel();
+    wait_for_log(&log, "[weco run stop]").await;
+    std::fs::write(fx.dir.join("release-eval"), "").unwrap();
+    let (outcome, events) = run.finish().await;
+    assert_eq!(outcome, RunOutcome::Cancelled, "{events:#?}");
+    assert_source_untouched(&fx);
+    let refused = not_scored(&events);
+    assert_eq!(refused.len(), 1, "{events:#?}");
+    assert_eq!(refused[0].0, 1);
+    assert!(refused[0].1.contains("stopping; results are no longer accepted"), "{refused:?}");
+    assert!(failed_steps(&events).is_empty(), "the refused result is no failure: {events:#?}");
+    let (best, message) = finished(&events);
+    assert!(best.is_none(), "only the baseline was scored: {best:?}");
+    assert!(message.starts_with("Stopped.") && message.contains("weco resume"), "{message}");
+}
