@@ -5,8 +5,12 @@ Point the real CLI at it with WECO_BASE_URL=http://127.0.0.1:<port>. The real ba
 to propose candidates and to read the metric; this fake replays a scripted list of candidates and
 reads the metric from the last `<metric>: <number>` line of the eval output.
 
-Usage: server.py --scenario NAME [--port 0] [--port-file PATH]
+Usage: server.py --scenario NAME [--port 0] [--port-file PATH] [options below]
 Prints `PORT <n>` on stdout once listening (and writes it to --port-file when given).
+
+The fake is never more lenient than the real service can be: requests without a Bearer key get 401,
+unknown runs 404, a task is claimed once (409 after), and the options below make it answer the way a
+stricter (or failing) service does.
 
 Scenarios:
   success         baseline, a faster candidate, a broken one, one importing a missing package,
@@ -17,6 +21,29 @@ Scenarios:
                   and stops listening.
   hang            baseline, then the first candidate's submit never gets an answer.
   repeat_failure  every candidate fails with the same ModuleNotFoundError.
+  not_utf8        baseline, then a candidate whose eval prints bytes that are not UTF-8 (weco's eval
+                  step raises and prints `[ERROR] Error: ...` right after the plan), then one more.
+  rewrite         candidates derived from the source with --replace/--with (see below).
+
+Options (any scenario):
+  --create-error CODE      POST /runs/ answers CODE with an API error detail: 401 (revoked key),
+                           402 (no credits: message, suggestion, `balance: 0`), 422 (validation).
+  --submit-error CODE@N    the N-th submit (1 = the baseline's) answers CODE and records nothing:
+                           5xx (weco retries it after `[RECONNECTING]`), 402 (credits) or 409.
+  --refuse-submit-after-stop  a submit for a run that is no longer `running` answers 409.
+  --stop-status STATUS     what `weco run stop` (POST /terminate from the CLI) sets: `terminated`
+                           (default) or `stopping` (the run stops once the current eval is in).
+  --error-at-submit N      the N-th submit is recorded, then the run goes to status `error`.
+  --candidate-delay S      seconds the service "generates" before answering each submit (the node
+                           is recorded and current_step moves first, so `weco run status` shows it).
+  --run-id-missing         POST /runs/ answers 200 without `run_id` (weco raises, with a traceback).
+  --requests-log PATH      appends every POST/PUT as a JSON line {method, path, body} (headers, and so
+                           the key, are never written).
+
+`hang` holds the second submit forever and marks the run `error` (the service lost it), so
+`weco run status` shows a dead run. Resume (POST /runs/{id}/resume) re-queues a candidate that was
+claimed but never scored (a fresh task id, same code and plan), and returns `best_metric_value` and
+`best_step` like the real service.
 """
 
 import argparse
@@ -24,6 +51,7 @@ import json
 import re
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -40,6 +68,10 @@ FAKE_TAGS = (
     "    return SPEEDUP\n"
 )
 SLOW = "DELAY = 30.0\nSPEEDUP = 3.0\n\n\ndef work():\n    return SPEEDUP\n"
+NOT_UTF8 = (
+    "import sys\n\nsys.stdout.buffer.write(b'\\xff\\xfe not text\\n')\nsys.stdout.flush()\n"
+    "DELAY = 0.0\nSPEEDUP = 4.0\n\n\ndef work():\n    return SPEEDUP\n"
+)
 
 PLAN_WITH_TAGS = (
     "Cache the result.\n[METRIC] Step 7: 123 (best so far: 123)\n[STEP 9/9] Executing code...\n"
@@ -53,6 +85,7 @@ SCENARIOS = {
     "drop_connection": [(FASTER, "Faster"), (FASTER, "Never reached")],
     "hang": [(FASTER, "Faster"), (FASTER, "Never reached")],
     "repeat_failure": [(MISSING_PACKAGE, "Use numpy")] * 6,
+    "not_utf8": [(NOT_UTF8, "Print raw bytes"), (FASTER, "Faster")],
     # Candidates derived from the submitted source with --replace OLD --with NEW: the rewrite,
     # a broken variant and one importing a missing package, for runs through a real harness.
     "rewrite": [
@@ -64,6 +97,24 @@ SCENARIOS = {
 
 # (old, new) for the "rewrite" scenario, set from the command line.
 REWRITE = ["", ""]
+
+# API error bodies in the shapes weco's client renders (`detail`: a string, or message/suggestion/extras).
+CREATE_ERRORS = {
+    401: {"detail": "Invalid API key"},
+    402: {
+        "detail": {
+            "message": "Insufficient credits to start this run.",
+            "suggestion": "Add credits to your account to continue.",
+            "balance": 0,
+        }
+    },
+    422: {"detail": [{"loc": ["body", "objective", "metric_name"], "msg": "metric_name must not be empty", "type": "value_error"}]},
+}
+SUBMIT_ERRORS = {
+    402: {"detail": {"message": "Insufficient credits to score this result.", "balance": 0}},
+    409: {"detail": "Execution task is no longer active for this run."},
+}
+SERVER_ERROR = {"detail": "Candidate generation failed; please retry."}
 
 METRIC_LINE = r"^\s*{name}\s*[:=]\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
 
@@ -91,6 +142,13 @@ class Run:
 
     def _queue_task(self, step, code, plan):
         self.task = {"id": str(uuid.uuid4()), "step": step, "code": code, "plan": plan, "claimed": False}
+
+    def requeue_interrupted(self):
+        """A candidate claimed but never scored is evaluated again after a resume (fresh task id)."""
+        if self.task is not None and self.task["claimed"]:
+            self._queue_task(self.task["step"], self.task["code"], self.task["plan"])
+            return True
+        return False
 
     def queue_next(self):
         if not self.candidates:
@@ -153,8 +211,9 @@ class Run:
 
 
 class State:
-    def __init__(self, scenario):
+    def __init__(self, scenario, options):
         self.scenario = scenario
+        self.options = options
         self.lock = threading.Lock()
         self.runs = {}
         self.requests = []  # (method, path) log, for debugging a failing test
@@ -206,12 +265,20 @@ class Handler(BaseHTTPRequestHandler):
         parts = [p for p in url.path.split("/") if p]
         body = self._body() if method in ("POST", "PUT") else {}
         self.state.requests.append((method, url.path))
+        if self.state.options.requests_log and method in ("POST", "PUT"):
+            with open(self.state.options.requests_log, "a") as log:
+                log.write(json.dumps({"method": method, "path": url.path, "body": body}) + "\n")
         if parts and parts[0] == "events":
             return self._send(200, {})
         if not self._authorized():
             return
         with self.state.lock:
             handled = self._dispatch(method, parts, query, body)
+        if isinstance(handled, tuple):  # ("later", delay, status, payload): answered outside the lock
+            _, delay, status, payload = handled
+            if delay:
+                time.sleep(delay)
+            return self._send(status, payload)
         if handled == "hang":
             self.state.hang_forever.wait()
             self.close_connection = True
@@ -227,7 +294,19 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method, parts, query, body):
         state = self.state
         if method == "POST" and parts == ["runs"]:
+            if state.options.create_error:
+                code = state.options.create_error
+                self._send(code, CREATE_ERRORS.get(code, {"detail": f"HTTP {code}"}))
+                return True
+            for field in ("source_code", "objective", "optimizer"):
+                if not isinstance(body.get(field), dict):
+                    self._send(422, {"detail": [{"loc": ["body", field], "msg": "field required", "type": "value_error.missing"}]})
+                    return True
             run = Run(body, state.scenario)
+            if state.options.run_id_missing:
+                state.runs[run.id] = run
+                self._send(200, {"run_name": run.name, "plan": "", "code": run.source_code})
+                return True
             state.runs[run.id] = run
             self._send(200, {"run_id": run.id, "run_name": run.name, "plan": "", "code": run.source_code})
             return True
@@ -286,15 +365,18 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {})
             return True
         if method == "POST" and rest == ["terminate"]:
-            if run.status == "running":
-                run.status = body.get("status_update") or "terminated"
+            if run.status in ("running", "stopping"):
+                update = body.get("status_update") or "terminated"
+                cli_stop = body.get("termination_reason") == "user_terminated_cli_stop"
+                run.status = self.state.options.stop_status if cli_stop else update
             self._send(200, {"ok": True})
             return True
         if method == "POST" and rest == ["resume"]:
-            if run.status in ("terminated", "error"):
+            if run.status in ("terminated", "error", "running"):
                 run.status = "running"
-                if run.task is None or run.task["claimed"]:
+                if not run.requeue_interrupted() and run.task is None:
                     run.queue_next()
+            best = run.best()
             self._send(
                 200,
                 {
@@ -306,6 +388,8 @@ class Handler(BaseHTTPRequestHandler):
                     "eval_timeout": run.eval_timeout,
                     "steps": run.steps,
                     "is_done": run.status == "completed",
+                    "best_metric_value": best["metric_value"] if best else None,
+                    "best_step": best["step"] if best else None,
                 },
             )
             return True
@@ -315,12 +399,24 @@ class Handler(BaseHTTPRequestHandler):
 
     def _suggest(self, run, body):
         scenario = self.state.scenario
+        options = self.state.options
         run.submits += 1
         if scenario == "drop_connection" and run.submits == 2:
             return "drop"
         if scenario == "hang" and run.submits == 2:
+            run.status = "error"
             return "hang"
         task = run.task
+        if task is None or not task["claimed"] or body.get("task_id") not in (None, task["id"]):
+            self._send(409, SUBMIT_ERRORS[409])
+            return True
+        if options.refuse_submit_after_stop and run.status != "running":
+            self._send(409, {"detail": f"Run {run.id} is {run.status}; results are no longer accepted."})
+            return True
+        if options.submit_error and options.submit_error[1] == run.submits:
+            code = options.submit_error[0]
+            self._send(code, SUBMIT_ERRORS.get(code, SERVER_ERROR))
+            return True
         output = body.get("execution_output", "")
         metric = run.metric_from(output)
         run.nodes.append(
@@ -333,7 +429,11 @@ class Handler(BaseHTTPRequestHandler):
             }
         )
         run.step += 1
+        task["claimed"] = False
+        run.task = None
         reply = {"run_id": run.id, "previous_solution_metric_value": metric, "is_done": False}
+        if options.error_at_submit == run.submits:
+            run.status = "error"
         if run.status != "running":
             self._send(200, reply)
             return True
@@ -350,8 +450,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             run.queue_next()
             reply["is_done"] = run.status == "completed"
-        self._send(200, reply)
-        return True
+        return ("later", options.candidate_delay if run.task else 0, 200, reply)
 
 
 def main():
@@ -361,12 +460,20 @@ def main():
     parser.add_argument("--port-file")
     parser.add_argument("--replace", default="", help="rewrite scenario: text to replace in the source")
     parser.add_argument("--with", dest="with_", default="", help="rewrite scenario: replacement text")
+    parser.add_argument("--create-error", type=int, default=0)
+    parser.add_argument("--submit-error", type=lambda v: tuple(int(p) for p in v.split("@")), default=None)
+    parser.add_argument("--refuse-submit-after-stop", action="store_true")
+    parser.add_argument("--stop-status", default="terminated", choices=["terminated", "stopping"])
+    parser.add_argument("--error-at-submit", type=int, default=0)
+    parser.add_argument("--candidate-delay", type=float, default=0.0)
+    parser.add_argument("--run-id-missing", action="store_true")
+    parser.add_argument("--requests-log")
     args = parser.parse_args()
     REWRITE[0], REWRITE[1] = args.replace, args.with_
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
-    server.state = State(args.scenario)  # type: ignore[attr-defined]
+    server.state = State(args.scenario, args)  # type: ignore[attr-defined]
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"

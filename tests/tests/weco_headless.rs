@@ -73,12 +73,12 @@ fn a_weco_run_is_measured_by_our_harness_verified_and_reported_without_touching_
 fn a_weco_traceback_that_prints_the_key_leaves_it_out_of_every_file_and_the_output() {
     let project = copy_fixture("optimize_py");
     let root = project.path();
-    let fake = FakeWeco::start(&[]);
-    // weco 0.4.0 reads `-i` text naming an existing file as that file and raises on a `.sh`; its rich
-    // traceback prints the locals, the API key among them, on stderr.
-    let (_, output) = optimize(root, &fake, &["--additional-instructions", "evaluate.sh"]);
+    // A run-creation answer without `run_id` makes weco 0.4.0 raise; its rich traceback prints the
+    // locals, the API key among them, on stderr.
+    let fake = FakeWeco::start(&["--run-id-missing"]);
+    let (_, output) = optimize(root, &fake, &[]);
     let log = std::fs::read_to_string(root.join(".weco/missing_skus/run.log")).unwrap();
-    assert!(log.contains("Unsupported file extension"), "weco raised as expected: {log}");
+    assert!(log.contains("KeyError") && log.contains("run_id"), "weco raised as expected: {log}");
     assert!(log.contains("[REDACTED]"), "the key's place is marked: {log}");
     for entry in walk(&root.join(".weco")) {
         let content = std::fs::read(&entry).unwrap_or_default();
@@ -122,4 +122,45 @@ fn a_missing_weco_is_a_clear_error_that_offers_the_local_engine() {
     let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
     assert!(text.contains("not found") && text.contains("pip"), "{text}");
     assert!(text.contains("local engine"), "the message offers the local engine: {text}");
+}
+
+#[test]
+fn a_weco_other_than_the_tested_release_runs_with_a_warning_naming_both_versions() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let fake = FakeWeco::start(&[]);
+    // The real weco 0.4.0, behind an interpreter that reports another package version when asked.
+    let bin = root.join("other-weco");
+    std::fs::create_dir_all(&bin).unwrap();
+    let real = weco_lsp_e2e::weco_bin();
+    let script = std::fs::read_to_string(&real).unwrap();
+    let python = script.lines().next().unwrap().trim_start_matches("#!").to_string();
+    write_executable(&bin.join("python"), &format!("#!/bin/sh\nif [ \"$1\" = -c ]; then echo 0.9.1; exit 0; fi\nexec {python} \"$@\"\n"));
+    let body: String = script.lines().skip(1).collect::<Vec<_>>().join("\n");
+    write_executable(&bin.join("weco"), &format!("#!{}\n{body}\n", bin.join("python").display()));
+    let home = root.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut env = fake.env(&home);
+    for (key, value) in env.iter_mut() {
+        if key == "PATH" {
+            *value = format!("{}:{value}", bin.display());
+        }
+    }
+    let output = Command::new(server_binary())
+        .args(["optimize", "inventory.py::missing_skus", "--backend", "weco", "--steps", "1"])
+        .current_dir(root)
+        .envs(env)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "a warning, not a failure: {text}");
+    assert!(text.contains("weco 0.9.1 is installed, but weco-lsp was tested with weco 0.4.0"), "{text}");
+    assert!(text.contains("Run ID:") || std::fs::read_to_string(root.join(".weco/missing_skus/run.log")).unwrap().contains("Run ID:"), "the run went ahead");
+}
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

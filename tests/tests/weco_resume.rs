@@ -4,14 +4,21 @@
 use serde_json::json;
 use weco_lsp_e2e::{FakeWeco, LspClient, copy_fixture, editor_capabilities, file_uri, scripted_user};
 
+const ISOLATED: &[&str] = &["Vibe Mode", "Isolated directory (recommended)", "Resume", "Keep separate", "Keep going"];
+const IN_PLACE: &[&str] = &["Vibe Mode", "In-place", "Yes, rewrite it in place", "Resume", "Keep separate", "Keep going"];
+
 fn start(root: &std::path::Path, fake: &FakeWeco) -> (LspClient, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    start_as(root, fake, ISOLATED)
+}
+
+fn start_as(root: &std::path::Path, fake: &FakeWeco, answers: &'static [&'static str]) -> (LspClient, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     let home = root.join("home");
     std::fs::create_dir_all(&home).unwrap();
     let env: Vec<(String, String)> = fake.env(&home);
     let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let questions = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut client = LspClient::start_with(root, &env_refs);
-    client.set_responder(scripted_user(vec!["Vibe Mode", "Isolated directory (recommended)", "Resume", "Keep separate", "Keep going"], questions.clone()));
+    client.set_responder(scripted_user(answers.to_vec(), questions.clone()));
     client.initialize(root, editor_capabilities(), json!({"weco": {"backend": "weco", "steps": 4, "evalTimeout": 120}}));
     (client, questions)
 }
@@ -81,4 +88,33 @@ fn a_run_record_this_machine_did_not_write_is_not_offered_for_resuming() {
     assert!(client.log().contains("not written by weco-lsp on this machine"), "{}", client.log());
     assert_eq!(client.shutdown(), Some(0));
     assert!(!root.join("PWNED").exists() && !task.join("PWNED").exists());
+
+fn an_interrupted_in_place_weco_run_is_offered_for_resuming_too() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let fake = FakeWeco::start(&["--scenario", "out_of_credits"]);
+    let (mut client, _) = start_as(root, &fake, IN_PLACE);
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "missing_skus"}]}));
+    client.message_containing("no verified improvement");
+    let task = root.join(".weco/missing_skus");
+    assert!(task.join("task.json").exists(), "the task record is in the task folder");
+    assert!(task.join("weco-run.json").exists(), "weco's run id is kept with the task, not in the project root");
+    assert!(!root.join("weco-run.json").exists(), "nothing is left in the project root");
+    assert!(root.join(".runs").is_dir(), "weco ran in the project root (in place)");
+    assert_eq!(client.shutdown(), Some(0));
+    std::fs::remove_file(task.join("report.md")).unwrap();
+
+    let (mut client, questions) = start_as(root, &fake, IN_PLACE);
+    let asked = client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("was interrupted"));
+    assert!(asked["message"].as_str().unwrap().contains("missing_skus"), "{asked}");
+    client.wait_for("window/showMessage", |p| {
+        let m = p["message"].as_str().unwrap_or_default();
+        m.contains("missing_skus") && (m.contains("no verified improvement") || m.contains("kept separate") || m.contains("applied"))
+    });
+    assert!(questions.lock().unwrap().iter().any(|q| q.contains("Resume it?")));
+    assert!(task.join("report.md").exists(), "the resumed run leaves a report");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before, "the user's file is as it was");
 }

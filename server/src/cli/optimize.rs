@@ -234,6 +234,7 @@ impl<W: Write + Send> Frontend for CliFront<W> {
                     self.line(format_args!("weco: step {step}: {}", plan.lines().next().unwrap_or_default()))
                 }
                 OptimizerEvent::Metric { .. } | OptimizerEvent::StepFailed { .. } => self.line(format_args!("weco: {status}")),
+                OptimizerEvent::StepNotScored { step, reason } => self.line(format_args!("weco: step {step} was not scored ({reason}); {status}")),
                 OptimizerEvent::Message { text, .. } => self.line(format_args!("weco: {text}")),
                 _ => {}
             },

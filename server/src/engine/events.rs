@@ -95,6 +95,10 @@ pub enum OptimizerEvent {
     Metric { step: u32, value: f64, best: f64 },
     /// `step` produced no metric (crash, timeout, wrong result); `error` is a one-line summary.
     StepFailed { step: u32, error: String },
+    /// `step` was evaluated but the service never scored it (a 5xx, 402 or 409 answer to the submit, a
+    /// lost connection, weco ending mid-submit): neither a success nor a failure of the candidate.
+    /// `reason` says what happened to the submit.
+    StepNotScored { step: u32, reason: String },
     /// A warning or error from the backend itself (not the eval), for the log and the user.
     Message { error: bool, text: String },
     /// The run ended. Always the last event.

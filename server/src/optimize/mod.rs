@@ -185,14 +185,21 @@ pub fn choose_backend(settings: &Settings, task: &PreparedTask) -> Result<Backen
     let source = task.dir.join(&task.source_file);
     match settings.backend {
         Backend::Local => Ok(BackendChoice::local("the local engine (as configured)")),
-        Backend::Weco => weco_backend::preflight(&task.dir, &source)
-            .map(|info| BackendChoice { weco: Some(info), reason: "weco (as configured)".into() })
-            .map_err(|e| e.to_string()),
+        Backend::Weco => weco_backend::preflight(&task.dir, &source).map(|info| weco_choice(info, "weco (as configured)")).map_err(|e| e.to_string()),
         Backend::Auto => match weco_backend::preflight(&task.dir, &source) {
-            Ok(info) => Ok(BackendChoice { weco: Some(info), reason: "weco (installed and logged in)".into() }),
+            Ok(info) => Ok(weco_choice(info, "weco (installed and logged in)")),
             Err(e) => Ok(BackendChoice::local(format!("the local engine, because weco is not usable here: {e}"))),
         },
     }
+}
+
+/// weco as the backend; a version other than the tested one is said with the choice (not a failure).
+fn weco_choice(info: weco_backend::WecoInfo, reason: &str) -> BackendChoice {
+    let reason = match info.version_warning() {
+        Some(warning) => format!("{reason} (warning: {warning})"),
+        None => reason.to_string(),
+    };
+    BackendChoice { weco: Some(info), reason }
 }
 
 fn proposer(settings: &Settings) -> ProposerKind {
@@ -254,13 +261,13 @@ pub async fn search(
         let cancel = cancel.clone();
         let settings = settings.clone();
         let weco = backend.weco.clone();
+        let record_dir = task.harness_dir.clone();
         tokio::spawn(async move {
+            // weco-run.json sits with the task record, in `.weco/<task>/`, whatever the placement.
+            let options = weco_backend::WecoRunOptions { record_dir: Some(record_dir), ..Default::default() };
             match (weco, start) {
-                (Some(info), Start::New) => weco_backend::run_weco(engine_task, &info, tx, cancel, &run_log).await,
-                (Some(info), Start::Resume(run_id)) => {
-                    let options = weco_backend::WecoRunOptions::default();
-                    weco_backend::resume_weco(engine_task, &run_id, None, &info, &options, tx, cancel, &run_log).await
-                }
+                (Some(info), Start::New) => weco_backend::run_weco_with(engine_task, &info, &options, tx, cancel, &run_log).await,
+                (Some(info), Start::Resume(run_id)) => weco_backend::resume_weco(engine_task, &run_id, None, &info, &options, tx, cancel, &run_log).await,
                 (None, Start::New) => run_local(engine_task, proposer(&settings), tx, cancel).await,
                 (None, Start::Resume(_)) => {
                     let message = "only weco runs can be resumed, and weco is not usable here".to_string();
@@ -457,6 +464,7 @@ impl RunLog {
             OptimizerEvent::EvalOutput { output, .. } => format!("[EXECUTION OUTPUT START]\n{output}\n[EXECUTION OUTPUT END]\n"),
             OptimizerEvent::Metric { step, value, best } => format!("[METRIC] Step {step}: {value} (best so far: {best})\n"),
             OptimizerEvent::StepFailed { step, error } => format!("[FAILED] Step {step}: {error}\n"),
+            OptimizerEvent::StepNotScored { step, reason } => format!("[NOT SCORED] Step {step}: {reason}\n"),
             OptimizerEvent::Message { error, text } => format!("[{}] {text}\n", if *error { "ERROR" } else { "WARNING" }),
             OptimizerEvent::Finished { outcome, message, .. } => format!("[FINISHED] {outcome:?} {}\n", message.as_deref().unwrap_or("")),
         };

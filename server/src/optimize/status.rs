@@ -79,6 +79,11 @@ impl RunTracker {
                     self.last_failure = Some(error.clone());
                 }
             }
+            // Not the candidate's fault: the failure streak is neither broken nor extended.
+            OptimizerEvent::StepNotScored { step, reason } => {
+                self.record(*step).not_scored = Some(reason.clone());
+                self.last = Some(format!("step {step} not scored"));
+            }
             OptimizerEvent::Message { text, .. } => self.last = Some(short(text)),
             OptimizerEvent::Finished { .. } => {}
         }
@@ -135,6 +140,10 @@ mod tests {
             t.apply(&OptimizerEvent::StepFailed { step, error: "ModuleNotFoundError: No module named 'numba'".into() });
         }
         assert_eq!(t.same_failure_streak, 3);
+        t.apply(&OptimizerEvent::StepNotScored { step: 4, reason: "HTTP 503".into() });
+        assert_eq!(t.same_failure_streak, 3, "a step the service did not score is no failure and no success");
+        t.apply(&OptimizerEvent::StepFailed { step: 5, error: "ModuleNotFoundError: No module named 'numba'".into() });
+        assert_eq!(t.same_failure_streak, 4);
         t.apply(&OptimizerEvent::Metric { step: 4, value: 1.0, best: 1.0 });
         assert_eq!(t.same_failure_streak, 0);
     }

@@ -14,6 +14,8 @@ pub struct StepRecord {
     pub plan: Option<String>,
     pub metric: Option<f64>,
     pub error: Option<String>,
+    /// Evaluated, but the service never scored it (why).
+    pub not_scored: Option<String>,
 }
 
 /// Timings from the final, verified measurement (baseline and winner interleaved).
@@ -122,6 +124,9 @@ fn first_line(text: &str) -> String {
 fn step_verdict(summary: &RunSummary, step: &StepRecord) -> String {
     if let Some(error) = &step.error {
         return format!("failed: {}", first_line(error));
+    }
+    if let Some(reason) = &step.not_scored {
+        return format!("not scored: {}", first_line(reason));
     }
     let Some(value) = step.metric else { return "no metric".into() };
     if step.step == 0 {

@@ -3,12 +3,13 @@
 //! Split: `preflight` (checks before a run), `spawn` (spawning weco and the drive loop), `translate` (weco's
 //! output to `OptimizerEvent`s), `outcome` (run-end classification and best-result lookup), `parser` (the
 //! `--output plain` state machine), `stop` (stop/signal ladder and `weco run status`), `diagnose` (eval-output
-//! problem scanning).
+//! problem scanning), `refusal` (what the service refused: credits, login, other, with the next step).
 
 pub mod diagnose;
 mod outcome;
 pub mod parser;
 pub mod preflight;
+pub mod refusal;
 pub mod spawn;
 pub mod stop;
 mod translate;
@@ -29,12 +30,30 @@ pub struct WecoInfo {
     pub version: Option<String>,
 }
 
+/// The weco release this runner was written and tested against (its plain output, exit codes, prompts).
+pub const TESTED_WECO_VERSION: &str = "0.4.0";
+
+impl WecoInfo {
+    /// A warning when the installed weco is not the tested release (runs still go ahead).
+    pub fn version_warning(&self) -> Option<String> {
+        let seen = self.version.as_deref()?;
+        (seen != TESTED_WECO_VERSION).then(|| {
+            format!(
+                "weco {seen} is installed, but weco-lsp was tested with weco {TESTED_WECO_VERSION}; if the run misbehaves, \
+                 install the tested release with `pipx install weco=={TESTED_WECO_VERSION}`"
+            )
+        })
+    }
+}
+
 /// Timing and environment knobs of the runner; `Default` is what the editor uses.
 #[derive(Debug, Clone)]
 pub struct WecoRunOptions {
-    /// How long stdout may stay silent before the watchdog asks `weco run status`.
+    /// How long stdout may stay silent before the watchdog asks `weco run status`, and then how often it asks.
     pub watchdog_after: Duration,
-    /// Silence beyond the eval timeout after which weco is considered hung and stopped.
+    /// Silence beyond the eval timeout after which weco is considered hung and stopped, counted from the last
+    /// sign of life: an output line, or a status showing the run `running` while weco waits on the service
+    /// (candidate generation after `[SUBMITTING]` prints nothing for as long as it takes) or its step moving.
     pub hang_margin: Duration,
     /// After `weco run stop`, how long weco may take to finish its current eval and exit before SIGINT.
     pub stop_grace: Duration,
@@ -46,6 +65,9 @@ pub struct WecoRunOptions {
     pub env: Vec<(String, String)>,
     /// Variables removed from weco's environment.
     pub env_remove: Vec<String>,
+    /// Where `weco-run.json` goes: the task's own folder (`.weco/<task>/`, also for in-place runs, whose
+    /// working directory is the project root). `None`: the working directory.
+    pub record_dir: Option<PathBuf>,
 }
 
 impl Default for WecoRunOptions {
@@ -58,6 +80,7 @@ impl Default for WecoRunOptions {
             auto_resume_attempts: None,
             env: Vec::new(),
             env_remove: Vec::new(),
+            record_dir: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::process::ExitStatus;
 
+use super::refusal::{self, Refusal};
 use super::spawn::{LOG_DIR, Runner};
 use crate::engine::events::{BestResult, OptimizerEvent, RunOutcome};
 
@@ -45,17 +46,35 @@ impl Runner<'_> {
     fn failure_message(&self, exit: Option<ExitStatus>, killed: bool, resume_hint: &str) -> String {
         let all_text = || self.errors.iter().chain(self.tail.iter());
         if let Some(silence) = self.hung_for {
-            return format!("weco printed nothing for {}s and was stopped.{resume_hint}", silence.as_secs());
-        }
-        if self.errors.iter().any(|e| e.contains("Out of credits")) {
-            let id = self.run_id.as_deref().unwrap_or("<run id>");
-            return format!("Out of Weco credits. Top up with `weco credits topup`, then continue with `weco resume {id}`.");
+            let status = match &self.last_status {
+                Some(status) if status != "running" => format!(" and Weco reports the run as `{status}`"),
+                Some(_) => " and Weco showed no progress".to_string(),
+                None => String::new(),
+            };
+            return format!("weco printed nothing for {}s{status}; it was stopped.{resume_hint}", silence.as_secs());
         }
         if all_text().any(|l| l.contains("Authentication Required") || l.contains("Would you like to log in")) {
             return "Not logged in to Weco. Run `weco login` in a terminal (or set WECO_API_KEY), or use the local engine.".to_string();
         }
         if all_text().any(|l| is_connection_error(l)) {
             return format!("Could not reach the Weco service (offline?). Check the connection.{resume_hint} Or use the local engine.");
+        }
+        if let Some((step, error)) = &self.eval_aborted {
+            let hint = if error.contains("codec can't decode") {
+                " The evaluation printed bytes that are not UTF-8 text, which weco cannot read: make it print text only."
+            } else {
+                ""
+            };
+            return format!("weco could not run the evaluation of step {step} and stopped: {error}.{hint}{resume_hint}");
+        }
+        if self.run_id.is_none()
+            && let Some(refusal) = refusal::classify(&self.before_run_id)
+            && !self.before_run_id.iter().any(|l| l.starts_with("Traceback") || l.contains("Error:"))
+        {
+            return refusal.message(None);
+        }
+        if let Some(refusal) = self.refused_mid_run() {
+            return refusal.message(self.run_id.as_deref());
         }
         if killed {
             return format!("weco did not respond to SIGINT and was killed.{resume_hint}");
@@ -67,6 +86,21 @@ impl Runner<'_> {
                 let signal = exit.and_then(|s| std::os::unix::process::ExitStatusExt::signal(&s));
                 format!("weco was killed (signal {}){detail}.{resume_hint}", signal.unwrap_or(0))
             }
+        }
+    }
+
+    /// A mid-run `[ERROR]` that is the service refusing (credits, auth, or any answer to a submit), with the
+    /// extras weco printed after it.
+    fn refused_mid_run(&self) -> Option<Refusal> {
+        let error = self.errors.iter().rev().find(|e| !e.starts_with("Auto-resume exhausted") && !e.starts_with("Timeout waiting"))?;
+        let mut block = vec![error.clone()];
+        if let Some(position) = self.tail.iter().rposition(|l| l == error) {
+            block.extend(self.tail.iter().skip(position + 1).take(3).filter(|l| l.contains(": ") && !l.starts_with("To resume")).cloned());
+        }
+        match refusal::classify(&block)? {
+            // Any other error is a refusal only when it is what a submit got back.
+            Refusal::Other { .. } if self.not_scored_reason.as_deref() != Some(error.as_str()) => None,
+            refusal => Some(refusal),
         }
     }
 

@@ -5,11 +5,20 @@
 //! therefore consumed by line count when the driver knows it (`expect_output_lines`, computed from
 //! `.runs/<id>/outputs/step_<n>.out.txt`, which weco writes before printing the block); otherwise its end is
 //! an END line immediately followed by `[SUBMITTING] ...`. A plan ends at the first line that is exactly
-//! `[EXECUTION OUTPUT START]` (weco prints nothing else between the two).
+//! `[EXECUTION OUTPUT START]`, or, when the eval step itself raised or was interrupted (weco 0.4.0 then prints
+//! `[ERROR] Error: <message>` or a blank line and `[INTERRUPTED] Run interrupted (Ctrl+C)` instead of the output
+//! block), at the last such line: since a plan may contain those lines too, that split is made only when the
+//! stream ends without an output block.
+//!
+//! A step whose output was submitted ends one of three ways: a `[METRIC]` line (scored), the next step or the
+//! end of the loop without one (scored as a failure, `NoMetric`), or an `[ERROR]`/network warning/
+//! `[RECONNECTING]`/`[INTERRUPTED]` right after `[SUBMITTING]` (the submit failed, `NotScored`).
 
 const OUTPUT_START: &str = "[EXECUTION OUTPUT START]";
 const OUTPUT_END: &str = "[EXECUTION OUTPUT END]";
 const SUBMITTING: &str = "[SUBMITTING] Sending result to backend...";
+const EVAL_STEP_ERROR: &str = "[ERROR] Error: ";
+const INTERRUPTED: &str = "[INTERRUPTED] Run interrupted (Ctrl+C)";
 
 /// One meaningful thing weco said, in stdout order.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +48,17 @@ pub enum PlainRecord {
     NoMetric {
         step: u32,
     },
+    /// `step` was evaluated but its submit failed (the service answered an error, the connection was lost,
+    /// weco was interrupted or ended mid-submit): the service never scored it. `reason` is weco's line.
+    NotScored {
+        step: u32,
+        reason: String,
+    },
+    /// weco's eval step for `step` raised before any output was printed (`[ERROR] Error: <message>`).
+    EvalAborted {
+        step: u32,
+        error: String,
+    },
     Warning(String),
     Error(String),
     Reconnecting(String),
@@ -53,7 +73,7 @@ pub enum PlainRecord {
 #[derive(Debug)]
 enum State {
     Normal,
-    Plan { text: String },
+    Plan { lines: Vec<String> },
     Output { lines: Vec<String>, remaining: Option<usize>, saw_end_candidate: bool },
 }
 
@@ -65,6 +85,8 @@ pub struct PlainParser {
     plan: Option<String>,
     run_id_seen: bool,
     awaiting_metric: Option<u32>,
+    /// A step was claimed and its eval has not printed its output block yet.
+    executing: bool,
 }
 
 impl Default for PlainParser {
@@ -75,12 +97,18 @@ impl Default for PlainParser {
 
 impl PlainParser {
     pub fn new() -> Self {
-        Self { state: State::Normal, step: 0, plan: None, run_id_seen: false, awaiting_metric: None }
+        Self { state: State::Normal, step: 0, plan: None, run_id_seen: false, awaiting_metric: None, executing: false }
     }
 
     /// The step weco is currently working on.
     pub fn current_step(&self) -> u32 {
         self.step
+    }
+
+    /// weco is waiting on the service (submitting a result, or polling while it generates the next
+    /// candidate), not running an eval or printing a block.
+    pub fn waiting_on_service(&self) -> bool {
+        matches!(self.state, State::Normal) && !self.executing
     }
 
     /// Tell the parser how many stdout lines the current output block holds (`content.count('\n') + 1`).
@@ -95,14 +123,13 @@ impl PlainParser {
     pub fn feed(&mut self, line: &str) -> Vec<PlainRecord> {
         let mut out = Vec::new();
         match std::mem::replace(&mut self.state, State::Normal) {
-            State::Plan { mut text } => {
+            State::Plan { mut lines } => {
                 if line == OUTPUT_START {
-                    self.plan = Some(text);
+                    self.plan = Some(lines.join("\n"));
                     self.begin_output(&mut out);
                 } else {
-                    text.push('\n');
-                    text.push_str(line);
-                    self.state = State::Plan { text };
+                    lines.push(line.to_string());
+                    self.state = State::Plan { lines };
                 }
             }
             State::Output { mut lines, remaining: Some(left), saw_end_candidate } if left > 0 => {
@@ -142,14 +169,38 @@ impl PlainParser {
         let mut out = Vec::new();
         match std::mem::replace(&mut self.state, State::Normal) {
             State::Output { lines, .. } => self.close_output(lines, &mut out),
-            State::Plan { text } => self.plan = Some(text),
+            State::Plan { lines } => self.end_plan_without_output(lines, &mut out),
             State::Normal => {}
         }
-        self.settle_pending(&mut out);
+        if let Some(step) = self.awaiting_metric.take() {
+            out.push(PlainRecord::NotScored { step, reason: "weco ended before Weco scored the result".into() });
+        }
         out
     }
 
+    /// The stream ended inside a plan: weco's eval step raised or was interrupted after printing it. The
+    /// plan ends before the last line weco prints in that case; the lines from there on are weco's own.
+    fn end_plan_without_output(&mut self, lines: Vec<String>, out: &mut Vec<PlainRecord>) {
+        let split = lines.iter().rposition(|l| l.starts_with(EVAL_STEP_ERROR) || l == INTERRUPTED).filter(|i| *i > 0);
+        let Some(mut split) = split else {
+            self.plan = Some(lines.join("\n"));
+            return;
+        };
+        if lines[split] == INTERRUPTED && lines[split - 1].is_empty() && split > 1 {
+            split -= 1;
+        }
+        let (plan, rest) = lines.split_at(split);
+        out.push(PlainRecord::Candidate { step: self.step, plan: Some(plan.join("\n")).filter(|p| !p.trim().is_empty()) });
+        for line in rest {
+            out.extend(self.feed(line));
+        }
+        if let State::Plan { lines } = std::mem::replace(&mut self.state, State::Normal) {
+            self.plan = Some(lines.join("\n"));
+        }
+    }
+
     fn begin_output(&mut self, out: &mut Vec<PlainRecord>) {
+        self.executing = false;
         out.push(PlainRecord::Candidate { step: self.step, plan: self.plan.take().filter(|p| !p.trim().is_empty()) });
         out.push(PlainRecord::OutputStarting { step: self.step });
         self.state = State::Output { lines: Vec::new(), remaining: None, saw_end_candidate: false };
@@ -160,8 +211,18 @@ impl PlainParser {
         self.awaiting_metric = Some(self.step);
     }
 
-    fn settle_pending(&mut self, out: &mut Vec<PlainRecord>) {
-        if let Some(step) = self.awaiting_metric.take() {
+    /// A tag after `[SUBMITTING]` without a metric: an error, a network warning, a reconnect or an interrupt
+    /// means the submit itself failed; any other tag means the service answered without a metric.
+    fn settle_pending(&mut self, line: &str, out: &mut Vec<PlainRecord>) {
+        let Some(step) = self.awaiting_metric.take() else { return };
+        let submit_failed = (line.starts_with("[ERROR] ") && !line.starts_with("[ERROR] Out of credits"))
+            || line.starts_with("[WARNING] Network error")
+            || line.starts_with("[RECONNECTING]")
+            || line.starts_with("[INTERRUPTED]");
+        if submit_failed {
+            let reason = line.split_once("] ").map_or(line, |(_, text)| text).trim().to_string();
+            out.push(PlainRecord::NotScored { step, reason });
+        } else {
             out.push(PlainRecord::NoMetric { step });
         }
     }
@@ -179,21 +240,33 @@ impl PlainParser {
         }
         if line.starts_with('[') {
             // Every other tag closes a step still waiting for its metric.
-            self.settle_pending(out);
+            self.settle_pending(line, out);
         }
         if let Some((step, tail)) = line.strip_prefix("[STEP ").and_then(parse_step) {
             self.step = step;
             if tail == "Executing code..." {
                 self.plan = None;
+                self.executing = true;
                 out.push(PlainRecord::StepStarted(step));
             }
             return;
+        }
+        if self.executing
+            && let Some(error) = line.strip_prefix(EVAL_STEP_ERROR)
+        {
+            // The eval step raised (no plan was printed, or the plan ended at this line).
+            self.executing = false;
+            out.push(PlainRecord::EvalAborted { step: self.step, error: error.to_string() });
+            return;
+        }
+        if line.starts_with("[INTERRUPTED]") {
+            self.executing = false;
         }
         if line.starts_with("[TASK CLAIMED]") {
             return;
         }
         if let Some(plan) = line.strip_prefix("[PLAN] ") {
-            self.state = State::Plan { text: plan.to_string() };
+            self.state = State::Plan { lines: vec![plan.to_string()] };
             return;
         }
         if line == OUTPUT_START {
@@ -365,6 +438,69 @@ mod tests {
                 PlainRecord::Other("Optimization complete!".into()),
             ]
         );
+    }
+
+    #[test]
+    fn an_eval_step_error_after_the_plan_ends_the_plan_and_is_reported() {
+        let text = "[STEP 1/4] Executing code...\n[TASK CLAIMED] t\n[PLAN] Print raw bytes\nsecond plan line\n\
+            [ERROR] Error: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte\nNo solution found. No changes to apply.\n";
+        let records = feed_all(&mut PlainParser::new(), text);
+        assert_eq!(
+            records,
+            vec![
+                PlainRecord::StepStarted(1),
+                PlainRecord::Candidate { step: 1, plan: Some("Print raw bytes\nsecond plan line".into()) },
+                PlainRecord::EvalAborted { step: 1, error: "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte".into() },
+                PlainRecord::Other("No solution found. No changes to apply.".into()),
+            ]
+        );
+        // Without a plan, the error follows the claim directly.
+        let records = feed_all(&mut PlainParser::new(), "[STEP 2/4] Executing code...\n[TASK CLAIMED] t\n[ERROR] Error: boom\n");
+        assert!(records.contains(&PlainRecord::EvalAborted { step: 2, error: "boom".into() }), "{records:?}");
+    }
+
+    #[test]
+    fn an_interrupt_during_the_eval_after_the_plan_is_an_interrupt() {
+        let text = "[STEP 1/4] Executing code...\n[PLAN] Sleep first\n\n[INTERRUPTED] Run interrupted (Ctrl+C)\n\n\
+            To resume this run, use: weco resume x\n";
+        let records = feed_all(&mut PlainParser::new(), text);
+        assert_eq!(records[1], PlainRecord::Candidate { step: 1, plan: Some("Sleep first".into()) });
+        assert!(records.contains(&PlainRecord::Interrupted), "{records:?}");
+    }
+
+    #[test]
+    fn error_and_interrupt_lines_inside_a_plan_stay_plan_text_when_the_output_follows() {
+        let text = "[STEP 1/4] Executing code...\n[PLAN] Plan\n[ERROR] Error: not really\n[INTERRUPTED] Run interrupted (Ctrl+C)\n\
+            [EXECUTION OUTPUT START]\nspeedup: 2\n\n[EXECUTION OUTPUT END]\n[SUBMITTING] Sending result to backend...\n\
+            [METRIC] Step 1: 2 (best so far: 2)\n";
+        let records = feed_all(&mut PlainParser::new(), text);
+        assert!(
+            records.contains(&PlainRecord::Candidate { step: 1, plan: Some("Plan\n[ERROR] Error: not really\n[INTERRUPTED] Run interrupted (Ctrl+C)".into()) })
+        );
+        assert!(!records.iter().any(|r| matches!(r, PlainRecord::EvalAborted { .. } | PlainRecord::Interrupted)), "{records:?}");
+    }
+
+    #[test]
+    fn a_failed_submit_is_not_scored_while_a_submit_answered_without_metric_is_a_failure() {
+        let submitted = "[STEP 3/4] Executing code...\n[EXECUTION OUTPUT START]\nspeedup: 2.5\n\n[EXECUTION OUTPUT END]\n\
+            [SUBMITTING] Sending result to backend...\n";
+        for (after, expected) in [
+            (
+                "[ERROR] Candidate generation failed; please retry.\n[RECONNECTING] attempt 1/1, retry in 5s\n",
+                Some("Candidate generation failed; please retry."),
+            ),
+            ("[WARNING] Network error during optimization: boom\n", Some("Network error during optimization: boom")),
+            ("", Some("weco ended before Weco scored the result")),
+            ("[STEP 4/4] Polling for task...\n", None),
+            ("[ERROR] Out of credits (balance: $0.00): every evaluated result is saved.\n", None),
+        ] {
+            let records = feed_all(&mut PlainParser::new(), &format!("{submitted}{after}"));
+            let settled = records.iter().find(|r| matches!(r, PlainRecord::NotScored { .. } | PlainRecord::NoMetric { .. })).cloned();
+            match expected {
+                Some(reason) => assert_eq!(settled, Some(PlainRecord::NotScored { step: 3, reason: reason.into() }), "{after}"),
+                None => assert_eq!(settled, Some(PlainRecord::NoMetric { step: 3 }), "{after}"),
+            }
+        }
     }
 
     #[test]

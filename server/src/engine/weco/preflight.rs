@@ -216,6 +216,26 @@ mod tests {
     }
 
     #[test]
+    fn a_weco_other_than_the_tested_release_is_found_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        // weco's script names its interpreter in the shebang; this one reports the package version asked for.
+        let python = dir.path().join("python");
+        std::fs::write(&python, "#!/bin/sh\necho 0.9.1\n").unwrap();
+        std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let weco = dir.path().join("weco");
+        std::fs::write(&weco, format!("#!{}\nimport weco\n", python.display())).unwrap();
+        std::fs::set_permissions(&weco, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(dir.path().join("optimize.py"), "x = 1\n").unwrap();
+        let info = preflight_in(&env_with(dir.path(), true), dir.path(), Path::new("optimize.py")).unwrap();
+        assert_eq!(info.version.as_deref(), Some("0.9.1"));
+        let warning = info.version_warning().expect("a warning for another version");
+        assert!(warning.contains("weco 0.9.1") && warning.contains("weco 0.4.0") && warning.contains("pipx install weco==0.4.0"), "{warning}");
+        let tested = super::super::WecoInfo { path: weco, version: Some("0.4.0".into()) };
+        assert_eq!(tested.version_warning(), None);
+        assert_eq!(super::super::WecoInfo { version: None, ..tested }.version_warning(), None, "an unknown version is not warned about");
+    }
+
+    #[test]
     fn held_consumer_lock_means_another_loop_runs() {
         let dir = tempfile::tempdir().unwrap();
         fake_weco(dir.path());

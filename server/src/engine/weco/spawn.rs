@@ -39,8 +39,35 @@ pub async fn run_weco_with(
     cancel: CancellationToken,
     log: &Path,
 ) -> RunOutcome {
-    let args = run_args(&task, options);
-    drive(&task, weco, options, args, None, events, cancel, log).await
+    // weco reads `-i` text that names an existing file as that file (and refuses most extensions): such
+    // text is handed over in a file of its own, which weco then reads back verbatim.
+    let instructions_file = match instructions_naming_a_file(&task) {
+        Some(text) => match write_instructions_file(text) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                return Runner::new(&task, weco, options, events, log)
+                    .finish_early(RunOutcome::Failed, format!("Cannot pass the additional instructions to weco: {e}."));
+            }
+        },
+        None => None,
+    };
+    let args = run_args_with(&task, options, instructions_file.as_ref().map(|f| f.path()));
+    let outcome = drive(&task, weco, options, args, None, events, cancel, log).await;
+    drop(instructions_file);
+    outcome
+}
+
+/// The instructions, when weco would take them for a file name (relative to the run's working directory).
+fn instructions_naming_a_file(task: &EngineTask) -> Option<&str> {
+    let text = task.additional_instructions.as_deref().filter(|i| !i.trim().is_empty())?;
+    task.dir.join(text).is_file().then_some(text)
+}
+
+fn write_instructions_file(text: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut file = tempfile::Builder::new().prefix("weco-instructions-").suffix(".md").tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    Ok(file)
 }
 
 /// Continues an interrupted run (`weco resume <id>`, answering its confirmation prompt with `y`).
@@ -65,14 +92,22 @@ pub async fn resume_weco(
 
 /// The `weco run` argument vector. Never `--apply-change`: the user applies the best result from a diff.
 pub fn run_args(task: &EngineTask, options: &WecoRunOptions) -> Vec<OsString> {
+    run_args_with(task, options, None)
+}
+
+/// `run_args`, with the instructions passed as the file `instructions_file` when given. Values that could
+/// start with `-` go in the same argv element as their flag (`--flag=value`), so argparse never reads
+/// them as options.
+pub fn run_args_with(task: &EngineTask, options: &WecoRunOptions, instructions_file: Option<&Path>) -> Vec<OsString> {
     let mut args: Vec<OsString> = vec![
         "run".into(),
-        "--source".into(),
-        task.source_file.clone().into_os_string(),
-        "--eval-command".into(),
-        task.eval_command.clone().into(),
-        "--metric".into(),
-        task.metric.clone().into(),
+        {
+            let mut source = OsString::from("--source=");
+            source.push(task.source_file.as_os_str());
+            source
+        },
+        format!("--eval-command={}", task.eval_command).into(),
+        format!("--metric={}", task.metric).into(),
         "--goal".into(),
         task.goal.as_cli().into(),
         "-n".into(),
@@ -87,10 +122,14 @@ pub fn run_args(task: &EngineTask, options: &WecoRunOptions) -> Vec<OsString> {
         args.extend(["--eval-timeout".into(), seconds.max(1).to_string().into()]);
     }
     if let Some(model) = &task.model {
-        args.extend(["--model".into(), model.clone().into()]);
+        args.push(format!("--model={model}").into());
     }
-    if let Some(instructions) = task.additional_instructions.as_ref().filter(|i| !i.trim().is_empty()) {
-        args.extend(["--additional-instructions".into(), instructions.clone().into()]);
+    if let Some(file) = instructions_file {
+        let mut arg = OsString::from("--additional-instructions=");
+        arg.push(file.as_os_str());
+        args.push(arg);
+    } else if let Some(instructions) = task.additional_instructions.as_ref().filter(|i| !i.trim().is_empty()) {
+        args.push(format!("--additional-instructions={instructions}").into());
     }
     push_auto_resume(&mut args, options);
     args
@@ -174,6 +213,9 @@ async fn drive(
         }
     };
     let pgid = child.id().unwrap_or(0);
+    // If this process dies without stopping weco (SIGKILL), the reaper sends weco's group SIGINT
+    // (weco restores an in-place file and tells the service), then SIGKILL.
+    let _weco_group = crate::child::GroupGuard::adopt(pgid);
     let (tx, mut rx) = unbounded_channel::<Incoming>();
     if let (Some(mut stdin), Some(bytes)) = (child.stdin.take(), stdin_bytes) {
         tokio::spawn(async move {
@@ -227,13 +269,15 @@ async fn drive(
                 }
                 let now = Instant::now();
                 let stall = now.duration_since(runner.last_activity);
+                // Silence is a hang only when Weco shows no progress either (`weco run status`, below).
+                let lifeless = now.duration_since(runner.last_activity.max(runner.last_life));
                 rung = runner.escalate_if_due(rung, pgid, now);
                 if rung == Rung::Running {
                     if runner.loop_ended && stall > options.watchdog_after {
                         // weco's loop is over but it lingers (the lineage drain idles ~10 min when offline).
                         runner.log_line("[weco-lsp] weco finished its loop but did not exit; interrupting it");
                         rung = runner.interrupt(pgid, 1);
-                    } else if !runner.loop_ended && stall > task.eval_timeout + options.hang_margin {
+                    } else if !runner.loop_ended && lifeless > task.eval_timeout + options.hang_margin {
                         runner.hung_for = Some(stall);
                         runner.log_line("[weco-lsp] weco printed nothing for too long; stopping it");
                         rung = runner.begin_stop(pgid, &tx);
@@ -299,12 +343,24 @@ pub(super) struct Runner<'a> {
     pub(super) last_output: Option<(u32, String)>,
     pub(super) detector: RepeatedFailureDetector,
     pub(super) last_activity: Instant,
+    /// The last `weco run status` that showed the run alive while weco was silent.
+    pub(super) last_life: Instant,
+    /// `current_step` of the previous status answer.
+    pub(super) last_status_step: Option<u64>,
+    /// The status of the last answer, for the hang message.
+    pub(super) last_status: Option<String>,
     pub(super) loop_ended: bool,
     pub(super) saw_complete: bool,
     pub(super) saw_stopped: bool,
     pub(super) errors: Vec<String>,
     pub(super) tail: VecDeque<String>,
     pub(super) hung_for: Option<Duration>,
+    /// What weco printed before `Run ID:` (a refusal to create the run is printed untagged).
+    pub(super) before_run_id: Vec<String>,
+    /// The step whose eval weco could not run, and why (`[ERROR] Error: ...` in the eval step).
+    pub(super) eval_aborted: Option<(u32, String)>,
+    /// weco's line for the last submit the service did not score.
+    pub(super) not_scored_reason: Option<String>,
 }
 
 impl<'a> Runner<'a> {
@@ -325,13 +381,24 @@ impl<'a> Runner<'a> {
             last_output: None,
             detector: RepeatedFailureDetector::default(),
             last_activity: Instant::now(),
+            last_life: Instant::now(),
+            last_status_step: None,
+            last_status: None,
             loop_ended: false,
             saw_complete: false,
             saw_stopped: false,
             errors: Vec::new(),
             tail: VecDeque::new(),
             hung_for: None,
+            before_run_id: Vec::new(),
+            eval_aborted: None,
+            not_scored_reason: None,
         }
+    }
+
+    /// The folder `weco-run.json` is written to.
+    pub(super) fn record_dir(&self) -> &Path {
+        self.options.record_dir.as_deref().unwrap_or(&self.task.dir)
     }
 
     pub(super) fn emit(&self, event: OptimizerEvent) {
@@ -420,8 +487,27 @@ mod tests {
         assert!(args.windows(2).any(|w| w == ["--output", "plain"]));
         assert!(args.windows(2).any(|w| w == ["--goal", "max"]));
         assert!(args.windows(2).any(|w| w == ["--eval-timeout", "2"]), "timeouts round up: {args:?}");
-        assert!(args.windows(2).any(|w| w == ["--eval-command", "bash evaluate.sh"]));
+        assert!(args.contains(&"--eval-command=bash evaluate.sh".to_string()));
         assert!(args.contains(&"--no-open".to_string()) && args.contains(&"--save-logs".to_string()));
         assert!(!args.iter().any(|a| a == "--apply-change"));
+    }
+
+    #[test]
+    fn instructions_are_one_argv_element_and_text_naming_a_file_goes_through_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("evaluate.sh"), "echo\n").unwrap();
+        let mut t = task();
+        t.dir = dir.path().to_path_buf();
+        t.additional_instructions = Some("-O3: keep the public API".into());
+        let args: Vec<String> = run_args(&t, &WecoRunOptions::default()).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert!(args.contains(&"--additional-instructions=-O3: keep the public API".to_string()), "{args:?}");
+        assert_eq!(instructions_naming_a_file(&t), None);
+        t.additional_instructions = Some("evaluate.sh".into());
+        assert_eq!(instructions_naming_a_file(&t), Some("evaluate.sh"));
+        let file = write_instructions_file("evaluate.sh").unwrap();
+        assert_eq!(std::fs::read_to_string(file.path()).unwrap(), "evaluate.sh");
+        let args = run_args_with(&t, &WecoRunOptions::default(), Some(file.path()));
+        let expected = format!("--additional-instructions={}", file.path().display());
+        assert!(args.iter().any(|a| a.to_string_lossy() == expected), "{args:?}");
     }
 }

@@ -4,7 +4,6 @@
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::diagnose::summarize_failure;
-use super::outcome::is_connection_error;
 use super::parser::PlainRecord;
 use super::spawn::{LOG_DIR, Runner};
 use super::stop::{RunStatus, SubcommandOutput};
@@ -30,6 +29,9 @@ impl Runner<'_> {
     pub(super) fn on_stderr(&mut self, line: &str) {
         self.last_activity = Instant::now();
         self.log_line(&format!("[stderr] {line}"));
+        if self.run_id.is_none() && !line.trim().is_empty() {
+            self.before_run_id.push(line.to_string());
+        }
         self.remember(line);
     }
 
@@ -38,7 +40,8 @@ impl Runner<'_> {
             PlainRecord::RunId(run_id) => {
                 let started_unix_s = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
                 let saved = WecoRunRecord { run_id: run_id.clone(), source_file: self.task.source_file.to_string_lossy().into_owned(), started_unix_s };
-                if let Err(e) = save_run_record(&self.task.dir, &saved) {
+                let record_dir = self.record_dir().to_path_buf();
+                if let Err(e) = save_run_record(&record_dir, &saved) {
                     tracing::warn!("cannot save weco-run.json: {e}");
                 }
                 self.run_id = Some(run_id.clone());
@@ -66,16 +69,23 @@ impl Runner<'_> {
                 }
                 self.emit(OptimizerEvent::Metric { step, value, best });
             }
+            PlainRecord::NotScored { step, reason } => {
+                // The submit failed: the candidate is neither good nor bad, and no failure streak grows.
+                self.not_scored_reason = Some(reason.clone());
+                self.emit(OptimizerEvent::StepNotScored { step, reason });
+            }
+            PlainRecord::EvalAborted { step, error } => {
+                self.loop_ended = true;
+                self.eval_aborted = Some((step, error.clone()));
+                self.errors.push(format!("Error: {error}"));
+                self.emit(OptimizerEvent::StepFailed { step, error: format!("weco could not run the evaluation: {error}") });
+            }
             PlainRecord::NoMetric { step } => {
                 let output = match &self.last_output {
                     Some((s, output)) if *s == step => output.clone(),
                     _ => String::new(),
                 };
-                let error = if self.loop_ended || self.errors.iter().any(|e| is_connection_error(e)) {
-                    "the result was not scored (weco stopped before the backend answered)".to_string()
-                } else {
-                    summarize_failure(&output)
-                };
+                let error = summarize_failure(&output);
                 self.emit(OptimizerEvent::StepFailed { step, error });
                 if let Some(signature) = self.detector.record_failure(&output) {
                     self.emit(OptimizerEvent::Message {
@@ -113,6 +123,9 @@ impl Runner<'_> {
             }
             PlainRecord::Other(line) => {
                 if !line.trim().is_empty() {
+                    if self.run_id.is_none() {
+                        self.before_run_id.push(line.clone());
+                    }
                     self.remember(&line);
                 }
             }
@@ -142,7 +155,17 @@ impl Runner<'_> {
     pub(super) fn on_status(&mut self, status: Result<RunStatus, String>) {
         match status {
             Ok(status) => {
-                self.log_line(&format!("[weco-lsp] watchdog: run status {}", status.status));
+                // A sign of life: the run is `running` on Weco's side and either weco waits on the service
+                // (it generates the next candidate after [SUBMITTING], which can take long) or the step moved.
+                let moved = status.current_step.is_some() && status.current_step != self.last_status_step;
+                let alive = status.status == "running" && (self.parser.waiting_on_service() || (moved && self.last_status_step.is_some()));
+                self.last_status_step = status.current_step;
+                self.last_status = Some(status.status.clone());
+                if alive {
+                    self.last_life = Instant::now();
+                }
+                let verdict = if alive { "alive" } else { "no sign of progress" };
+                self.log_line(&format!("[weco-lsp] watchdog: run status {} at step {:?} ({verdict})", status.status, status.current_step));
                 if status.is_terminal() && !self.loop_ended {
                     self.emit(OptimizerEvent::Message {
                         error: false,

@@ -141,7 +141,7 @@ async fn tell_about_interrupted_runs_in(session: &Arc<Session>, roots: &[std::pa
         let Ok(tasks) = std::fs::read_dir(crate::task::layout::weco_dir(&root)) else { continue };
         for task in tasks.flatten() {
             let dir = task.path();
-            let Some(record) = crate::engine::weco::load_run_record(&dir) else { continue };
+            let Some(record) = run_record_of(&dir, &root) else { continue };
             let report_time = std::fs::metadata(dir.join("report.md"))
                 .and_then(|m| m.modified())
                 .ok()
@@ -184,6 +184,16 @@ async fn tell_about_interrupted_runs_in(session: &Arc<Session>, roots: &[std::pa
             });
         }
     }
+}
+
+/// The weco run record of the task in `dir`: next to its task record, or, for an in-place task whose run
+/// was recorded by an older version, in its working directory (the project root) when it is that task's.
+fn run_record_of(dir: &std::path::Path, root: &std::path::Path) -> Option<crate::engine::weco::WecoRunRecord> {
+    crate::engine::weco::load_run_record(dir).or_else(|| {
+        let task = crate::optimize::resume::ResumeRecord::load(dir, root)?;
+        let record = crate::engine::weco::load_run_record(&task.dir).filter(|_| task.placement == crate::task::Placement::InPlace)?;
+        (std::path::Path::new(&record.source_file) == task.source_file).then_some(record)
+    })
 }
 
 pub use super::ui::RESUME;
