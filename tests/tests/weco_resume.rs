@@ -88,7 +88,9 @@ fn a_run_record_this_machine_did_not_write_is_not_offered_for_resuming() {
     assert!(client.log().contains("not written by weco-lsp on this machine"), "{}", client.log());
     assert_eq!(client.shutdown(), Some(0));
     assert!(!root.join("PWNED").exists() && !task.join("PWNED").exists());
+}
 
+#[test]
 fn an_interrupted_in_place_weco_run_is_offered_for_resuming_too() {
     let project = copy_fixture("optimize_py");
     let root = project.path();
