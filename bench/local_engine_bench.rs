@@ -79,6 +79,7 @@ async fn main() -> std::io::Result<()> {
             additional_instructions: None,
             model: None,
             function: Some(case.function.into()),
+            sandbox: weco_lsp::config::SandboxMode::Auto,
         };
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
         let started = Instant::now();

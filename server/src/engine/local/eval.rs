@@ -100,13 +100,25 @@ fn prepare_scratch(task_dir: &Path, scratch: &Path, source_file: &Path, code: &s
     std::fs::write(target, code)
 }
 
+/// Files at least this large are linked into a scratch copy, not copied: an in-place task's copy
+/// is the whole project, and its data files are read, not changed.
+const LINK_FILES_FROM_BYTES: u64 = 1 << 20;
+/// Folders that are linked, never copied (version control, environments, dependencies).
+const LINKED_DIRS: &[&str] = &[".git", ".hg", ".venv", "venv", "env", "node_modules", ".tox", ".mypy_cache"];
+
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    let kind = std::fs::symlink_metadata(from)?.file_type();
+    let meta = std::fs::symlink_metadata(from)?;
+    let kind = meta.file_type();
+    let name = from.file_name().unwrap_or_default();
     if kind.is_symlink() {
         std::os::unix::fs::symlink(std::fs::read_link(from)?, to)
     } else if kind.is_dir() {
-        if from.file_name().is_some_and(|n| n == "__pycache__") {
+        // `.runs` holds this very run's scratch copies: copying it would copy the copy.
+        if name == "__pycache__" || name == ".runs" {
             return Ok(());
+        }
+        if LINKED_DIRS.iter().any(|d| name == *d) {
+            return std::os::unix::fs::symlink(from, to);
         }
         std::fs::create_dir_all(to)?;
         for entry in std::fs::read_dir(from)? {
@@ -114,6 +126,8 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
             copy_tree(&entry.path(), &to.join(entry.file_name()))?;
         }
         Ok(())
+    } else if meta.len() >= LINK_FILES_FROM_BYTES {
+        std::os::unix::fs::symlink(from, to)
     } else {
         std::fs::copy(from, to).map(|_| ())
     }
@@ -262,6 +276,29 @@ pub fn scratch_dir(run_dir: &Path, step: u32, label: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scratch_copy_of_a_project_links_its_data_and_environments_and_skips_the_runs() {
+        // An in-place task's folder is the project root.
+        let project = tempfile::tempdir().unwrap();
+        let root = project.path();
+        std::fs::write(root.join("app.py"), "def f():\n    return 1\n").unwrap();
+        std::fs::write(root.join("big_data.bin"), vec![7u8; 4 << 20]).unwrap();
+        std::fs::create_dir_all(root.join(".git/objects")).unwrap();
+        std::fs::create_dir_all(root.join(".venv/lib")).unwrap();
+        std::fs::create_dir_all(root.join(".weco/t/.runs/1/work/step_1")).unwrap();
+        std::fs::write(root.join(".weco/t/evaluate.sh"), "echo 'speedup: 1'\n").unwrap();
+        let scratch = root.join(".runs/9/work/step_1");
+        prepare_scratch(root, &scratch, Path::new("app.py"), "def f():\n    return 2\n").unwrap();
+        let kind = |p: &str| std::fs::symlink_metadata(scratch.join(p)).map(|m| m.file_type());
+        assert!(kind("big_data.bin").unwrap().is_symlink(), "an 4 MiB data file is linked, not copied");
+        assert_eq!(std::fs::read(scratch.join("big_data.bin")).unwrap().len(), 4 << 20);
+        assert!(kind(".git").unwrap().is_symlink() && kind(".venv").unwrap().is_symlink());
+        assert!(kind(".weco/t/evaluate.sh").unwrap().is_file(), "the harness is copied");
+        assert!(kind(".weco/t/.runs").is_err(), "the runs are not copied into themselves");
+        assert!(kind(".runs").is_err());
+        assert_eq!(std::fs::read_to_string(scratch.join("app.py")).unwrap(), "def f():\n    return 2\n");
+    }
 
     #[test]
     fn metric_lines_parse_case_insensitively_with_an_x_suffix() {

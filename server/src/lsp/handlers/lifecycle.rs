@@ -137,11 +137,11 @@ async fn tell_about_interrupted_runs(session: &Arc<Session>) {
 }
 
 async fn tell_about_interrupted_runs_in(session: &Arc<Session>, roots: &[std::path::PathBuf]) {
-    for root in roots.iter().cloned() {
-        let Ok(tasks) = std::fs::read_dir(crate::task::layout::weco_dir(&root)) else { continue };
+    for root in roots.iter().map(|r| r.as_path()) {
+        let Ok(tasks) = std::fs::read_dir(crate::task::layout::weco_dir(root)) else { continue };
         for task in tasks.flatten() {
             let dir = task.path();
-            let Some(record) = run_record_of(&dir, &root) else { continue };
+            let Some(record) = run_record_of(&dir, root) else { continue };
             let report_time = std::fs::metadata(dir.join("report.md"))
                 .and_then(|m| m.modified())
                 .ok()
@@ -152,7 +152,7 @@ async fn tell_about_interrupted_runs_in(session: &Arc<Session>, roots: &[std::pa
             }
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let record_file = dir.join(crate::optimize::resume::RECORD_FILE);
-            let loaded = crate::optimize::resume::ResumeRecord::load(&dir, &root);
+            let loaded = crate::optimize::resume::ResumeRecord::load(&dir, root);
             if loaded.is_none() && record_file.exists() {
                 // A task record this machine did not write (shipped with the repository, copied,
                 // altered): nothing is offered for it.
