@@ -132,10 +132,7 @@ pub fn prepare_with(mode: SandboxMode, jail: &Jail, cwd: &Path, script: &str) ->
     };
     let writable: Vec<PathBuf> = jail.writable.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
-    let mut args: Vec<OsString> = ["--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child"].iter().map(OsString::from).collect();
-    if !network {
-        args.push("--net".into());
-    }
+    let mut args = unshare_flags(network);
     args.extend(["--".into(), "bash".into(), "-c".into(), SETUP.into(), "weco-sandbox".into()]);
     args.push(cwd.clone().into());
     args.push(script.into());
@@ -148,6 +145,53 @@ pub fn prepare_with(mode: SandboxMode, jail: &Jail, cwd: &Path, script: &str) ->
     args.push(gid.to_string().into());
     args.extend(writable.into_iter().map(OsString::from));
     Prepared { program: "unshare".into(), args, cwd: PathBuf::from("/"), isolation: Isolation::Sandboxed { network }, scratch: Some(scratch) }
+}
+
+fn unshare_flags(network: bool) -> Vec<OsString> {
+    let mut flags: Vec<OsString> = ["--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child"].iter().map(OsString::from).collect();
+    if !network {
+        flags.push("--net".into());
+    }
+    flags
+}
+
+/// `script` as one sandboxed shell line, for a program that runs its command through a shell and
+/// may run it again in a later session (weco's `--eval-command`, kept by weco for `weco resume`):
+/// the setup script is written to `setup_path` (a stable place in the workspace), the scratch folder
+/// is made per evaluation and removed after it, and what the code tried to write into the project is
+/// listed on stderr. `None` when there is no sandbox (the caller keeps `script`).
+pub fn shell_line(mode: SandboxMode, jail: &Jail, cwd: &Path, script: &str, setup_path: &Path) -> Option<String> {
+    let network = match mode {
+        SandboxMode::Off => return None,
+        SandboxMode::Network => true,
+        SandboxMode::Auto => false,
+    };
+    available().ok()?;
+    let workspace = std::fs::canonicalize(&jail.workspace).ok()?;
+    std::fs::write(setup_path, SETUP).ok()?;
+    let q = |p: &Path| quoted(p.as_os_str());
+    let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    // SAFETY: getuid/getgid have no preconditions.
+    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+    let flags: Vec<String> = unshare_flags(network).iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    let writable: Vec<String> = jail.writable.iter().filter_map(|p| std::fs::canonicalize(p).ok()).map(|p| q(&p)).collect();
+    Some(format!(
+        "s=$(mktemp -d \"${{TMPDIR:-/tmp}}/weco-sandbox-XXXXXX\") || exit 2; unshare {flags} -- bash {setup} {cwd} {script} {ws} \"$s\" {net} {uid} {gid} {writable}; r=$?; \
+         (cd \"$s/upper\" 2>/dev/null && find . -type f ! -path '*/__pycache__/*' | sed 's|^\\./|[weco-lsp] the sandbox kept out of the project: |' >&2); \
+         chmod -R u+w \"$s\" 2>/dev/null; rm -rf \"$s\"; exit $r",
+        flags = flags.join(" "),
+        setup = q(setup_path),
+        cwd = q(&cwd),
+        script = quoted(std::ffi::OsStr::new(script)),
+        ws = q(&workspace),
+        net = if network { 1 } else { 0 },
+        writable = writable.join(" "),
+    ))
+}
+
+/// A value as one shell word.
+fn quoted(value: &std::ffi::OsStr) -> String {
+    format!("'{}'", value.to_string_lossy().replace('\'', "'\\''"))
 }
 
 impl Prepared {
@@ -271,6 +315,24 @@ mod tests {
         assert_eq!(std::fs::read_to_string(workspace.path().join("data.txt")).unwrap(), "original");
         assert!(!workspace.path().join("ESCAPE.txt").exists());
         assert_eq!(prepared.written_in_workspace(), vec![PathBuf::from("ESCAPE.txt"), PathBuf::from("data.txt")]);
+    }
+
+    #[test]
+    fn the_shell_line_runs_the_same_sandbox_and_cleans_up() {
+        if std::env::var_os("WECO_TEST_NO_SANDBOX").is_some() {
+            return;
+        }
+        let workspace = tempfile::tempdir().unwrap();
+        let task = workspace.path().join(".weco/t");
+        std::fs::create_dir_all(&task).unwrap();
+        let jail = Jail { workspace: workspace.path().to_path_buf(), writable: vec![workspace.path().join(".weco")] };
+        let setup = workspace.path().join(".weco/sandbox.sh");
+        let line = shell_line(SandboxMode::Auto, &jail, &task, "echo it\\'s > ok.txt; echo x > ../../ESCAPE.txt; exit 3", &setup).expect("sandboxed");
+        let output = std::process::Command::new("sh").arg("-c").arg(&line).output().unwrap();
+        assert_eq!(output.status.code(), Some(3), "the evaluation's status comes back: {line}");
+        assert_eq!(std::fs::read_to_string(task.join("ok.txt")).unwrap(), "it's\n");
+        assert!(!workspace.path().join("ESCAPE.txt").exists());
+        assert!(String::from_utf8_lossy(&output.stderr).contains("kept out of the project: ESCAPE.txt"), "{}", String::from_utf8_lossy(&output.stderr));
     }
 
     #[test]

@@ -51,10 +51,25 @@ pub async fn run_weco_with(
         },
         None => None,
     };
-    let args = run_args_with(&task, options, instructions_file.as_ref().map(|f| f.path()));
+    // weco runs the evaluation itself, through a shell: the command it gets is the sandboxed one (the
+    // task folders writable, the rest of the project and machine read-only), kept alive for the run.
+    let mut sandboxed = task.clone();
+    if let Some(line) = sandboxed_eval_command(&task) {
+        sandboxed.eval_command = line;
+    }
+    let args = run_args_with(&sandboxed, options, instructions_file.as_ref().map(|f| f.path()));
     let outcome = drive(&task, weco, options, args, None, events, cancel, log).await;
     drop(instructions_file);
     outcome
+}
+
+/// The eval command weco gets: the task's, in the sandbox, with the task folders writable. Its setup
+/// script lives in `.weco/sandbox.sh`, so `weco resume` in a later session finds it again.
+fn sandboxed_eval_command(task: &EngineTask) -> Option<String> {
+    let workspace = crate::sandbox::workspace_of(&task.dir);
+    let weco_dir = workspace.join(".weco");
+    let jail = crate::sandbox::Jail { workspace: workspace.clone(), writable: vec![weco_dir.clone()] };
+    crate::sandbox::shell_line(task.sandbox, &jail, &task.dir, &task.eval_command, &weco_dir.join("sandbox.sh"))
 }
 
 /// The instructions, when weco would take them for a file name (relative to the run's working directory).
@@ -87,6 +102,8 @@ pub async fn resume_weco(
         args.extend(["--steps".into(), steps.to_string().into()]);
     }
     push_auto_resume(&mut args, options);
+    // weco keeps the run's eval command; the sandbox script it names is written again for it.
+    let _ = sandboxed_eval_command(&task);
     drive(&task, weco, options, args, Some(b"y\n".to_vec()), events, cancel, log).await
 }
 
