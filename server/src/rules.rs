@@ -35,6 +35,7 @@ pub static DOCS: &[Doc] =
 /// Every harness template.
 pub static TEMPLATES: &[Template] = templates![
     ("harness_core", "harness_core.py"),
+    ("harness_load", "harness_load.py"),
     ("speedup", "metric_speedup.py"),
     ("latency_ms", "metric_latency_ms.py"),
     ("peak_memory_mb", "metric_peak_memory_mb.py"),

@@ -251,7 +251,22 @@ pub fn available() -> Result<(), &'static String> {
     PROBE.get_or_init(probe).as_ref().map(|_| ())
 }
 
+/// Scratch folders of evaluations whose owner was killed (SIGKILL leaves no time to clean up), once
+/// they are a day old.
+fn remove_stale_scratch() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let stale = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age.as_secs() > 24 * 3600);
+        if stale && entry.file_name().to_string_lossy().starts_with("weco-sandbox-") {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(entry.path().join("work/work"), std::fs::Permissions::from_mode(0o700));
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn probe() -> Result<(), String> {
+    remove_stale_scratch();
     let workspace = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
     let scratch = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
     let ws = std::fs::canonicalize(workspace.path()).map_err(|e| e.to_string())?;

@@ -11,6 +11,9 @@ pub struct HarnessConfig {
     pub module: String,
     /// The original module's package (`__package__` of the loaded copies); empty for top-level modules.
     pub package: String,
+    /// The user's file: when it still holds the baseline's text, the harness imports the real module
+    /// once instead of loading copies (see `harness_load.py`).
+    pub original_path: String,
     /// Folder that makes `module` importable.
     pub import_root: String,
     pub project_root: String,
@@ -39,11 +42,13 @@ pub fn evaluate_py(config: &HarnessConfig, inputs_section: &str) -> String {
          import json\n\n\
          CONFIG = json.loads({json})\n\n\
          {inputs_section}\n\n\
+         {load}\n\n\
          {core}\n\n\
          {metric}\n\n\
          if __name__ == \"__main__\":\n    main()\n",
         function = config.function,
         metric_name = config.metric,
+        load = rules::template("harness_load").unwrap_or_default(),
         core = rules::template("harness_core").unwrap_or_default(),
     )
 }

@@ -21,6 +21,8 @@ mod tests;
 #[cfg(test)]
 mod tests_harness;
 #[cfg(test)]
+mod tests_realcode;
+#[cfg(test)]
 mod tests_rust;
 
 use std::path::{Path, PathBuf};
@@ -283,6 +285,7 @@ fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignat
         function: req.function.clone(),
         module,
         package,
+        original_path: req.source_path.display().to_string(),
         import_root: import_root.display().to_string(),
         project_root: req.workspace_root.display().to_string(),
         candidate_path,

@@ -37,6 +37,31 @@ pub fn run_cancellable(command: Command, timeout: Duration, cancel: Option<&Canc
     }
 }
 
+/// Whether the candidate file still holds the baseline (the baseline measurement is an A/A run: the
+/// unchanged code timed and checked against itself).
+fn is_aa_run(task: &PreparedTask) -> bool {
+    let candidate = std::fs::read(task.dir.join(&task.source_file));
+    let baseline = std::fs::read(task.harness_dir.join("baseline.py")).or_else(|_| std::fs::read(task.harness_dir.join("baseline.rs")));
+    matches!((candidate, baseline), (Ok(c), Ok(b)) if c == b)
+}
+
+/// Slack on top of the harness's own noise threshold for the A/A reading: the baseline measurement is
+/// one run, and a gate that trips on an ordinary fluctuation would stop good runs.
+const AA_SLACK: f64 = 0.05;
+
+/// Why an A/A reading (the unchanged code timed against itself) is not 1.0 within the noise, if it is not.
+pub fn aa_problem(ratio: Option<f64>, noise_threshold: Option<f64>) -> Option<String> {
+    let ratio = ratio?;
+    let band = noise_threshold.unwrap_or(1.02).max(1.0) + AA_SLACK;
+    if ratio <= band && ratio >= 1.0 / band {
+        return None;
+    }
+    Some(format!(
+        "the unchanged function timed against itself reads {ratio:.2}x (it must read 1.00x within ±{:.0}%): the timing here is biased, so any speedup it reported would be too. Close other heavy programs and run again; if it persists, give make_inputs() larger inputs so one call takes longer than a millisecond",
+        (band - 1.0) * 100.0
+    ))
+}
+
 /// Cargo's own folder, which a Rust harness's build writes (its registry cache and lock).
 pub fn cargo_home(task: &PreparedTask) -> Option<std::path::PathBuf> {
     if task.original_path.extension().is_none_or(|e| e != "rs") {
@@ -74,7 +99,8 @@ pub fn parse_metric(output: &str, metric: &str) -> Option<f64> {
     if name.trim() != metric {
         return None;
     }
-    value.trim().parse::<f64>().ok().filter(|v| !v.is_nan())
+    // `inf`, `nan` and overflowing literals (`1e999`) are not measurements.
+    value.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// The baseline measurement.
@@ -117,8 +143,23 @@ pub fn preflight_cancellable(task: &PreparedTask, timeout: Duration, cancel: Opt
             output_tail: tail(&output.text),
         });
     };
+    // The unchanged code is the candidate here: a correctness violation means the harness cannot
+    // tell the function from itself, and that must stop the run before any search.
+    let aa = is_aa_run(task);
+    if aa && let Some(violation) = output.text.lines().find_map(|l| l.trim_start().strip_prefix("Constraint violated:")) {
+        return Err(TaskError::Evaluation {
+            message: format!(
+                "the unchanged function fails its own correctness check ({}), so no candidate could be judged; the harness needs inputs or a comparison it can repeat (see evaluate.py)",
+                violation.trim()
+            ),
+            output_tail: tail(&output.text),
+        });
+    }
     let details: Option<serde_json::Value> = std::fs::read_to_string(task.harness_dir.join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
     let field = |name: &str| details.as_ref().and_then(|d| d.get(name)).and_then(|v| v.as_f64());
+    if aa && let Some(problem) = aa_problem(field("ratio_median"), field("noise_threshold")) {
+        return Err(TaskError::Evaluation { message: problem, output_tail: tail(&output.text) });
+    }
     Ok(Baseline {
         metric_value,
         eval_seconds: output.elapsed.as_secs_f64(),
@@ -127,4 +168,28 @@ pub fn preflight_cancellable(task: &PreparedTask, timeout: Duration, cancel: Opt
         output: output.text,
         isolation,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infinite_and_overflowing_metrics_are_not_measurements() {
+        assert_eq!(parse_metric("speedup: inf", "speedup"), None);
+        assert_eq!(parse_metric("speedup: 1e999", "speedup"), None);
+        assert_eq!(parse_metric("speedup: -inf", "speedup"), None);
+        assert_eq!(parse_metric("speedup: nan", "speedup"), None);
+        assert_eq!(parse_metric("speedup: 2.5", "speedup"), Some(2.5));
+    }
+
+    #[test]
+    fn an_aa_reading_off_1_beyond_the_noise_is_a_problem() {
+        assert!(aa_problem(Some(1.0), Some(1.02)).is_none());
+        assert!(aa_problem(Some(0.97), Some(1.02)).is_none());
+        let biased = aa_problem(Some(0.75), Some(1.02)).expect("0.75 is biased");
+        assert!(biased.contains("0.75x"), "{biased}");
+        assert!(aa_problem(Some(1.4), Some(1.02)).is_some());
+        assert!(aa_problem(None, None).is_none(), "metrics without a ratio have no A/A gate");
+    }
 }

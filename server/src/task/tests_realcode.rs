@@ -1,0 +1,105 @@
+//! Shapes of real libraries the harness must leave as they are: a registry that refuses a second
+//! registration at import, results whose classes the module defines, and a lazily filled cache on
+//! an argument. The unchanged original must pass its own harness (the A/A gate), and a real
+//! improvement must still be measured.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::*;
+
+/// A package whose module registers itself at import and refuses duplicates, returns instances of
+/// its own class, and keeps a private cache on the argument it is given.
+const REGISTRY: &str = "REGISTERED = {}\n\n\ndef register(name):\n    def wrap(cls):\n        if name in REGISTERED:\n            raise KeyError(f'{name} already exists in dispatch registry')\n        REGISTERED[name] = cls\n        return cls\n    return wrap\n";
+
+const CORE: &str = r#"from .registry import register
+
+
+@register("token")
+class Token:
+    def __init__(self, text, weight):
+        self.text = text
+        self.weight = weight
+
+    def __eq__(self, other):
+        return isinstance(other, Token) and (self.text, self.weight) == (other.text, other.weight)
+
+    def __repr__(self):
+        return f"Token({self.text!r}, {self.weight})"
+
+
+class Corpus:
+    def __init__(self, words):
+        self.words = words
+        self._cache = {}
+
+
+def distinct_tokens(corpus: Corpus) -> list:
+    """Distinct words as tokens, first appearance first; remembers lengths in the corpus's cache."""
+    out = []
+    seen_texts = []
+    for word in corpus.words:
+        corpus._cache.setdefault(word, len(word))
+        if word not in seen_texts:
+            seen_texts.append(word)
+            out.append(Token(word, corpus._cache[word]))
+    return out
+"#;
+
+const TEST: &str = r#"from pkg.core import Corpus, distinct_tokens
+
+
+def test_distinct_tokens():
+    words = [f"w{i % 300}" for i in range(3000)]
+    tokens = distinct_tokens(Corpus(words))
+    assert len(tokens) == 300
+"#;
+
+fn project() -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    let pkg = root.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "from . import core\n").unwrap();
+    std::fs::write(pkg.join("registry.py"), REGISTRY).unwrap();
+    std::fs::write(pkg.join("core.py"), CORE).unwrap();
+    std::fs::create_dir_all(root.path().join("tests")).unwrap();
+    std::fs::write(root.path().join("tests/test_core.py"), TEST).unwrap();
+    let file = pkg.join("core.py");
+    (root, file)
+}
+
+fn request(root: &Path, file: &Path) -> TaskRequest {
+    TaskRequest {
+        workspace_root: root.to_path_buf(),
+        source_path: file.to_path_buf(),
+        function: "distinct_tokens".into(),
+        language: Language::Python,
+        metric: MetricKind::Speedup,
+        placement: Placement::Isolated,
+        source_text: std::fs::read_to_string(file).unwrap(),
+        consolidated_from: None,
+        cancel: Default::default(),
+    }
+}
+
+#[test]
+fn a_registering_module_with_its_own_classes_and_a_lazy_cache_passes_its_own_harness() {
+    let (root, file) = project();
+    let task = prepare_task(&request(root.path(), &file)).expect("task prepared");
+    assert_eq!(task.inputs, InputOrigin::Recorded, "inputs come from the project's test");
+    let baseline = preflight(&task, Duration::from_secs(120)).unwrap_or_else(|e| panic!("the unchanged original is accepted: {e}"));
+    assert!((baseline.metric_value - 1.0).abs() < 1e-9, "{}", baseline.output);
+
+    // A real improvement is still measured, through the same real module.
+    let faster = CORE.replace("seen_texts = []", "seen_texts = set()").replace("seen_texts.append(word)", "seen_texts.add(word)");
+    std::fs::write(task.dir.join("optimize.py"), faster).unwrap();
+    let measured = preflight(&task, Duration::from_secs(120)).expect("the faster candidate is measured");
+    assert!(measured.metric_value > 1.5, "{}", measured.output);
+
+    // A candidate that returns different tokens is still caught.
+    let wrong = CORE.replace("Token(word, corpus._cache[word])", "Token(word, 0)");
+    std::fs::write(task.dir.join("optimize.py"), wrong).unwrap();
+    let judged = preflight(&task, Duration::from_secs(120)).expect("the wrong candidate is judged");
+    assert_eq!(judged.metric_value, 0.0, "{}", judged.output);
+    assert!(judged.output.contains("Constraint violated") && judged.output.contains("weight"), "{}", judged.output);
+}
