@@ -14,7 +14,7 @@ fn files_under(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if path.is_dir() {
-            if !["node_modules", "target", "out", ".vscode-test", "fixtures", "fixture"].contains(&name.as_str()) && !name.starts_with('.') {
+            if !["node_modules", "target", "out", ".vscode-test", "fixtures", "fixture", "work"].contains(&name.as_str()) && !name.starts_with('.') {
                 files_under(&path, extensions, out);
             }
         } else if extensions.iter().any(|e| name.ends_with(e)) {
