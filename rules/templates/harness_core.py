@@ -406,6 +406,12 @@ def _measure_pair(base, cand, calls):
     slow call) of baseline and candidate on the same inputs, in random order, and compares the median unit
     of each side; the result is the median over rounds, with the robust spread of the rounds as `cv`."""
     budget = float(CONFIG.get("target_seconds", 2.0))
+    caching = _added_caches(base, cand)
+    clear_candidate = (lambda: None) if caching is None else caching[0]
+    if caching is not None:
+        # Timed on distinct inputs only, each once per unit, with the candidate's caches emptied before
+        # every unit: a cache may still help within a call (memoized recursion), not across calls.
+        calls = _distinct(calls)
     for target in (base, cand):
         for _ in range(3):
             _time_batch(target, _fresh_inputs(target, calls, 1, 0))
@@ -420,6 +426,8 @@ def _measure_pair(base, cand, calls):
     if CONFIG["inputs"] != "type_hints":
         # a fixed pool may mix tiny and large inputs: every unit takes each input once, so units compare alike
         unit = len(calls) * max(1, unit // len(calls))
+    if caching is not None:
+        unit = len(calls)
     units = max(1, per_round // unit)
     shares = []  # CPU share of a spin loop, per calibration
     rounds_data = []  # per round: (base walls, base cpus, cand walls, cand cpus), per unit, per call
@@ -436,6 +444,7 @@ def _measure_pair(base, cand, calls):
         order = random.Random(7919 + r)  # random order: a periodic pause of the machine cannot favour one side
         for i in range(units):
             window = slice(i * unit, (i + 1) * unit)
+            clear_candidate()
             if order.random() < 0.5:
                 b = _time_batch_both(base, base_inputs[window])
                 c = _time_batch_both(cand, cand_inputs[window])
@@ -464,7 +473,11 @@ def _measure_pair(base, cand, calls):
     base_times = [statistics.median(data[base_k]) for data in rounds_data]
     cand_times = [statistics.median(data[cand_k]) for data in rounds_data]
     ratios = [b / max(c, 1e-12) for b, c in zip(base_times, cand_times)]
+    cache = None
+    if caching is not None:
+        cache = {"names": caching[2], "entries_after_one_unit": caching[1](), "distinct_inputs": len(calls)}
     return {
+        "cache": cache,
         "rounds": len(ratios),
         "calls_per_round": units * unit,
         "calls_per_unit": unit,

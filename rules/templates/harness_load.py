@@ -60,7 +60,7 @@ def _swap_candidate(real, candidate_path):
     unchanged = collections.Counter(ast.dump(n) for n in baseline_tree.body)
     baseline_classes = {n.name: n for n in baseline_tree.body if isinstance(n, ast.ClassDef)}
     future = [n for n in baseline_tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
-    target, added = None, []
+    target, added, plain_functions = None, [], []
     for node in candidate_tree.body:
         if len(parts) == 1 and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == parts[0]:
             target = node
@@ -81,6 +81,8 @@ def _swap_candidate(real, candidate_path):
         dumped = ast.dump(node)
         if unchanged[dumped] > 0:
             unchanged[dumped] -= 1
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list:
+                plain_functions.append(node)
             continue
         if isinstance(node, ast.ClassDef) and node.name in baseline_classes:
             return None  # a second class of that name would not be the one the inputs are made of
@@ -92,6 +94,9 @@ def _swap_candidate(real, candidate_path):
     if any(isinstance(n, ast.Name) and n.id == "super" for n in ast.walk(target)):
         return None  # super() needs the class cell of the class body
     namespace = dict(real.__dict__)
-    code = compile(ast.Module(body=future + added + [target], type_ignores=[]), candidate_path, "exec")
+    # When a helper changed, the unchanged functions between the target and it must reach the new one:
+    # they are compiled into the namespace too (undecorated ones only: a decorator may register).
+    body = future + (plain_functions if added else []) + added + [target]
+    code = compile(ast.Module(body=body, type_ignores=[]), candidate_path, "exec")
     exec(code, namespace)
     return namespace, namespace[parts[-1]]

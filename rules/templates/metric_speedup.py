@@ -26,6 +26,11 @@ def evaluate_metric(base, cand, calls):
         "baseline {:.6g} s/call, candidate {:.6g} s/call ({} time), ratio {:.4f}, cv {:.2%}, {} rounds x {} calls"
         .format(details["baseline_seconds_per_call"], details["candidate_seconds_per_call"], details["clock"], ratio,
                 details["cv"], details["rounds"], details["calls_per_round"]))
+    if details.get("cache"):
+        cache = details["cache"]
+        _out("The candidate keeps results across calls ({}): timed on {} distinct inputs with its caches emptied "
+             "before every batch; it held {} entries after one batch.".format(", ".join(cache["names"]), cache["distinct_inputs"],
+                                                                             cache["entries_after_one_unit"]))
     if details["clock"] == "wall" and details["cpu_share"]["machine"] < 0.8:
         _out("The machine is busy (this evaluation got {:.0%} of a CPU); wall-clock timings are unreliable."
              .format(details["cpu_share"]["machine"]))

@@ -211,7 +211,8 @@ struct Timespec {
     nanos: i64,
 }
 
-extern "C" {
+// `unsafe extern` (Rust 1.82) is what edition 2024 requires and every earlier edition accepts.
+unsafe extern "C" {
     fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
 }
 

@@ -169,17 +169,100 @@ pub fn build_index(layouts: &[ProjectLayout], threads: usize) -> ProjectIndex {
     index
 }
 
-/// The project root for a file given on the command line: the nearest ancestor with a project
-/// marker, else the file's folder.
+/// The project root for a file outside any editor workspace folder: the version-control root, else
+/// the nearest marker above the file, unless that marker sits inside a Python package (a folder with an
+/// `__init__.py`) or an installed-packages folder that itself lies under a higher marker, as
+/// packages ship their own `pyproject.toml` or `setup.cfg` (`numpy/f2py/`, wheels unpacked in place).
+/// Else the file's folder.
 pub fn project_root_for(path: &Path) -> PathBuf {
-    const MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg", "Cargo.toml", ".git"];
+    const MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg", "Cargo.toml"];
+    const VCS: &[&str] = &[".git", ".hg", ".jj"];
     let start = if path.is_dir() { Some(path) } else { path.parent() };
-    let mut dir = start;
-    while let Some(d) = dir {
-        if MARKERS.iter().any(|m| d.join(m).exists()) {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
+    let ancestors: Vec<&Path> = start.map(|s| s.ancestors().collect()).unwrap_or_default();
+    // A home folder under version control (dotfiles) is not a project.
+    if let Some(vcs) = ancestors.iter().find(|d| VCS.iter().any(|m| d.join(m).exists()) && unsuitable_root(d).is_none()) {
+        return vcs.to_path_buf();
     }
-    start.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    let marked: Vec<&Path> = ancestors.iter().copied().filter(|d| MARKERS.iter().any(|m| d.join(m).exists())).collect();
+    let inside_a_package = |d: &Path| {
+        d.join("__init__.py").exists()
+            || d.parent().is_some_and(|p| p.join("__init__.py").exists())
+            || d.components().any(|c| matches!(c.as_os_str().to_str(), Some("site-packages" | "dist-packages")))
+    };
+    let mut chosen = marked.first().copied();
+    while let Some(current) = chosen {
+        let higher = marked.iter().copied().find(|d| d.as_os_str().len() < current.as_os_str().len());
+        match higher {
+            Some(higher) if inside_a_package(current) => chosen = Some(higher),
+            _ => break,
+        }
+    }
+    chosen.or(start).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Why `root` cannot be a project root (the filesystem root, the home folder itself), if it cannot:
+/// `.weco/` would land there, shared by everything below.
+pub fn unsuitable_root(root: &Path) -> Option<String> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if canonical.parent().is_none() {
+        return Some(format!("{} is the filesystem root; open the project's own folder (the one with its pyproject.toml, Cargo.toml or .git)", root.display()));
+    }
+    if home.as_deref().and_then(|h| std::fs::canonicalize(h).ok()).is_some_and(|h| h == canonical) {
+        return Some(format!(
+            "{} is your home folder, not a project; open the project's own folder (the one with its pyproject.toml, Cargo.toml or .git)",
+            root.display()
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "").unwrap();
+    }
+
+    #[test]
+    fn a_marker_a_package_ships_inside_itself_is_not_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("proj");
+        touch(&root.join("pyproject.toml"));
+        touch(&root.join("lib/__init__.py"));
+        touch(&root.join("lib/f2py/__init__.py"));
+        touch(&root.join("lib/f2py/setup.cfg"));
+        touch(&root.join("lib/f2py/crackfortran.py"));
+        assert_eq!(project_root_for(&root.join("lib/f2py/crackfortran.py")), root);
+        // An installed layout: a pyproject.toml inside the package folder.
+        touch(&root.join("vendor/site-packages/pkg/pyproject.toml"));
+        touch(&root.join("vendor/site-packages/pkg/m.py"));
+        assert_eq!(project_root_for(&root.join("vendor/site-packages/pkg/m.py")), root);
+        // A plain project with its own marker.
+        touch(&root.join("tools/sub/pyproject.toml"));
+        touch(&root.join("tools/sub/run.py"));
+        assert_eq!(project_root_for(&root.join("tools/sub/run.py")), root.join("tools/sub"));
+    }
+
+    #[test]
+    fn the_version_control_root_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        touch(&root.join("packages/a/pyproject.toml"));
+        touch(&root.join("packages/a/a.py"));
+        assert_eq!(project_root_for(&root.join("packages/a/a.py")), root);
+    }
+
+    #[test]
+    fn the_filesystem_root_and_the_home_folder_are_not_project_roots() {
+        assert!(unsuitable_root(Path::new("/")).is_some());
+        if let Some(home) = std::env::var_os("HOME") {
+            assert!(unsuitable_root(Path::new(&home)).unwrap().contains("home folder"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        assert!(unsuitable_root(dir.path()).is_none());
+    }
 }

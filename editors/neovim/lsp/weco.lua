@@ -18,14 +18,11 @@ local config = require('weco.config')
 return {
   cmd = config.server_cmd(),
   filetypes = { 'python', 'rust' },
+  -- The project's own markers first, as one group of equal priority; `.weco` only when none is found
+  -- (a stray `.weco` in an ancestor folder, such as the home folder, must not become the root).
   root_markers = {
+    { 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Cargo.toml', '.git' },
     '.weco',
-    'pyproject.toml',
-    'setup.py',
-    'setup.cfg',
-    'requirements.txt',
-    'Cargo.toml',
-    '.git',
   },
   -- Filled in `before_init` from the configuration current at start time.
   settings = { weco = vim.empty_dict() },

@@ -111,7 +111,15 @@ H.test('server command comes from server_path, then settings.server.path, then P
   vim.g.weco = nil
   local lsp_config = vim.lsp.config.weco
   H.eq({ 'python', 'rust' }, lsp_config.filetypes, 'filetypes of lsp/weco.lua')
-  H.truthy(vim.tbl_contains(lsp_config.root_markers, 'pyproject.toml'), 'pyproject.toml is a root marker')
+  H.truthy(vim.tbl_contains(lsp_config.root_markers[1], 'pyproject.toml'), 'pyproject.toml is a root marker')
+  -- A stray .weco in an ancestor folder does not win over the project's own marker.
+  local outer = vim.fn.tempname()
+  vim.fn.mkdir(outer .. '/.weco', 'p')
+  vim.fn.mkdir(outer .. '/proj', 'p')
+  vim.fn.writefile({ '[project]' }, outer .. '/proj/pyproject.toml')
+  vim.fn.writefile({ 'x = 1' }, outer .. '/proj/a.py')
+  H.eq(outer .. '/proj', vim.fs.root(outer .. '/proj/a.py', lsp_config.root_markers), 'the project marker wins over an ancestor .weco')
+  vim.fn.delete(outer, 'rf')
   H.truthy(lsp_config.handlers['weco/showResult'], 'showResult handler installed')
 end)
 

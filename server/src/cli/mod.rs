@@ -83,3 +83,13 @@ pub fn fail(message: &str) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "weco-lsp: {message}");
     ExitCode::FAILURE
 }
+
+/// Exit code of an `optimize` that could not run (bad arguments, no project, the baseline rejected,
+/// weco unusable): 2, as documented in the README; 0 means it ran, with or without a win.
+pub const COULD_NOT_RUN: u8 = 2;
+
+/// [`fail`] with [`COULD_NOT_RUN`].
+pub fn could_not_run(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "weco-lsp: {message}");
+    ExitCode::from(COULD_NOT_RUN)
+}

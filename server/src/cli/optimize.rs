@@ -10,7 +10,6 @@ use std::sync::Mutex;
 
 use tokio_util::sync::CancellationToken;
 
-use super::fail;
 use crate::analysis::Language;
 use crate::config::{Backend, Metric, Settings};
 use crate::engine::OptimizerEvent;
@@ -88,13 +87,20 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
 }
 
 pub fn run(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        let _ = writeln!(
+            out,
+            "usage: {USAGE}\n\nExit codes: 0 the optimization ran (with or without a verified improvement); 2 it could not run (bad arguments, no project folder, the baseline rejected, weco unusable, cancelled)."
+        );
+        return ExitCode::SUCCESS;
+    }
     let options = match parse_args(args) {
         Ok(o) => o,
-        Err(e) => return fail(&format!("{e}\nusage: {USAGE}")),
+        Err(e) => return super::could_not_run(&format!("{e}\nusage: {USAGE}")),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
-        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+        Err(e) => return super::could_not_run(&format!("cannot start the async runtime: {e}")),
     };
     let code = runtime.block_on(run_async(options, out));
     runtime.shutdown_background();
@@ -102,22 +108,25 @@ pub fn run(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
 }
 
 async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode {
-    let Ok(file) = std::path::absolute(&options.file) else { return fail("bad file path") };
+    let Ok(file) = std::path::absolute(&options.file) else { return super::could_not_run("bad file path") };
     if !file.is_file() {
-        return fail(&format!("{} does not exist", file.display()));
+        return super::could_not_run(&format!("{} does not exist", file.display()));
     }
-    let Some(language) = Language::from_path(&file) else { return fail(&format!("{} is not a Python or Rust file", file.display())) };
+    let Some(language) = Language::from_path(&file) else { return super::could_not_run(&format!("{} is not a Python or Rust file", file.display())) };
     let root = crate::workspace::project_root_for(&file);
+    if let Some(why) = crate::workspace::unsuitable_root(&root) {
+        return super::could_not_run(&format!("no project folder for {}: {why}", file.display()));
+    }
     let start = match source::capture(&file, None) {
         Ok(start) => start,
-        Err(CaptureError::Unreadable(why)) => return fail(&format!("cannot read {why}")),
+        Err(CaptureError::Unreadable(why)) => return super::could_not_run(&format!("cannot read {why}")),
         Err(CaptureError::Unsaved) => unreachable!("no editor buffer headless"),
     };
     // A consolidated file given on the command line is known by its piece table next to it.
     let consolidated = match crate::optimize::consolidated::table_for(&file) {
         Some(table) => match pipeline::consolidation_bases(&table) {
             Ok(bases) => Some(ConsolidatedSource { table, bases, versions: Default::default() }),
-            Err(why) => return fail(&why),
+            Err(why) => return super::could_not_run(&why),
         },
         None => None,
     };
@@ -166,7 +175,7 @@ impl<W: Write + Send> CliFront<W> {
     }
 
     fn fail(&self, message: &str) {
-        *self.code.lock().unwrap_or_else(|e| e.into_inner()) = fail(message);
+        *self.code.lock().unwrap_or_else(|e| e.into_inner()) = super::could_not_run(message);
     }
 
     fn offer(&self, result: &RunResult) {

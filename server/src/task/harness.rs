@@ -43,12 +43,14 @@ pub fn evaluate_py(config: &HarnessConfig, inputs_section: &str) -> String {
          CONFIG = json.loads({json})\n\n\
          {inputs_section}\n\n\
          {load}\n\n\
+         {cache}\n\n\
          {core}\n\n\
          {metric}\n\n\
          if __name__ == \"__main__\":\n    main()\n",
         function = config.function,
         metric_name = config.metric,
         load = rules::template("harness_load").unwrap_or_default(),
+        cache = rules::template("harness_cache").unwrap_or_default(),
         core = rules::template("harness_core").unwrap_or_default(),
     )
 }

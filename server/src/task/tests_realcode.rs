@@ -103,3 +103,32 @@ fn a_registering_module_with_its_own_classes_and_a_lazy_cache_passes_its_own_har
     assert_eq!(judged.metric_value, 0.0, "{}", judged.output);
     assert!(judged.output.contains("Constraint violated") && judged.output.contains("weight"), "{}", judged.output);
 }
+
+const DIGITS: &str = r#"def digit_sum(n: int) -> int:
+    """Sum of the decimal digits.
+
+    >>> digit_sum(98765432109876543210987654321098765432109876543210)
+    225
+    """
+    if n < 10:
+        return n
+    return digit_sum(n // 10) + n % 10
+"#;
+
+#[test]
+fn a_cache_across_calls_is_not_a_win_when_inputs_repeat() {
+    // The doctest's one input repeats in every timed batch; an unbounded cache makes the repeats free,
+    // which real use with distinct numbers does not see.
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("numbers.py");
+    std::fs::write(&file, DIGITS).unwrap();
+    let mut req = request(root.path(), &file);
+    req.function = "digit_sum".into();
+    let task = prepare_task(&req).expect("task prepared");
+    preflight(&task, Duration::from_secs(120)).expect("the unchanged original is accepted");
+    let cached = DIGITS.replace("def digit_sum", "import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef digit_sum");
+    std::fs::write(task.dir.join("optimize.py"), cached).unwrap();
+    let measured = preflight(&task, Duration::from_secs(120)).expect("the cached candidate is measured");
+    assert!(measured.output.contains("keeps results across calls (digit_sum)"), "{}", measured.output);
+    assert!(measured.metric_value < 1.2, "a cache across calls is no win on distinct inputs:\n{}", measured.output);
+}

@@ -36,8 +36,13 @@ const FAST_COUNT: &str = "//! Counting shared items.\n\
     }\n";
 
 fn crate_fixture(files: &[(&str, &str)]) -> tempfile::TempDir {
+    crate_fixture_in_edition(files, "2021")
+}
+
+fn crate_fixture_in_edition(files: &[(&str, &str)], edition: &str) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
-    std::fs::write(root.path().join("Cargo.toml"), "[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n").unwrap();
+    std::fs::write(root.path().join("Cargo.toml"), format!("[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\n\n[dependencies]\n"))
+        .unwrap();
     for (path, text) in files {
         let path = root.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -80,6 +85,17 @@ fn copy_without_target(from: &Path, to: &Path) {
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
+    }
+}
+
+#[test]
+fn the_harness_builds_and_accepts_the_baseline_under_every_edition() {
+    // `cargo init` makes edition 2024 crates since Rust 1.85; older crates declare 2015 to 2021.
+    for edition in ["2015", "2018", "2021", "2024"] {
+        let root = crate_fixture_in_edition(&[("src/lib.rs", SLOW_COUNT)], edition);
+        let task = prepare_task(&request(root.path(), "src/lib.rs", "count_common")).unwrap();
+        let baseline = preflight(&task, EVAL_TIMEOUT).unwrap_or_else(|e| panic!("edition {edition}: {e}"));
+        assert!(baseline.per_call_seconds.is_some(), "edition {edition}:\n{}", baseline.output);
     }
 }
 
