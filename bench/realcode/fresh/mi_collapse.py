@@ -1,0 +1,13 @@
+"""Fresh, distinct inputs for `mi_collapse`: fresh_inputs(seed) -> [(args, kwargs)]; run.py re-measures on them.
+Optional observe(result, args, kwargs) says what to compare (default: the result)."""
+import random
+
+def nested(rng, depth):
+    if depth == 0:
+        return rng.randrange(1000)
+    return [nested(rng, depth - 1) for _ in range(rng.randrange(2, 5))]
+
+
+def fresh_inputs(seed):
+    rng = random.Random(seed)
+    return [(([nested(rng, 6) for _ in range(8)],), {}) for _ in range(3)]

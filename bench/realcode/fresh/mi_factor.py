@@ -1,0 +1,7 @@
+"""Fresh, distinct inputs for `mi_factor`: fresh_inputs(seed) -> [(args, kwargs)]; run.py re-measures on them.
+Optional observe(result, args, kwargs) says what to compare (default: the result)."""
+import random
+
+def fresh_inputs(seed):
+    rng = random.Random(seed)
+    return [((rng.randrange(10**11, 10**12),), {}) for _ in range(3)]
