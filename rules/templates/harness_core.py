@@ -157,8 +157,27 @@ def _same_type(expected, actual):
 
 
 def _public_state(value):
-    """An object's attributes without the private ones (`_cache`, `__lazy`): what callers can observe."""
-    return {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    """An object's attributes, from `__dict__` and `__slots__`, without the private ones (`_cache`,
+    `__lazy`): what callers can observe. None for objects that have neither."""
+    state = {}
+    found = False
+    if hasattr(value, "__dict__"):
+        found = True
+        state.update(vars(value))
+    for klass in type(value).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            found = True
+            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
+                state[name] = getattr(value, name)
+    if not found:
+        return None
+    return {k: v for k, v in state.items() if not k.startswith("_")}
+
+
+# Pairs of objects being compared: a structure that points back to itself (a token's parent, a graph
+# node's neighbours) is equal on the way round when it is equal everywhere else.
+_COMPARING = set()
 
 
 def difference(expected, actual, path="result"):
@@ -219,8 +238,16 @@ def difference(expected, actual, path="result"):
             return None
     except Exception:
         pass
-    if hasattr(expected, "__dict__") and hasattr(actual, "__dict__"):
-        return difference(_public_state(expected), _public_state(actual), path)
+    e_state, a_state = _public_state(expected), _public_state(actual)
+    if e_state is not None and a_state is not None:
+        pair = (id(expected), id(actual))
+        if pair in _COMPARING:
+            return None
+        _COMPARING.add(pair)
+        try:
+            return difference(e_state, a_state, path)
+        finally:
+            _COMPARING.discard(pair)
     return f"{path} should be {_short(expected)} but is {_short(actual)}"
 
 
@@ -518,6 +545,7 @@ def _candidate_path():
 
 def main():
     _silence_candidate_output()
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))  # deep results are compared recursively
     real = _load_real_module()
     try:
         base = Target(real) if real is not None else Target(_load_copy(os.path.join(HERE, "baseline.py"), "baseline"))

@@ -16,6 +16,10 @@ NAME = QUALNAME.split(".")[-1]
 LIMIT = int(SETTINGS.get("limit", 20))
 recorded = []
 seen = set()
+calls_seen = 0
+not_recorded = {}  # reason -> count
+unimportable = []  # (test file, error)
+_resumed = set()  # generator frames already seen
 
 
 def _capture(frame):
@@ -29,13 +33,40 @@ def _capture(frame):
         index += 1
     if code.co_flags & inspect.CO_VARKEYWORDS:
         keyword.update(frame.f_locals[names[index]])
+    global calls_seen
+    calls_seen += 1
     try:
         blob = pickle.dumps((tuple(positional), keyword))
-    except Exception:
+    except Exception as error:
+        reason = _unpicklable(code, positional, keyword, error)
+        not_recorded[reason] = not_recorded.get(reason, 0) + 1
         return
     if blob not in seen:
         seen.add(blob)
         recorded.append(blob)
+
+
+def _describe(value):
+    kind = type(value).__name__
+    name = getattr(value, "__qualname__", None)
+    return "a %s%s" % (kind, " (%s)" % name if name and kind in ("function", "method", "builtin_function_or_method") else "")
+
+
+def _unpicklable(code, positional, keyword, error):
+    """Which argument cannot be pickled, and why, in words."""
+    names = list(code.co_varnames[: code.co_argcount])
+    for index, value in enumerate(positional):
+        try:
+            pickle.dumps(value)
+        except Exception as inner:
+            label = names[index] if index < len(names) else "#%d" % (index + 1)
+            return "argument %d (`%s`, %s) cannot be recorded: %s" % (index + 1, label, _describe(value), str(inner).splitlines()[0][:160])
+    for key, value in keyword.items():
+        try:
+            pickle.dumps(value)
+        except Exception as inner:
+            return "argument `%s` (%s) cannot be recorded: %s" % (key, _describe(value), str(inner).splitlines()[0][:160])
+    return "the call cannot be recorded: %s" % str(error).splitlines()[0][:160]
 
 
 def _profile(frame, event, arg):
@@ -46,6 +77,11 @@ def _profile(frame, event, arg):
         return
     if os.path.realpath(code.co_filename) != TARGET_FILE:
         return
+    if code.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR):
+        # A generator's frame gets a "call" event at every resumption: only its first is a call.
+        if id(frame) in _resumed:
+            return
+        _resumed.add(id(frame))
     _capture(frame)
 
 
@@ -66,7 +102,8 @@ def _plain_runner(paths):
         module = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(module)
-        except Exception:
+        except Exception as error:
+            unimportable.append((file, "%s: %s" % (type(error).__name__, str(error).splitlines()[0][:160] if str(error) else "")))
             continue
         for name, value in list(vars(module).items()):
             if name.startswith("test") and inspect.isfunction(value):
@@ -95,11 +132,26 @@ def main():
         except ImportError:
             pytest = None
         if pytest is not None:
-            pytest.main(["-q", "-x", "-p", "no:cacheprovider", "--no-header"] + paths)
+            runner = "pytest"
+            status = pytest.main(["-q", "-x", "-p", "no:cacheprovider", "--no-header"] + paths)
+            meaning = {0: "all tests passed", 1: "a test failed (recording stops at the first failure)", 2: "interrupted: a test file could not be collected (see above)",
+                       4: "pytest usage error", 5: "no tests were collected"}.get(int(status), "")
         else:
+            runner = "built-in (pytest is not installed for %s: `%s -m pip install pytest` records from every kind of test)" % (sys.executable, sys.executable)
+            status, meaning = None, ""
             _plain_runner(paths)
     finally:
         sys.setprofile(None)
+    report = ["runner: " + runner]
+    if status is not None:
+        report.append("pytest exit status: %s%s" % (int(status), " (%s)" % meaning if meaning else ""))
+    report.append("calls of `%s` seen: %d; recorded: %d distinct" % (QUALNAME, calls_seen, len(recorded)))
+    report += ["not recorded (%d call%s): %s" % (n, "" if n == 1 else "s", reason) for reason, n in sorted(not_recorded.items(), key=lambda kv: -kv[1])[:3]]
+    report += ["test file not importable: %s: %s" % item for item in unimportable[:5]]
+    if calls_seen == 0:
+        report.append("no test called `%s` (tests searched: %s)" % (QUALNAME, ", ".join(paths) or "none found"))
+    with open(os.path.join(os.path.dirname(SETTINGS["output"]), "recording.txt"), "w") as handle:
+        handle.write("\n".join(report) + "\n")
     calls = [pickle.loads(blob) for blob in recorded]
     with open(SETTINGS["output"] + ".tmp", "wb") as handle:
         pickle.dump(calls, handle)

@@ -184,7 +184,7 @@ impl<W: Write + Send> CliFront<W> {
             let why = if result.proposed_text.is_some() {
                 "the improvement changes nothing that maps back to your files".to_string()
             } else {
-                result.summary.outcome.clone()
+                format!("{}: {}", result.summary.outcome, result.summary.why_no_win())
             };
             self.line(format_args!("weco: no verified improvement ({why}). Your file is unchanged."));
             return;
@@ -231,7 +231,12 @@ impl<W: Write + Send> Frontend for CliFront<W> {
     async fn event(&self, event: PipelineEvent) {
         match event {
             PipelineEvent::TaskReady(task) => {
-                self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")))
+                self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")));
+                if task.inputs != crate::task::InputOrigin::Recorded
+                    && let Some(report) = crate::task::inputs::recording_report(&task.harness_dir)
+                {
+                    self.line(format_args!("weco: no calls were recorded from the tests:\n{report}"));
+                }
             }
             PipelineEvent::Stage { message, .. } if message == "measuring the baseline" => self.line("weco: measuring the baseline"),
             PipelineEvent::Stage { message, .. } if message.starts_with("Verifying") => self.line(format_args!("weco: {message}")),
@@ -261,9 +266,11 @@ impl<W: Write + Send> Frontend for CliFront<W> {
 
     async fn finish(&self, end: RunEnd) {
         match end {
-            RunEnd::NeedsInputs { evaluate_py } => {
-                self.fail(&format!("no example inputs were found: fill in make_inputs() in {} and run again", evaluate_py.display()))
-            }
+            RunEnd::NeedsInputs { evaluate_py } => self.fail(&format!(
+                "no example inputs were found: fill in make_inputs() in {} and run again{}",
+                evaluate_py.display(),
+                crate::optimize::why_not_recorded(&evaluate_py)
+            )),
             RunEnd::Cancelled { stage, .. } => self.fail(&format!("optimization {stage}")),
             RunEnd::Failed { at: FailedAt::Baseline, error } => self.fail(&format!("the baseline evaluation failed: {error}")),
             RunEnd::Failed { at: FailedAt::Setup, error } => self.fail(&error),

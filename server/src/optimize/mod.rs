@@ -51,14 +51,20 @@ pub enum PipelineError {
     Backend(String),
 }
 
+/// "\nRecording from the tests: …" when the recorder said why it found nothing.
+pub fn why_not_recorded(evaluate_py: &Path) -> String {
+    evaluate_py.parent().and_then(task::inputs::recording_report).map(|r| format!("\nRecording from the tests:\n{r}")).unwrap_or_default()
+}
+
 impl std::fmt::Display for PipelineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PipelineError::Task(e) => write!(f, "{e}"),
             PipelineError::NeedsInputs { evaluate_py } => write!(
                 f,
-                "No inputs could be recorded, found in doctests or synthesized from type hints. Fill in `make_inputs()` in {} and run the optimization again.",
-                evaluate_py.display()
+                "No inputs could be recorded, found in doctests or synthesized from type hints. Fill in `make_inputs()` in {} and run the optimization again.{}",
+                evaluate_py.display(),
+                why_not_recorded(evaluate_py)
             ),
             PipelineError::Backend(e) => f.write_str(e),
         }

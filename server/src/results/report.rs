@@ -62,6 +62,21 @@ pub struct RunSummary {
 
 impl RunSummary {
     /// True when the verified result beats the baseline.
+    /// Which of the ways a run ends without a win this one took, in words for the user.
+    pub fn why_no_win(&self) -> String {
+        let candidates: Vec<&StepRecord> = self.steps.iter().filter(|s| s.step > 0).collect();
+        if candidates.is_empty() {
+            return "no rewrite matched this function: the offline engine has none for its shape (an LLM endpoint or weco may find one)".into();
+        }
+        if candidates.iter().all(|s| s.metric.is_none()) {
+            return format!("all {} candidate(s) were wrong or failed their evaluation (each reason is in the report)", candidates.len());
+        }
+        if self.verification.as_ref().is_some_and(|v| !v.passed) {
+            return "the best candidate did not hold up when it was verified again".into();
+        }
+        format!("the {} candidate(s) measured were slower, or not faster than the timing noise", candidates.iter().filter(|s| s.metric.is_some()).count())
+    }
+
     pub fn improved(&self) -> bool {
         match (self.baseline_metric, self.best_metric, &self.verification) {
             (Some(base), Some(best), Some(v)) => v.passed && self.goal.is_better(best, base) && !self.diff.is_empty(),

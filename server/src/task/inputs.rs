@@ -206,6 +206,16 @@ fn split_args(text: &str) -> Vec<&str> {
     items
 }
 
+/// What recording inputs from the tests found, in words (`recording.txt` in the task folder).
+pub const RECORDING_REPORT: &str = "recording.txt";
+
+/// The recording report of a task folder, when inputs were not recorded and it says why.
+pub fn recording_report(harness_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(harness_dir.join(RECORDING_REPORT)).ok()?;
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
 /// Runs the project's tests under a tracer that records calls of the function into `<task>/inputs.pkl`.
 /// Returns the number of distinct calls recorded, or None when nothing could be recorded.
 pub fn record_from_tests(
@@ -234,9 +244,28 @@ pub fn record_from_tests(
     super::preflight::wrote_in_project(&prepared);
     let _ = std::fs::remove_file(&script);
     let _ = std::fs::remove_file(&settings_path);
-    let output = result.ok()?;
+    let report = task_dir.join(RECORDING_REPORT);
+    let output = match result {
+        Ok(output) => output,
+        Err(error) => {
+            let why = match error {
+                super::TaskError::Timeout { seconds, .. } => {
+                    format!("recording stopped after {seconds:.0} s: the project's tests took longer; a make_inputs() written by hand avoids running them")
+                }
+                super::TaskError::Cancelled => "recording was cancelled".to_string(),
+                other => format!("the tests could not be run to record inputs: {other}"),
+            };
+            let _ = crate::fsio::write_atomic(&report, format!("{why}\n").as_bytes());
+            return None;
+        }
+    };
     tracing::debug!(target: "weco::task", output = %output.text, "recording inputs");
-    let count = output.text.lines().rev().find_map(|l| l.strip_prefix("recorded ").and_then(|r| r.split_whitespace().next()?.parse::<usize>().ok()))?;
+    let Some(count) = output.text.lines().rev().find_map(|l| l.strip_prefix("recorded ").and_then(|r| r.split_whitespace().next()?.parse::<usize>().ok()))
+    else {
+        let why = format!("the recorder stopped before the end:\n{}", super::preflight::tail(&output.text));
+        let _ = crate::fsio::write_atomic(&report, why.as_bytes());
+        return None;
+    };
     if count == 0 {
         let _ = std::fs::remove_file(task_dir.join("inputs.pkl"));
         return None;

@@ -241,7 +241,10 @@ fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignat
                 .strip_prefix(&req.workspace_root)
                 .map_err(|_| TaskError::InvalidRequest("an in-place task needs the file inside the workspace".into()))?;
             let backup = layout::write_backup(&req.source_path).map_err(io("writing the backup"))?;
-            (req.workspace_root.clone(), relative.to_path_buf(), req.source_path.display().to_string(), format!("bash .weco/{name}/evaluate.sh"), Some(backup))
+            // Relative to the harness folder (`.weco/<task>/`), so that an evaluation in a scratch copy of
+            // the project reads the candidate written there, not the user's file.
+            let candidate = format!("../../{}", relative.display());
+            (req.workspace_root.clone(), relative.to_path_buf(), candidate, format!("bash .weco/{name}/evaluate.sh"), Some(backup))
         }
     };
 

@@ -299,6 +299,16 @@ fn task_harness_in_place_backs_up_and_evaluates_the_users_file() {
     std::fs::write(&file, FAST).unwrap();
     let faster = preflight(&task, Duration::from_secs(120)).expect("candidate measured");
     assert!(faster.metric_value > 2.0, "{}", faster.output);
+
+    // The local engine evaluates each step in a scratch copy of the project: the candidate it writes
+    // there is the one measured, not the user's file (which holds the baseline again).
+    std::fs::write(&file, SLOW).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let status = Command::new("cp").arg("-a").arg(format!("{}/.", root.path().display())).arg(scratch.path()).status().unwrap();
+    assert!(status.success());
+    std::fs::write(scratch.path().join("pkg/core.py"), FAST).unwrap();
+    let output = run_eval(&scratch.path().join(".weco/unique_weights"));
+    assert!(speedup_of(&output) > 2.0, "the candidate in the scratch copy is measured:\n{output}");
 }
 
 #[test]

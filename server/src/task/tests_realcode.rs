@@ -132,3 +132,61 @@ fn a_cache_across_calls_is_not_a_win_when_inputs_repeat() {
     assert!(measured.output.contains("keeps results across calls (digit_sum)"), "{}", measured.output);
     assert!(measured.metric_value < 1.2, "a cache across calls is no win on distinct inputs:\n{}", measured.output);
 }
+
+const TREE: &str = r#"class Node:
+    __slots__ = ("value", "parent", "children")
+
+    def __init__(self, value, parent=None):
+        self.value = value
+        self.parent = parent
+        self.children = []
+
+
+def build(values: list) -> Node:
+    """A root whose children point back to it.
+
+    >>> build(list(range(300))).value
+    0
+    """
+    root = Node(0)
+    for v in values:
+        if v not in [c.value for c in root.children]:
+            root.children.append(Node(v, root))
+    return root
+"#;
+
+#[test]
+fn results_with_slots_and_parent_pointers_compare_by_their_public_state() {
+    // Parsers return token trees like this (sqlparse): no __eq__, __slots__, and cycles.
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("tree.py");
+    std::fs::write(&file, TREE).unwrap();
+    let mut req = request(root.path(), &file);
+    req.function = "build".into();
+    let task = prepare_task(&req).expect("task prepared");
+    let baseline = preflight(&task, Duration::from_secs(120)).unwrap_or_else(|e| panic!("the unchanged original is accepted: {e}"));
+    assert_eq!(baseline.metric_value, 1.0, "{}", baseline.output);
+    std::fs::write(task.dir.join("optimize.py"), TREE.replace("Node(v, root)", "Node(v + 1, root)")).unwrap();
+    let judged = preflight(&task, Duration::from_secs(120)).expect("judged");
+    assert!(judged.output.contains("Constraint violated: input #"), "{}", judged.output);
+}
+
+#[test]
+fn when_nothing_can_be_recorded_the_task_folder_says_why() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("util.py");
+    std::fs::write(&file, "def unique(seq, key=None):\n    seen = []\n    for item in seq:\n        k = key(item) if key else item\n        if k not in seen:\n            seen.append(k)\n            yield item\n").unwrap();
+    std::fs::create_dir_all(root.path().join("tests")).unwrap();
+    std::fs::write(
+        root.path().join("tests/test_util.py"),
+        "from util import unique\n\n\ndef test_unique():\n    assert list(unique(range(2000), key=lambda x: x % 300)) == list(range(300))\n",
+    )
+    .unwrap();
+    let mut req = request(root.path(), &file);
+    req.function = "unique".into();
+    let task = prepare_task(&req).expect("task prepared");
+    assert_ne!(task.inputs, InputOrigin::Recorded);
+    let report = inputs::recording_report(&task.harness_dir).expect("the recording says why it found nothing");
+    assert!(report.contains("calls of `unique` seen: 1"), "a generator's resumptions are not calls: {report}");
+    assert!(report.contains("argument 2 (`key`, a function") && report.contains("cannot be recorded"), "{report}");
+}

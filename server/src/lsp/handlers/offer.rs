@@ -56,8 +56,9 @@ pub async fn offer(session: &Arc<Session>, job: &RunningJob, result: RunResult, 
             format!("weco: no verified improvement for `{function}`{where_} ({}). Your files are unchanged. {report_note}", result.summary.outcome)
         } else {
             format!(
-                "weco: no verified improvement for `{function}` ({}). It may already be well optimized for these inputs, or the time goes elsewhere: profile the callers, or consolidate it with its dependencies. {report_note}",
-                result.summary.outcome
+                "weco: no verified improvement for `{function}` ({}): {}. Your file is unchanged. {report_note}",
+                result.summary.outcome,
+                result.summary.why_no_win()
             )
         };
         return say(session, MessageType::INFO, text).await;

@@ -171,7 +171,8 @@ impl Frontend for LspFront {
             RunEnd::NeedsInputs { evaluate_py } => {
                 self.end_job("needs inputs").await;
                 let text = format!(
-                    "weco: no example inputs were found for `{function}`. Fill in `make_inputs()` in the file that opens now, then run Optimize again."
+                    "weco: no example inputs were found for `{function}`. Fill in `make_inputs()` in the file that opens now, then run Optimize again.{}",
+                    crate::optimize::why_not_recorded(&evaluate_py)
                 );
                 say(session, MessageType::WARNING, text).await;
                 ui::show_document(session, &evaluate_py).await;

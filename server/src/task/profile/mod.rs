@@ -167,7 +167,8 @@ pub fn present_baseline_for_steps(b: &Baseline, profile: &Profile, steps: u32) -
                     }
                     text.push_str(". ");
                 }
-                _ => text.push_str("Tell me how often it runs a day to see what it costs. "),
+                // Not a question: a notification cannot be answered (Assistant Scientist mode asks it).
+                _ => text.push_str("What that costs depends on how often it runs (Assistant Scientist mode asks, and turns the speedup into time and money). "),
             }
             if per_call < FAST_CALL_SECONDS {
                 text.push_str("That is already fast: expect incremental gains, worth it mainly when the function runs very often. ");
