@@ -27,9 +27,11 @@ pub struct Options {
     pub function: String,
     pub settings: Settings,
     pub apply: bool,
+    /// Set up a new task folder even when an earlier one for this function exists.
+    pub fresh: bool,
 }
 
-pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--apply]";
+pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--fresh] [--apply]";
 
 /// Splits `path/to/file.py::Class.method`.
 pub fn parse_target(target: &str) -> Option<(PathBuf, String)> {
@@ -46,6 +48,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut settings = Settings::default();
     let mut target = None;
     let mut apply = false;
+    let mut fresh = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| iter.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -65,6 +68,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--eval-timeout" => settings.eval_timeout = value("--eval-timeout")?.parse().map_err(|_| "--eval-timeout needs seconds".to_string())?,
             "--apply" => apply = true,
+            "--fresh" => fresh = true,
             "--sandbox" => {
                 settings.sandbox = match value("--sandbox")?.as_str() {
                     "auto" => crate::config::SandboxMode::Auto,
@@ -83,7 +87,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     }
     let target = target.ok_or("which function? FILE::FUNCTION")?;
     let (file, function) = parse_target(&target).ok_or_else(|| format!("`{target}` is not FILE::FUNCTION"))?;
-    Ok(Options { file, function, settings, apply })
+    Ok(Options { file, function, settings, apply, fresh })
 }
 
 pub fn run(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
@@ -153,7 +157,7 @@ async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode 
         resume: None,
     };
     let _ = writeln!(out, "weco: setting up .weco/ for `{}` in {}", options.function, root.display());
-    let front = CliFront { out: Mutex::new(out), root: root.clone(), apply: options.apply, cancel, code: Mutex::new(ExitCode::SUCCESS) };
+    let front = CliFront { out: Mutex::new(out), root: root.clone(), fresh: options.fresh, apply: options.apply, cancel, code: Mutex::new(ExitCode::SUCCESS) };
     pipeline::execute(run, &front).await;
     front.code.into_inner().unwrap_or_else(|e| e.into_inner())
 }
@@ -163,6 +167,7 @@ struct CliFront<W> {
     out: Mutex<W>,
     /// The workspace: `--apply` writes nothing outside it.
     root: PathBuf,
+    fresh: bool,
     apply: bool,
     cancel: CancellationToken,
     code: Mutex<ExitCode>,
@@ -222,8 +227,14 @@ impl<W: Write + Send> CliFront<W> {
 impl<W: Write + Send> Frontend for CliFront<W> {
     async fn ask(&self, question: Question) -> Option<bool> {
         match question {
-            // A harness from an earlier run is not reused headless: the command sets up afresh.
-            Question::ReuseHarness { .. } | Question::Validate | Question::UseLocalEngine { .. } => Some(false),
+            // The harness of an earlier run is reused (with a make_inputs() the user filled in), unless --fresh.
+            Question::ReuseHarness { previous } => {
+                if !self.fresh {
+                    self.line(format_args!("weco: reusing the harness in {} (--fresh sets up a new one)", previous.display()));
+                }
+                Some(!self.fresh)
+            }
+            Question::Validate | Question::UseLocalEngine { .. } => Some(false),
             Question::RunAfterValidation { .. } => Some(true),
         }
     }
@@ -232,7 +243,9 @@ impl<W: Write + Send> Frontend for CliFront<W> {
         match event {
             PipelineEvent::TaskReady(task) => {
                 self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")));
-                if task.inputs != crate::task::InputOrigin::Recorded
+                // Inputs that stand in for recorded ones: say why none were recorded (a make_inputs()
+                // the user wrote needs no explanation; a missing one is explained when the run stops).
+                if matches!(task.inputs, crate::task::InputOrigin::TypeHints | crate::task::InputOrigin::Doctest)
                     && let Some(report) = crate::task::inputs::recording_report(&task.harness_dir)
                 {
                     self.line(format_args!("weco: no calls were recorded from the tests:\n{report}"));

@@ -1,0 +1,55 @@
+//! The `optimize` command line as a user meets it: `--help`, exit codes (0 ran, 2 could not run),
+//! and a `make_inputs()` filled in after a first attempt is used by the next run.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use weco_lsp_e2e::server_binary;
+
+fn optimize(root: &Path, args: &[&str]) -> Output {
+    Command::new(server_binary()).arg("optimize").args(args).current_dir(root).stdin(Stdio::null()).output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+#[test]
+fn help_and_exit_codes_follow_conventions() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = optimize(dir.path(), &["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(text(&help).contains("usage: weco-lsp optimize") && text(&help).contains("Exit codes"), "{}", text(&help));
+    let bad = optimize(dir.path(), &["--no-such-option"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    let missing = optimize(dir.path(), &["nowhere.py::f"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
+}
+
+#[test]
+fn a_make_inputs_filled_in_after_the_first_attempt_is_used_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
+    // No type hints, no doctest, no tests: nothing to take inputs from.
+    std::fs::write(root.join("shop.py"), "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n")
+        .unwrap();
+    let first = optimize(&root, &["shop.py::common", "--backend", "local", "--steps", "1"]);
+    assert_eq!(first.status.code(), Some(2), "a run that cannot start exits 2: {}", text(&first));
+    assert!(text(&first).contains("fill in make_inputs()"), "{}", text(&first));
+
+    let evaluate_py = root.join(".weco/common/evaluate.py");
+    let stub = std::fs::read_to_string(&evaluate_py).unwrap();
+    let line = stub.lines().find(|l| l.contains("raise NotImplementedError")).unwrap().to_string();
+    let filled = stub.replace(&line, "    return [((list(range(2000)), list(range(0, 4000, 2))), {})]");
+    std::fs::write(&evaluate_py, filled).unwrap();
+
+    let second = optimize(&root, &["shop.py::common", "--backend", "local", "--steps", "1"]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    assert!(text(&second).contains("reusing the harness"), "{}", text(&second));
+    assert!(text(&second).contains("(inputs: manual)") && text(&second).contains("baseline = "), "{}", text(&second));
+
+    let fresh = optimize(&root, &["shop.py::common", "--backend", "local", "--steps", "1", "--fresh"]);
+    assert_eq!(fresh.status.code(), Some(2), "--fresh sets up a new task without the filled-in inputs: {}", text(&fresh));
+}
