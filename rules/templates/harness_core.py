@@ -392,11 +392,26 @@ def fresh_copy(value):
     return copy.deepcopy(value)
 
 
+# Which inputs this evaluation uses: the search times candidates on one part, the final verification on
+# inputs the search never saw (WECO_INPUTS=holdout), so a candidate tuned to the search's inputs (or
+# caching them) does not pass for a win. Synthesized inputs get seeds the search never used.
+_INPUT_SET = os.environ.get("WECO_INPUTS", "search")
+_SEED_BASE = 5000 if _INPUT_SET == "holdout" else 1000
+
+
+def _split_inputs(calls):
+    """Every fourth input is held out for the verification, when there are at least four."""
+    if len(calls) < 4 or CONFIG["inputs"] == "type_hints":
+        return calls
+    held_out = calls[3::4]
+    return held_out if _INPUT_SET == "holdout" else [c for i, c in enumerate(calls) if i % 4 != 3]
+
+
 def _fresh_inputs(target, calls, count, round_index):
     """`count` freshly copied inputs for one batch; synthesized inputs are regenerated with a new seed
     each round so caching results across calls does not pay off."""
     if CONFIG["inputs"] == "type_hints":
-        calls = make_inputs(seed=1000 + round_index, count=max(1, min(count, 256)))
+        calls = make_inputs(seed=_SEED_BASE + round_index, count=max(1, min(count, 256)))
     return [target.prepare(fresh_copy(calls[i % len(calls)])) for i in range(count)]
 
 
@@ -561,7 +576,10 @@ def main():
         _out(traceback.format_exc().rstrip())
         _finish(1)
     try:
-        calls = make_inputs() if CONFIG["needs_inputs"] else [((), {})]
+        every = make_inputs() if CONFIG["needs_inputs"] else [((), {})]
+        calls = _split_inputs(every)
+        if len(calls) != len(every):
+            _out("inputs: the {} set, {} of {}".format(_INPUT_SET, len(calls), len(every)))
     except Exception:
         _out("make_inputs() in evaluate.py failed:")
         _out(traceback.format_exc().rstrip())

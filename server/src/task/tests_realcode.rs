@@ -50,9 +50,9 @@ const TEST: &str = r#"from pkg.core import Corpus, distinct_tokens
 
 
 def test_distinct_tokens():
-    words = [f"w{i % 300}" for i in range(3000)]
-    tokens = distinct_tokens(Corpus(words))
-    assert len(tokens) == 300
+    for n in range(8):
+        words = [f"w{i % (300 + n)}" for i in range(3000)]
+        assert len(distinct_tokens(Corpus(words))) == 300 + n
 "#;
 
 fn project() -> (tempfile::TempDir, PathBuf) {
@@ -189,4 +189,29 @@ fn when_nothing_can_be_recorded_the_task_folder_says_why() {
     let report = inputs::recording_report(&task.harness_dir).expect("the recording says why it found nothing");
     assert!(report.contains("calls of `unique` seen: 1"), "a generator's resumptions are not calls: {report}");
     assert!(report.contains("argument 2 (`key`, a function") && report.contains("cannot be recorded"), "{report}");
+}
+
+#[test]
+fn the_verification_times_inputs_the_search_never_saw() {
+    let (root, file) = project();
+    let task = prepare_task(&request(root.path(), &file)).expect("task prepared");
+    preflight(&task, Duration::from_secs(120)).expect("baseline");
+    let run = |set: &str| {
+        let mut command = std::process::Command::new("bash");
+        command.arg("-c").arg("bash evaluate.sh 2>&1").current_dir(&task.dir).env("WECO_INPUTS", set);
+        preflight::run_with_timeout(command, Duration::from_secs(120)).unwrap().text
+    };
+    // The recorded calls are split: every fourth is held out for the verification.
+    let search = run("search");
+    let holdout = run("holdout");
+    let count = |out: &str| -> (usize, usize) {
+        let line = out.lines().find(|l| l.starts_with("inputs: the ")).unwrap_or_else(|| panic!("{out}"));
+        let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        (numbers[0], numbers[1])
+    };
+    let (searched, total) = count(&search);
+    let (held_out, total_again) = count(&holdout);
+    assert_eq!(total, total_again);
+    assert_eq!(searched + held_out, total, "{search}\n{holdout}");
+    assert!(held_out > 0 && held_out < searched, "{search}\n{holdout}");
 }
