@@ -37,6 +37,7 @@ pub static TEMPLATES: &[Template] = templates![
     ("harness_core", "harness_core.py"),
     ("harness_load", "harness_load.py"),
     ("harness_cache", "harness_cache.py"),
+    ("harness_compare", "harness_compare.py"),
     ("speedup", "metric_speedup.py"),
     ("latency_ms", "metric_latency_ms.py"),
     ("peak_memory_mb", "metric_peak_memory_mb.py"),

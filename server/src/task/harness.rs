@@ -44,6 +44,7 @@ pub fn evaluate_py(config: &HarnessConfig, inputs_section: &str) -> String {
          {inputs_section}\n\n\
          {load}\n\n\
          {cache}\n\n\
+         {compare}\n\n\
          {core}\n\n\
          {metric}\n\n\
          if __name__ == \"__main__\":\n    main()\n",
@@ -51,6 +52,7 @@ pub fn evaluate_py(config: &HarnessConfig, inputs_section: &str) -> String {
         metric_name = config.metric,
         load = rules::template("harness_load").unwrap_or_default(),
         cache = rules::template("harness_cache").unwrap_or_default(),
+        compare = rules::template("harness_compare").unwrap_or_default(),
         core = rules::template("harness_core").unwrap_or_default(),
     )
 }
