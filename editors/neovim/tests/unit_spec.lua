@@ -118,7 +118,11 @@ H.test('server command comes from server_path, then settings.server.path, then P
   vim.fn.mkdir(outer .. '/proj', 'p')
   vim.fn.writefile({ '[project]' }, outer .. '/proj/pyproject.toml')
   vim.fn.writefile({ 'x = 1' }, outer .. '/proj/a.py')
-  H.eq(outer .. '/proj', vim.fs.root(outer .. '/proj/a.py', lsp_config.root_markers), 'the project marker wins over an ancestor .weco')
+  H.eq(
+    outer .. '/proj',
+    vim.fs.root(outer .. '/proj/a.py', lsp_config.root_markers),
+    'the project marker wins over an ancestor .weco'
+  )
   vim.fn.delete(outer, 'rf')
   H.truthy(lsp_config.handlers['weco/showResult'], 'showResult handler installed')
 end)
