@@ -53,3 +53,24 @@ fn a_make_inputs_filled_in_after_the_first_attempt_is_used_by_the_next_run() {
     let fresh = optimize(&root, &["shop.py::common", "--backend", "local", "--steps", "1", "--fresh"]);
     assert_eq!(fresh.status.code(), Some(2), "--fresh sets up a new task without the filled-in inputs: {}", text(&fresh));
 }
+
+#[test]
+fn init_sets_up_and_measures_without_optimizing_and_in_place_runs_deliver_a_result() {
+    let project = weco_lsp_e2e::copy_fixture("optimize_py");
+    let root = project.path();
+    let before = std::fs::read_to_string(root.join("inventory.py")).unwrap();
+    let init = Command::new(server_binary()).args(["init", "inventory.py::missing_skus"]).current_dir(root).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(init.status.code(), Some(0), "{}", text(&init));
+    assert!(text(&init).contains("baseline = ") && text(&init).contains("task ready in"), "{}", text(&init));
+    assert!(!text(&init).contains("step 1"), "init does not optimize: {}", text(&init));
+    assert!(root.join(".weco/missing_skus/evaluate.py").is_file());
+
+    // In place, the local engine's candidates are measured in scratch copies of the project: the win
+    // is found and offered, and the user's file is as it was (no --apply).
+    let in_place = optimize(root, &["inventory.py::missing_skus", "--backend", "local", "--steps", "3", "--workspace", "in-place", "--fresh"]);
+    assert_eq!(in_place.status.code(), Some(0), "{}", text(&in_place));
+    assert!(text(&in_place).contains("in place:"), "{}", text(&in_place));
+    assert!(text(&in_place).contains("weco: verified"), "an in-place run delivers its win: {}", text(&in_place));
+    assert_eq!(std::fs::read_to_string(root.join("inventory.py")).unwrap(), before);
+    assert!(root.join("inventory.py.backup").is_file());
+}

@@ -111,11 +111,13 @@ fn fake_for_apply() -> FakeWeco {
 fn a_missing_weco_is_a_clear_error_that_offers_the_local_engine() {
     let project = copy_fixture("optimize_py");
     let root = project.path();
+    // A home without weco's credentials (not the project: a home folder is never a project root).
+    let home = tempfile::tempdir().unwrap();
     let output = Command::new(server_binary())
         .args(["optimize", "inventory.py::missing_skus", "--backend", "weco", "--steps", "1"])
         .current_dir(root)
         .env("PATH", "/usr/bin:/bin")
-        .env("HOME", root)
+        .env("HOME", home.path())
         .env_remove("WECO_API_KEY")
         .output()
         .unwrap();

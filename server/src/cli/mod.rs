@@ -15,8 +15,10 @@ Usage:
   weco-lsp --version                 print the version
   weco-lsp analyze PATH... [--json]  list functions worth optimizing (JSON: one object per line)
   weco-lsp rules [NAME]              list the guidance documents, or print one
+  weco-lsp init FILE::FUNCTION       set up .weco/<task>/ and measure the baseline, no search
   weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--apply]
                                      optimize one function in a terminal; --apply writes the result
+                                     (`weco-lsp optimize --help` for every option and the exit codes)
   weco-lsp consolidate FILE::FUNCTION
                                      write one self-contained file with the function and the project
                                      code it uses (.weco/<function>_consolidated/), to optimize as one file
@@ -52,6 +54,10 @@ pub fn main(args: Vec<String>) -> ExitCode {
             // The run's frontend is shared across tasks: it writes through the (Send) handle.
             drop(stdout);
             optimize::run(&args[1..], &mut std::io::stdout())
+        }
+        Some("init") => {
+            drop(stdout);
+            optimize::run_init(&args[1..], &mut std::io::stdout())
         }
         Some("rules") => rules(&args[1..], &mut stdout),
         Some("consolidate") => consolidate::run(&args[1..], &mut stdout),

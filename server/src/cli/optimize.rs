@@ -29,9 +29,18 @@ pub struct Options {
     pub apply: bool,
     /// Set up a new task folder even when an earlier one for this function exists.
     pub fresh: bool,
+    /// `--workspace`: isolated (the default) or in place (the user's file is rewritten during
+    /// evaluations, after a backup; the flag is the explicit consent).
+    pub placement: Placement,
+    /// `--mode scientist`: a 1-step validation run first (Vibe, the default, goes straight on).
+    pub scientist: bool,
+    /// `weco-lsp init`: set up and measure the baseline, no search.
+    pub set_up_only: bool,
 }
 
-pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--fresh] [--apply]";
+pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--workspace isolated|in-place] [--mode vibe|scientist] [--fresh] [--apply]";
+
+pub const INIT_USAGE: &str = "weco-lsp init FILE::FUNCTION [--metric speedup|latency_ms|peak_memory_mb] [--workspace isolated|in-place] [--mode vibe|scientist] [--fresh] [--sandbox auto|network|off]";
 
 /// Splits `path/to/file.py::Class.method`.
 pub fn parse_target(target: &str) -> Option<(PathBuf, String)> {
@@ -49,6 +58,8 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut target = None;
     let mut apply = false;
     let mut fresh = false;
+    let mut placement = Placement::Isolated;
+    let mut scientist = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| iter.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -69,6 +80,20 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             "--eval-timeout" => settings.eval_timeout = value("--eval-timeout")?.parse().map_err(|_| "--eval-timeout needs seconds".to_string())?,
             "--apply" => apply = true,
             "--fresh" => fresh = true,
+            "--workspace" => {
+                placement = match value("--workspace")?.as_str() {
+                    "isolated" => Placement::Isolated,
+                    "in-place" | "in_place" => Placement::InPlace,
+                    other => return Err(format!("unknown --workspace `{other}` (isolated or in-place)")),
+                }
+            }
+            "--mode" => {
+                scientist = match value("--mode")?.as_str() {
+                    "vibe" => false,
+                    "scientist" | "assistant-scientist" => true,
+                    other => return Err(format!("unknown --mode `{other}` (vibe or scientist)")),
+                }
+            }
             "--sandbox" => {
                 settings.sandbox = match value("--sandbox")?.as_str() {
                     "auto" => crate::config::SandboxMode::Auto,
@@ -87,7 +112,24 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     }
     let target = target.ok_or("which function? FILE::FUNCTION")?;
     let (file, function) = parse_target(&target).ok_or_else(|| format!("`{target}` is not FILE::FUNCTION"))?;
-    Ok(Options { file, function, settings, apply, fresh })
+    Ok(Options { file, function, settings, apply, fresh, placement, scientist, set_up_only: false })
+}
+
+/// `weco-lsp init`: the task folder and an accepted baseline, no search.
+pub fn run_init(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        let _ = writeln!(
+            out,
+            "usage: {INIT_USAGE}\n\nSets up .weco/<task>/ and measures the baseline (the A/A gate), without optimizing. Exit codes as for optimize."
+        );
+        return ExitCode::SUCCESS;
+    }
+    let mut options = match parse_args(args) {
+        Ok(o) => o,
+        Err(e) => return super::could_not_run(&format!("{e}\nusage: {INIT_USAGE}")),
+    };
+    options.set_up_only = true;
+    run_options(options, out)
 }
 
 pub fn run(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
@@ -102,6 +144,10 @@ pub fn run(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
         Ok(o) => o,
         Err(e) => return super::could_not_run(&format!("{e}\nusage: {USAGE}")),
     };
+    run_options(options, out)
+}
+
+fn run_options(options: Options, out: &mut (impl Write + Send)) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return super::could_not_run(&format!("cannot start the async runtime: {e}")),
@@ -152,12 +198,21 @@ async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode 
         root: root.clone(),
         metric: options.settings.metric.into(),
         settings: options.settings.clone(),
-        placement: Placement::Isolated,
+        placement: options.placement,
         cancel: cancel.clone(),
         resume: None,
     };
     let _ = writeln!(out, "weco: setting up .weco/ for `{}` in {}", options.function, root.display());
-    let front = CliFront { out: Mutex::new(out), root: root.clone(), fresh: options.fresh, apply: options.apply, cancel, code: Mutex::new(ExitCode::SUCCESS) };
+    let front = CliFront {
+        out: Mutex::new(out),
+        root: root.clone(),
+        fresh: options.fresh,
+        scientist: options.scientist,
+        set_up_only: options.set_up_only,
+        apply: options.apply,
+        cancel,
+        code: Mutex::new(ExitCode::SUCCESS),
+    };
     pipeline::execute(run, &front).await;
     front.code.into_inner().unwrap_or_else(|e| e.into_inner())
 }
@@ -168,6 +223,8 @@ struct CliFront<W> {
     /// The workspace: `--apply` writes nothing outside it.
     root: PathBuf,
     fresh: bool,
+    scientist: bool,
+    set_up_only: bool,
     apply: bool,
     cancel: CancellationToken,
     code: Mutex<ExitCode>,
@@ -225,6 +282,10 @@ impl<W: Write + Send> CliFront<W> {
 }
 
 impl<W: Write + Send> Frontend for CliFront<W> {
+    fn set_up_only(&self) -> bool {
+        self.set_up_only
+    }
+
     async fn ask(&self, question: Question) -> Option<bool> {
         match question {
             // The harness of an earlier run is reused (with a make_inputs() the user filled in), unless --fresh.
@@ -234,7 +295,8 @@ impl<W: Write + Send> Frontend for CliFront<W> {
                 }
                 Some(!self.fresh)
             }
-            Question::Validate | Question::UseLocalEngine { .. } => Some(false),
+            Question::Validate => Some(self.scientist),
+            Question::UseLocalEngine { .. } => Some(false),
             Question::RunAfterValidation { .. } => Some(true),
         }
     }
@@ -243,6 +305,13 @@ impl<W: Write + Send> Frontend for CliFront<W> {
         match event {
             PipelineEvent::TaskReady(task) => {
                 self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")));
+                if let Some(backup) = &task.backup {
+                    self.line(format_args!(
+                        "weco: in place: {} is rewritten during evaluations and restored after; the original is also in {}",
+                        task.original_path.display(),
+                        backup.display()
+                    ));
+                }
                 // Inputs that stand in for recorded ones: say why none were recorded (a make_inputs()
                 // the user wrote needs no explanation; a missing one is explained when the run stops).
                 if matches!(task.inputs, crate::task::InputOrigin::TypeHints | crate::task::InputOrigin::Doctest)
@@ -288,6 +357,14 @@ impl<W: Write + Send> Frontend for CliFront<W> {
             RunEnd::Failed { at: FailedAt::Baseline, error } => self.fail(&format!("the baseline evaluation failed: {error}")),
             RunEnd::Failed { at: FailedAt::Setup, error } => self.fail(&error),
             RunEnd::Finished(result) => self.offer(&result),
+            RunEnd::Ready(ready) => {
+                let (task, _) = *ready;
+                self.line(format_args!(
+                    "weco: task ready in {}: run `bash {}/evaluate.sh` to evaluate it, or `weco-lsp optimize` to optimize (it reuses this harness)",
+                    task.harness_dir.display(),
+                    task.harness_dir.display()
+                ));
+            }
         }
     }
 }

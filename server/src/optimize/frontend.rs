@@ -86,6 +86,8 @@ pub enum RunEnd {
     },
     /// The search ran (completed, stopped or failed): its verified result, if any, is in it.
     Finished(Box<RunResult>),
+    /// Set up and baseline accepted, no search asked for ([`Frontend::set_up_only`]).
+    Ready(Box<(PreparedTask, Baseline)>),
 }
 
 /// The driver of a run. Implementations stay thin: the pipeline decides, they present.
@@ -94,4 +96,8 @@ pub trait Frontend: Send + Sync {
     fn event(&self, event: PipelineEvent) -> impl Future<Output = ()> + Send;
     /// The run is over: offer its result, or say why there is none.
     fn finish(&self, end: RunEnd) -> impl Future<Output = ()> + Send;
+    /// Stop once the task folder is set up and its baseline accepted (`weco-lsp init`).
+    fn set_up_only(&self) -> bool {
+        false
+    }
 }

@@ -27,6 +27,7 @@ async fn drive(mut run: Run, front: &impl Frontend) -> RunEnd {
             (task, baseline, Start::Resume(run_id))
         }
         None => match prepare_and_measure(&run, front).await {
+            Ok((task, baseline)) if front.set_up_only() => return RunEnd::Ready(Box::new((task, baseline))),
             Ok((task, baseline)) => (task, baseline, Start::New),
             Err(end) => return end,
         },

@@ -33,18 +33,29 @@ fn copy_harness(from: &Path, to: &Path) -> std::io::Result<()> {
 /// Evaluates `code` as the task's optimized file in a scratch copy of the harness.
 pub fn verify(task: &PreparedTask, code: &str, timeout: Duration) -> Verification {
     let failed = |checks: String| Verification { checks, passed: false, ..Default::default() };
-    let Ok(scratch) = tempfile::tempdir() else { return failed("no scratch folder could be created".into()) };
-    if let Err(e) = copy_harness(&task.harness_dir, scratch.path()) {
+    let Ok(scratch_root) = tempfile::tempdir() else { return failed("no scratch folder could be created".into()) };
+    // In place, the harness finds the candidate at the project's path relative to itself
+    // (`../../<file>`): the scratch copy keeps that layout. Isolated, the harness folder is enough.
+    let (harness, candidate) = match task.placement {
+        crate::task::Placement::InPlace => {
+            let relative_harness = task.harness_dir.strip_prefix(&task.dir).unwrap_or(Path::new(".weco/task"));
+            (scratch_root.path().join(relative_harness), scratch_root.path().join(&task.source_file))
+        }
+        crate::task::Placement::Isolated => {
+            let optimized_name = format!("optimize.{}", task.original_path.extension().and_then(|e| e.to_str()).unwrap_or("py"));
+            (scratch_root.path().to_path_buf(), scratch_root.path().join(optimized_name))
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&harness).and_then(|_| copy_harness(&task.harness_dir, &harness)) {
         return failed(format!("the harness could not be copied: {e}"));
     }
-    let optimized_name = format!("optimize.{}", task.original_path.extension().and_then(|e| e.to_str()).unwrap_or("py"));
-    if let Err(e) = std::fs::write(scratch.path().join(&optimized_name), code) {
+    if let Err(e) = candidate.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&candidate, code)) {
         return failed(format!("the candidate could not be written: {e}"));
     }
-    let mut writable = vec![scratch.path().to_path_buf()];
+    let mut writable = vec![scratch_root.path().to_path_buf()];
     writable.extend(crate::task::preflight::cargo_home(task));
     let jail = crate::sandbox::Jail { workspace: crate::sandbox::workspace_of(&task.harness_dir), writable };
-    let prepared = crate::sandbox::prepare(&jail, scratch.path(), "bash evaluate.sh 2>&1");
+    let prepared = crate::sandbox::prepare(&jail, harness.as_path(), "bash evaluate.sh 2>&1");
     let mut command = prepared.std_command();
     // The verification times the winner on inputs the search never saw (see `harness_core.py`).
     command.env("WECO_INPUTS", "holdout");
@@ -56,7 +67,7 @@ pub fn verify(task: &PreparedTask, code: &str, timeout: Duration) -> Verificatio
     };
     let metric = parse_metric(&output.text, &task.metric);
     let violated = output.text.lines().find(|l| l.trim_start().starts_with("Constraint violated")).map(str::to_string);
-    let details: Option<serde_json::Value> = std::fs::read_to_string(scratch.path().join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
+    let details: Option<serde_json::Value> = std::fs::read_to_string(harness.as_path().join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
     let field = |name: &str| details.as_ref().and_then(|d| d.get(name)).and_then(|v| v.as_f64());
     let passed = violated.is_none() && metric.is_some();
     Verification {

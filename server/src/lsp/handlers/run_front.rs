@@ -195,6 +195,11 @@ impl Frontend for LspFront {
                 );
                 say(session, MessageType::ERROR, text).await;
             }
+            RunEnd::Ready(ready) => {
+                // The editor never asks for set-up only; said plainly should a client do so.
+                self.end_job("set up").await;
+                say(session, MessageType::INFO, format!("weco: the task for `{function}` is set up in {}.", ready.0.harness_dir.display())).await;
+            }
             RunEnd::Finished(result) => {
                 self.end_job(&result.summary.outcome).await;
                 super::offer::offer(session, &self.job, *result, self.consolidated).await;
