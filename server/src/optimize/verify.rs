@@ -70,6 +70,15 @@ pub fn verify(task: &PreparedTask, code: &str, timeout: Duration) -> Verificatio
     let details: Option<serde_json::Value> = std::fs::read_to_string(harness.as_path().join("last_eval.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
     let field = |name: &str| details.as_ref().and_then(|d| d.get(name)).and_then(|v| v.as_f64());
     let passed = violated.is_none() && metric.is_some();
+    let cache = details.as_ref().and_then(|d| d.get("cache")).filter(|c| !c.is_null()).map(|c| {
+        let names: Vec<&str> = c["names"].as_array().map(|a| a.iter().filter_map(|n| n.as_str()).collect()).unwrap_or_default();
+        format!(
+            "the winner keeps results across calls ({}); it was timed on {} distinct inputs with its caches emptied before every batch, and held {} entries after one batch. Its memory grows with the number of distinct inputs it sees unless the cache is bounded.",
+            names.join(", "),
+            c["distinct_inputs"].as_u64().unwrap_or(0),
+            c["entries_after_one_unit"].as_u64().unwrap_or(0)
+        )
+    });
     Verification {
         baseline_seconds_per_call: field("baseline_seconds_per_call"),
         best_seconds_per_call: field("candidate_seconds_per_call"),
@@ -80,5 +89,37 @@ pub fn verify(task: &PreparedTask, code: &str, timeout: Duration) -> Verificatio
             None => "outputs, argument mutation and raised exceptions equal to the baseline's on every input, with type-aware float tolerance; timed on inputs the search never saw (every fourth recorded input, or new synthesized ones)".into(),
         },
         passed,
+        cache,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Language;
+    use crate::task::{MetricKind, Placement, TaskRequest, prepare_task};
+
+    #[test]
+    fn a_winner_that_caches_across_calls_is_named_with_its_entries() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("numbers.py");
+        let source = "def digit_sum(n: int) -> int:\n    \"\"\"Digits.\n\n    >>> digit_sum(987654321987654321)\n    81\n    \"\"\"\n    if n < 10:\n        return n\n    return digit_sum(n // 10) + n % 10\n";
+        std::fs::write(&file, source).unwrap();
+        let task = prepare_task(&TaskRequest {
+            workspace_root: root.path().into(),
+            source_path: file.clone(),
+            function: "digit_sum".into(),
+            language: Language::Python,
+            metric: MetricKind::Speedup,
+            placement: Placement::Isolated,
+            source_text: source.into(),
+            consolidated_from: None,
+            cancel: Default::default(),
+        })
+        .unwrap();
+        let cached = source.replace("def digit_sum", "import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef digit_sum");
+        let verification = verify(&task, &cached, Duration::from_secs(120));
+        let note = verification.cache.unwrap_or_else(|| panic!("the cache is named: {}", verification.checks));
+        assert!(note.contains("digit_sum") && note.contains("distinct inputs"), "{note}");
     }
 }

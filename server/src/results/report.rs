@@ -28,6 +28,8 @@ pub struct Verification {
     /// Prose: what the harness checked.
     pub checks: String,
     pub passed: bool,
+    /// When the winner keeps results across calls: what, and how many entries one batch left.
+    pub cache: Option<String>,
 }
 
 /// How the per-day and per-month figures are computed.
@@ -264,6 +266,9 @@ pub fn render(summary: &RunSummary, impact: &ImpactAssumptions) -> String {
                 );
             }
             let _ = writeln!(out, "- Inputs: {}", summary.inputs);
+            if let Some(cache) = &v.cache {
+                let _ = writeln!(out, "- Cache across calls: {cache}");
+            }
         }
         None => {
             let _ = writeln!(out, "- The result was not re-measured (no candidate to verify).");
@@ -323,6 +328,7 @@ mod tests {
                 metric: Some(12.4),
                 checks: "outputs equal to the baseline".into(),
                 passed: true,
+                cache: None,
             }),
             diff: "-    seen = []\n+    seen = set()\n".into(),
             inputs: "synthesized from type hints".into(),
