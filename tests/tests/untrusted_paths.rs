@@ -178,3 +178,19 @@ fn evaluations_and_recording_cannot_write_into_the_project_and_what_they_tried_i
     assert!(!escape.exists(), "the evaluation wrote into the project");
     assert!(!root.join("test_artifact.txt").exists(), "recording left a test artifact in the project");
 }
+
+#[test]
+fn a_workspace_folder_that_is_the_filesystem_root_is_refused_before_anything_is_written() {
+    let project = copy_fixture("optimize_py");
+    let file = project.path().join("inventory.py");
+    let mut client = weco_lsp_e2e::LspClient::start(project.path());
+    client.set_responder(weco_lsp_e2e::scripted_user(vec!["Vibe Mode", "Isolated directory (recommended)"], Default::default()));
+    // As an editor that found no project marker above the file might send it.
+    client.request("initialize", json!({"processId": null, "rootUri": "file:///", "workspaceFolders": [{"uri": "file:///", "name": "root"}], "capabilities": {}, "initializationOptions": local_backend(1)}));
+    client.notify("initialized", json!({}));
+    client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "missing_skus"}]}));
+    let message = client.message_containing("no project folder");
+    assert!(message.contains("filesystem root"), "{message}");
+    assert!(!std::path::Path::new("/.weco").exists() && !project.path().join(".weco").exists());
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -86,7 +86,16 @@ pub async fn initialized(session: Arc<Session>) {
         });
     }
     tokio::spawn(async move {
-        let layouts = session.layouts.read().map(|l| l.clone()).unwrap_or_default();
+        let mut layouts = session.layouts.read().map(|l| l.clone()).unwrap_or_default();
+        // The filesystem root or a home folder as a workspace folder is not a project: indexing it
+        // would read the whole disk. Open files are still analysed one by one.
+        layouts.retain(|layout| match crate::workspace::unsuitable_root(&layout.root) {
+            Some(why) => {
+                tracing::warn!("not indexing {}: {why}", layout.root.display());
+                false
+            }
+            None => true,
+        });
         if layouts.is_empty() {
             return;
         }

@@ -43,6 +43,11 @@ pub fn capture(session: &Session, target: &FunctionTarget, what: &str) -> Result
     if !roots.is_empty() && !roots.iter().any(|root| path.starts_with(root)) {
         return Err((MessageType::ERROR, format!("weco: {} is outside the workspace folders; open its project to optimize it.", path.display())));
     }
+    // `.weco/` goes to the project root: never the filesystem root or the home folder itself (an
+    // editor that found no project marker may send either as its workspace folder).
+    if let Some(why) = crate::workspace::unsuitable_root(&session.root_for(&path)) {
+        return Err((MessageType::ERROR, format!("weco: no project folder for {}: {why}.", path.display())));
+    }
     let doc = session.snapshot(&target.uri);
     match source::capture(&path, doc.as_ref().map(|d| (&*d.text, d.version))) {
         Ok(start) => Ok((path, language, start)),
