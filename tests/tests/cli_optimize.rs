@@ -74,3 +74,19 @@ fn init_sets_up_and_measures_without_optimizing_and_in_place_runs_deliver_a_resu
     assert_eq!(std::fs::read_to_string(root.join("inventory.py")).unwrap(), before);
     assert!(root.join("inventory.py.backup").is_file());
 }
+
+#[test]
+fn json_prints_one_object_per_line_with_the_runs_facts() {
+    let project = weco_lsp_e2e::copy_fixture("optimize_py");
+    let output = optimize(project.path(), &["inventory.py::missing_skus", "--backend", "local", "--steps", "2", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let events: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    for kind in ["task", "baseline", "step", "finished"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let finished = events.iter().find(|e| e["event"] == "finished").unwrap();
+    assert_eq!(finished["improved"], true, "{finished}");
+    assert!(finished["win"].as_str().unwrap().contains("speedup"), "{finished}");
+}

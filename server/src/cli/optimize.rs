@@ -36,9 +36,11 @@ pub struct Options {
     pub scientist: bool,
     /// `weco-lsp init`: set up and measure the baseline, no search.
     pub set_up_only: bool,
+    /// `--json`: one JSON object per line on stdout (messages and the run's facts), for scripts and CI.
+    pub json: bool,
 }
 
-pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--workspace isolated|in-place] [--mode vibe|scientist] [--fresh] [--apply]";
+pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--workspace isolated|in-place] [--mode vibe|scientist] [--fresh] [--json] [--apply]";
 
 pub const INIT_USAGE: &str = "weco-lsp init FILE::FUNCTION [--metric speedup|latency_ms|peak_memory_mb] [--workspace isolated|in-place] [--mode vibe|scientist] [--fresh] [--sandbox auto|network|off]";
 
@@ -60,6 +62,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut fresh = false;
     let mut placement = Placement::Isolated;
     let mut scientist = false;
+    let mut json = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| iter.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -80,6 +83,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             "--eval-timeout" => settings.eval_timeout = value("--eval-timeout")?.parse().map_err(|_| "--eval-timeout needs seconds".to_string())?,
             "--apply" => apply = true,
             "--fresh" => fresh = true,
+            "--json" => json = true,
             "--workspace" => {
                 placement = match value("--workspace")?.as_str() {
                     "isolated" => Placement::Isolated,
@@ -112,7 +116,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     }
     let target = target.ok_or("which function? FILE::FUNCTION")?;
     let (file, function) = parse_target(&target).ok_or_else(|| format!("`{target}` is not FILE::FUNCTION"))?;
-    Ok(Options { file, function, settings, apply, fresh, placement, scientist, set_up_only: false })
+    Ok(Options { file, function, settings, apply, fresh, placement, scientist, set_up_only: false, json })
 }
 
 /// `weco-lsp init`: the task folder and an accepted baseline, no search.
@@ -202,13 +206,19 @@ async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode 
         cancel: cancel.clone(),
         resume: None,
     };
-    let _ = writeln!(out, "weco: setting up .weco/ for `{}` in {}", options.function, root.display());
+    let setting_up = format!("setting up .weco/ for `{}` in {}", options.function, root.display());
+    let _ = if options.json {
+        writeln!(out, "{}", serde_json::json!({"event": "message", "text": setting_up, "root": root}))
+    } else {
+        writeln!(out, "weco: {setting_up}")
+    };
     let front = CliFront {
         out: Mutex::new(out),
         root: root.clone(),
         fresh: options.fresh,
         scientist: options.scientist,
         set_up_only: options.set_up_only,
+        json: options.json,
         apply: options.apply,
         cancel,
         code: Mutex::new(ExitCode::SUCCESS),
@@ -225,6 +235,7 @@ struct CliFront<W> {
     fresh: bool,
     scientist: bool,
     set_up_only: bool,
+    json: bool,
     apply: bool,
     cancel: CancellationToken,
     code: Mutex<ExitCode>,
@@ -232,15 +243,37 @@ struct CliFront<W> {
 
 impl<W: Write + Send> CliFront<W> {
     fn line(&self, text: impl std::fmt::Display) {
+        if self.json {
+            let text = text.to_string();
+            return self.emit(serde_json::json!({"event": "message", "text": text.strip_prefix("weco: ").unwrap_or(&text)}));
+        }
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(out, "{text}");
     }
 
+    /// One of the run's facts as a JSON line (`--json` only).
+    fn emit(&self, value: serde_json::Value) {
+        if self.json {
+            let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = writeln!(out, "{value}");
+        }
+    }
+
     fn fail(&self, message: &str) {
+        self.emit(serde_json::json!({"event": "error", "message": message, "exitCode": super::COULD_NOT_RUN}));
         *self.code.lock().unwrap_or_else(|e| e.into_inner()) = super::could_not_run(message);
     }
 
     fn offer(&self, result: &RunResult) {
+        self.emit(serde_json::json!({
+            "event": "finished",
+            "outcome": result.summary.outcome,
+            "improved": !result.changes.is_empty(),
+            "win": (!result.changes.is_empty()).then(|| result.win.clone()),
+            "files": result.changes.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
+            "report": result.report_path,
+            "applied": self.apply && !result.changes.is_empty(),
+        }));
         self.line(format_args!("weco: report written to {}", result.report_path.display()));
         if result.changes.is_empty() {
             let why = if result.proposed_text.is_some() {
@@ -304,6 +337,7 @@ impl<W: Write + Send> Frontend for CliFront<W> {
     async fn event(&self, event: PipelineEvent) {
         match event {
             PipelineEvent::TaskReady(task) => {
+                self.emit(serde_json::json!({"event": "task", "folder": task.harness_dir, "inputs": task.inputs.id(), "metric": task.metric, "inPlace": task.backup.is_some()}));
                 self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")));
                 if let Some(backup) = &task.backup {
                     self.line(format_args!(
@@ -323,13 +357,23 @@ impl<W: Write + Send> Frontend for CliFront<W> {
             PipelineEvent::Stage { message, .. } if message == "measuring the baseline" => self.line("weco: measuring the baseline"),
             PipelineEvent::Stage { message, .. } if message.starts_with("Verifying") => self.line(format_args!("weco: {message}")),
             PipelineEvent::Stage { .. } => {}
-            PipelineEvent::Baseline { baseline, presentation } => self.line(format_args!("weco: baseline = {:.4}. {presentation}", baseline.metric_value)),
+            PipelineEvent::Baseline { baseline, presentation } => {
+                self.emit(serde_json::json!({"event": "baseline", "value": baseline.metric_value, "secondsPerCall": baseline.per_call_seconds, "cv": baseline.cv, "evalSeconds": baseline.eval_seconds}));
+                self.line(format_args!("weco: baseline = {:.4}. {presentation}", baseline.metric_value))
+            }
             PipelineEvent::BackendChosen { reason, .. } => self.line(format_args!("weco: optimizing with {reason}")),
             PipelineEvent::Optimizer { event, status, .. } => match event {
                 OptimizerEvent::Candidate { step, plan: Some(plan) } => {
                     self.line(format_args!("weco: step {step}: {}", plan.lines().next().unwrap_or_default()))
                 }
-                OptimizerEvent::Metric { .. } | OptimizerEvent::StepFailed { .. } => self.line(format_args!("weco: {status}")),
+                OptimizerEvent::Metric { step, value, best, .. } => {
+                    self.emit(serde_json::json!({"event": "step", "step": step, "value": value, "best": best}));
+                    self.line(format_args!("weco: {status}"))
+                }
+                OptimizerEvent::StepFailed { step, error } => {
+                    self.emit(serde_json::json!({"event": "step", "step": step, "error": error}));
+                    self.line(format_args!("weco: {status}"))
+                }
                 OptimizerEvent::StepNotScored { step, reason } => self.line(format_args!("weco: step {step} was not scored ({reason}); {status}")),
                 OptimizerEvent::Message { text, .. } => self.line(format_args!("weco: {text}")),
                 _ => {}
