@@ -207,6 +207,17 @@ impl Prepared {
         command
     }
 
+    /// The first `limit` paths of [`Prepared::written_in_workspace`], joined for a message, and how
+    /// many more there are; `None` when nothing was written.
+    pub fn written_names(&self, limit: usize) -> Option<(String, usize)> {
+        let written = self.written_in_workspace();
+        if written.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = written.iter().take(limit).map(|p| p.display().to_string()).collect();
+        Some((shown.join(", "), written.len().saturating_sub(limit)))
+    }
+
     /// What the command wrote into the workspace (kept out of it by the overlay), relative to the
     /// workspace; bytecode caches left out. Empty without a sandbox.
     pub fn written_in_workspace(&self) -> Vec<PathBuf> {

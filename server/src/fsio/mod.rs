@@ -31,11 +31,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         file.write_all(contents)?;
         file.sync_all()?;
         drop(file);
-        if std::fs::read(&tmp)? != contents {
-            return Err(std::io::Error::other("the temporary copy does not read back as written"));
-        }
         match &existing {
             Some(meta) if meta.nlink() > 1 && meta.is_file() => {
+                // Overwriting in place is not atomic: only once the complete copy reads back.
+                if std::fs::read(&tmp)? != contents {
+                    return Err(std::io::Error::other("the temporary copy does not read back as written"));
+                }
                 rewrite_in_place(&target, contents, meta)?;
                 std::fs::remove_file(&tmp)
             }

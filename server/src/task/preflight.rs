@@ -75,13 +75,9 @@ pub fn cargo_home(task: &PreparedTask) -> Option<std::path::PathBuf> {
 
 /// "The evaluation tried to write …" when a sandboxed run wrote into the project (kept out of it).
 pub fn wrote_in_project(prepared: &crate::sandbox::Prepared) -> Option<String> {
-    let written = prepared.written_in_workspace();
-    if written.is_empty() {
-        return None;
-    }
-    let shown: Vec<String> = written.iter().take(5).map(|p| p.display().to_string()).collect();
-    let more = if written.len() > 5 { format!(" and {} more", written.len() - 5) } else { String::new() };
-    let message = format!("The evaluation tried to write into your project ({}{more}); the sandbox kept those writes out of it.", shown.join(", "));
+    let (shown, more) = prepared.written_names(5)?;
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    let message = format!("The evaluation tried to write into your project ({shown}{more}); the sandbox kept those writes out of it.");
     tracing::warn!("{message}");
     Some(message)
 }

@@ -51,10 +51,8 @@ pub async fn evaluate(task: &EngineTask, code: &str, scratch: &Path, cancel: &Ca
             let jail = crate::sandbox::Jail { workspace: crate::sandbox::workspace_of(&task.dir), writable };
             let prepared = crate::sandbox::prepare_with(task.sandbox, &jail, scratch, &task.eval_command);
             let (mut output, status, elapsed) = run_command(&prepared, task.eval_timeout, cancel).await;
-            let written = prepared.written_in_workspace();
-            if !written.is_empty() {
-                let names: Vec<String> = written.iter().take(5).map(|p| p.display().to_string()).collect();
-                output.push_str(&format!("\n[weco-lsp] this candidate tried to write into your project ({}); the sandbox kept it out.\n", names.join(", ")));
+            if let Some((names, _)) = prepared.written_names(5) {
+                output.push_str(&format!("\n[weco-lsp] this candidate tried to write into your project ({names}); the sandbox kept it out.\n"));
             }
             (output, status, elapsed)
         }
