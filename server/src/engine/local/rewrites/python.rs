@@ -7,6 +7,18 @@ use crate::analysis::Language;
 
 pub static REWRITES: &[Rewrite] = &[
     Rewrite {
+        id: "python-dedup-set",
+        language: Language::Python,
+        summary: "Keep a set in step with the list the loop de-duplicates into (or list(dict.fromkeys(xs))), so each membership test is O(1).",
+        apply: dedup_with_set,
+    },
+    Rewrite {
+        id: "python-hash-join",
+        language: Language::Python,
+        summary: "Index the inner collection by key once, so the nested loop visits only the items whose key matches.",
+        apply: hash_join,
+    },
+    Rewrite {
         id: "python-memoize-recursion",
         language: Language::Python,
         summary: "Memoize the pure recursive function with functools.lru_cache(maxsize=None).",
@@ -19,6 +31,36 @@ pub static REWRITES: &[Rewrite] = &[
         apply: membership_to_set,
     },
     Rewrite {
+        id: "python-constant-frozenset",
+        language: Language::Python,
+        summary: "Test membership against a frozenset of the module-level constant list instead of scanning the list.",
+        apply: constant_to_frozenset,
+    },
+    Rewrite {
+        id: "python-count-index",
+        language: Language::Python,
+        summary: "Count (or locate) once with collections.Counter / a position dict instead of list.count/list.index in the loop.",
+        apply: count_index_to_dict,
+    },
+    Rewrite {
+        id: "python-top-k-heap",
+        language: Language::Python,
+        summary: "Take the running top-k with heapq.nlargest/nsmallest instead of re-sorting the partial list on every item.",
+        apply: running_top_k_to_heap,
+    },
+    Rewrite {
+        id: "python-insort",
+        language: Language::Python,
+        summary: "Keep the list sorted with bisect.insort instead of appending and re-sorting it.",
+        apply: append_sort_to_insort,
+    },
+    Rewrite {
+        id: "python-sort-once",
+        language: Language::Python,
+        summary: "Sort once after the loop instead of on every iteration (the loop never reads the list).",
+        apply: sort_once_after_loop,
+    },
+    Rewrite {
         id: "python-pop-front-deque",
         language: Language::Python,
         summary: "Use collections.deque with popleft() instead of list.pop(0).",
@@ -29,6 +71,12 @@ pub static REWRITES: &[Rewrite] = &[
         language: Language::Python,
         summary: "Compile literal regex patterns once at module level instead of inside the loop.",
         apply: hoist_regex,
+    },
+    Rewrite {
+        id: "python-hoist-invariant",
+        language: Language::Python,
+        summary: "Compute len/sum/max/sorted/set/mean/join of data the loop does not change once, on first use, instead of every iteration.",
+        apply: hoist_invariant_calls,
     },
     Rewrite {
         id: "python-string-join",
@@ -469,6 +517,17 @@ pub fn hoist_regex(source: &str, function: Option<&str>) -> Option<String> {
 #[path = "python_loops.rs"]
 mod loops;
 pub use loops::{append_loop_to_comprehension, sorted_index_to_min_max, string_concat_to_join};
+#[path = "python_scope.rs"]
+mod scope;
+#[path = "python_sets.rs"]
+mod sets;
+pub use sets::{constant_to_frozenset, count_index_to_dict, dedup_with_set};
+#[path = "python_hoist.rs"]
+mod hoist;
+pub use hoist::{hash_join, hoist_invariant_calls};
+#[path = "python_sort.rs"]
+mod sort;
+pub use sort::{append_sort_to_insort, running_top_k_to_heap, sort_once_after_loop};
 
 #[cfg(test)]
 #[path = "python_tests.rs"]
