@@ -100,6 +100,12 @@ const CASES: &[Case] = &[
         source: "def collect(groups):\n    names = []\n    for g in groups:\n        for n in g:\n            names.append(n)\n        names.sort(key=len)\n    return names\n",
         arguments: "([[rng.choice(['aa', 'b', 'ccc', 'd']) for _ in range(rng.randrange(4))] for _ in range(rng.randrange(5))],)",
     },
+    Case {
+        rewrite: "python-memoize-recursion",
+        function: "paths",
+        source: "def paths(r, c, blocked=None):\n    if r < 0 or c < 0 or (blocked is not None and (r, c) == blocked):\n        return 0\n    if r == 0 and c == 0:\n        return 1\n    return paths(r - 1, c, blocked) + paths(r, c - 1, blocked)\n",
+        arguments: "(rng.randrange(-1, 9), rng.randrange(-1, 9), rng.choice([None, (1, 1), (0, 2)]))",
+    },
 ];
 
 const DRIVER: &str = r#"

@@ -21,7 +21,7 @@ pub static REWRITES: &[Rewrite] = &[
     Rewrite {
         id: "python-memoize-recursion",
         language: Language::Python,
-        summary: "Memoize the pure recursive function with functools.lru_cache(maxsize=None).",
+        summary: "Memoize the recursion (overlapping subproblems) with a functools.lru_cache that lives for one top-level call, so the cache is bounded and repeated inputs cannot fake a win.",
         apply: memoize_recursion,
     },
     Rewrite {
@@ -210,49 +210,6 @@ fn ensure_import(root: Node, source: &str, module: &str) -> Option<Edit> {
     let (at, needs_newline) = top_level_insertion_point(root, source);
     let newline = if needs_newline { "\n" } else { "" };
     Some(Edit::insert(at, format!("{newline}import {module}\n")))
-}
-
-fn contains_kind(node: Node, kinds: &[&str]) -> bool {
-    descendants(node).iter().any(|n| kinds.contains(&n.kind()))
-}
-
-/// `@functools.lru_cache(maxsize=None)` on a free function that calls itself and has no visible side effects.
-pub fn memoize_recursion(source: &str, function: Option<&str>) -> Option<String> {
-    let tree = parse(source)?;
-    for target in functions(&tree, source, function) {
-        let body = target.node.child_by_field_name("body")?;
-        let params = parameter_names(target.node, source);
-        if params.first().is_some_and(|p| p == "self" || p == "cls") {
-            continue;
-        }
-        if let Some(decorated) = target.node.parent().filter(|p| p.kind() == "decorated_definition") {
-            let decorators = &source[decorated.start_byte()..target.node.start_byte()];
-            if decorators.contains("cache") {
-                continue;
-            }
-        }
-        let recursive = descendants(body)
-            .iter()
-            .any(|node| node.kind() == "call" && node.child_by_field_name("function").is_some_and(|f| is_identifier(f, source, &target.name)));
-        let impure = contains_kind(body, &["global_statement", "nonlocal_statement", "yield", "await"])
-            || descendants(body).iter().any(|node| {
-                node.kind() == "call"
-                    && node
-                        .child_by_field_name("function")
-                        .is_some_and(|f| matches!(text(f, source), "print" | "input" | "open") || text(f, source).starts_with("random."))
-            });
-        if !recursive || impure {
-            continue;
-        }
-        let indent = indent_at(source, target.node.start_byte());
-        // The import goes first: at offset 0 it must precede a decorator inserted at the same place.
-        let mut edits: Vec<Edit> = ensure_import(tree.root_node(), source, "functools").into_iter().collect();
-        edits.push(Edit::insert(target.node.start_byte(), format!("@functools.lru_cache(maxsize=None)\n{indent}")));
-        if let Some(result) = finish(Language::Python, source, &edits) {
-            return Some(result);
-        }
-    }
-    None
 }
 
 /// Operator of a two-operand `in`/`not in` comparison, with its right operand.
@@ -525,6 +482,9 @@ pub use sets::{constant_to_frozenset, count_index_to_dict, dedup_with_set};
 #[path = "python_hoist.rs"]
 mod hoist;
 pub use hoist::{hash_join, hoist_invariant_calls};
+#[path = "python_memo.rs"]
+mod memo;
+pub use memo::memoize_recursion;
 #[path = "python_sort.rs"]
 mod sort;
 pub use sort::{append_sort_to_insort, running_top_k_to_heap, sort_once_after_loop};

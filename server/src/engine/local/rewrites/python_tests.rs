@@ -8,23 +8,28 @@ fn assert_rewrites(apply: fn(&str, Option<&str>) -> Option<String>, function: Op
 }
 
 #[test]
-fn memoize_adds_cache_decorator_and_import() {
+fn memoize_caches_per_call_in_an_inner_function() {
     let before = "\"\"\"Doc.\"\"\"\nimport sys\n\n\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
-    let after = "\"\"\"Doc.\"\"\"\nimport sys\nimport functools\n\n\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
+    let after = "\"\"\"Doc.\"\"\"\nimport sys\nimport functools\n\n\ndef fib(n):\n    @functools.lru_cache(maxsize=None)\n    def _fib_cached(n):\n        if n < 2:\n            return n\n        return _fib_cached(n - 1) + _fib_cached(n - 2)\n\n    return _fib_cached(n)\n";
     assert_rewrites(memoize_recursion, Some("fib"), before, after);
-    let bare = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n";
-    let expected = "import functools\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n";
-    assert_rewrites(memoize_recursion, None, bare, expected);
+    let in_loop = "def ways(n, coins=3):\n    total = 0\n    for c in range(1, coins + 1):\n        if n - c >= 0:\n            total += ways(n - c, coins)\n    return total or int(n == 0)\n";
+    assert!(memoize_recursion(in_loop, None).unwrap().contains("def _ways_cached(n, coins=3):"));
 }
 
 #[test]
-fn memoize_skips_non_recursive_cached_impure_and_other_functions() {
+fn memoize_skips_recursion_without_overlapping_subproblems() {
     assert_eq!(memoize_recursion("def f(n):\n    return n + 1\n", None), None);
-    let cached = "import functools\n@functools.cache\ndef f(n):\n    return f(n - 1) if n else 0\n";
+    let cached = "import functools\n@functools.cache\ndef f(n):\n    return f(n - 1) + f(n - 2) if n > 1 else n\n";
     assert_eq!(memoize_recursion(cached, None), None);
-    let impure = "def f(n):\n    print(n)\n    return f(n - 1) if n else 0\n";
+    let impure = "def f(n):\n    print(n)\n    return f(n - 1) + f(n - 2) if n > 1 else n\n";
     assert_eq!(memoize_recursion(impure, None), None);
-    let recursive = "def f(n):\n    return f(n - 1) if n else 0\n";
+    let chain = "def total(n):\n    return 0 if n == 0 else n + total(n - 1)\n";
+    assert_eq!(memoize_recursion(chain, None), None, "a single descending chain never repeats a call");
+    let exclusive = "def search(xs, lo, hi, x):\n    mid = (lo + hi) // 2\n    if xs[mid] < x:\n        return search(xs, mid + 1, hi, x)\n    else:\n        return search(xs, lo, mid, x)\n";
+    assert_eq!(memoize_recursion(exclusive, None), None, "calls in exclusive branches");
+    let structural = "def depth(node):\n    if node is None:\n        return 0\n    return 1 + max(depth(node.left), depth(node.right))\n";
+    assert_eq!(memoize_recursion(structural, None), None, "structural descent");
+    let recursive = "def f(n):\n    return f(n - 1) + f(n - 2) if n > 1 else n\n";
     assert_eq!(memoize_recursion(recursive, Some("g")), None);
 }
 
@@ -141,4 +146,88 @@ fn methods_are_found_by_qualified_name() {
     let source = "class C:\n    def f(self, xs, ys):\n        return [x for x in xs if x in ys]\n";
     assert!(membership_to_set(source, Some("C.f")).is_some());
     assert_eq!(membership_to_set(source, Some("D.g")), None);
+}
+
+#[test]
+fn dedup_uses_plain_set_when_elements_are_provably_hashable() {
+    let before = "def f(text):\n    out = []\n    for w in text.split():\n        if w not in out:\n            out.append(w)\n        print(len(out))\n    return out\n";
+    let after = "def f(text):\n    out = []\n    _out_seen = set()\n    for w in text.split():\n        if w not in _out_seen:\n            out.append(w)\n            _out_seen.add(w)\n        print(len(out))\n    return out\n";
+    assert_rewrites(dedup_with_set, None, before, after);
+    let one_line = "def f(xs: list[str]):\n    out = []\n    for x in xs:\n        if x not in out: out.append(x)\n        print(x)\n    return out\n";
+    assert!(dedup_with_set(one_line, None).unwrap().contains("if x not in _out_seen: out.append(x); _out_seen.add(x)"));
+}
+
+#[test]
+fn dedup_leaves_aliased_mutated_or_parameter_lists_alone() {
+    let aliased = "def f(xs):\n    out = []\n    alias = out\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return alias\n";
+    assert_eq!(dedup_with_set(aliased, None), None);
+    let removed = "def f(xs):\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n        else:\n            out.remove(x)\n    return out\n";
+    assert_eq!(dedup_with_set(removed, None), None);
+    let parameter = "def f(xs, out):\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return out\n";
+    assert_eq!(dedup_with_set(parameter, None), None);
+    let handed_on = "def f(xs):\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n            log(out)\n    return out\n";
+    assert_eq!(dedup_with_set(handed_on, None), None);
+}
+
+#[test]
+fn hash_join_leaves_other_nested_loops_alone() {
+    let extra_statement = "def f(xs, ys: list):\n    n = 0\n    for a in xs:\n        for b in ys:\n            n += 1\n            if a.k == b.k:\n                n += 2\n    return n\n";
+    assert_eq!(hash_join(extra_statement, None), None);
+    let not_equality = "def f(xs, ys: list):\n    return [1 for a in xs for b in ys if a < b]\n";
+    assert_eq!(hash_join(not_equality, None), None);
+    let unknown_iterable = "def f(xs, ys):\n    for a in xs:\n        for b in ys:\n            if a.k == b.k:\n                print(a)\n";
+    assert_eq!(hash_join(unknown_iterable, None), None, "ys may be a one-shot iterator");
+    let key_changed = "def f(xs, ys: list):\n    for a in xs:\n        for b in ys:\n            if a.k == b.k:\n                b.k = 0\n";
+    assert_eq!(hash_join(key_changed, None), None);
+    let item_used_after = "def f(xs, ys: list):\n    for a in xs:\n        for b in ys:\n            if a.k == b.k:\n                break\n        print(b)\n";
+    assert_eq!(hash_join(item_used_after, None), None);
+}
+
+#[test]
+fn invariant_calls_stay_when_the_operand_changes_or_may_be_an_iterator() {
+    let changed = "def f(xs):\n    out = []\n    for i in range(10):\n        xs.append(i)\n        out.append(len(xs))\n    return out\n";
+    assert_eq!(hoist_invariant_calls(changed, None), None);
+    let iterator = "def f(xs, n):\n    return [sum(xs) for _ in range(n)]\n";
+    assert_eq!(hoist_invariant_calls(iterator, None), None, "xs may be a generator");
+    let handed_on = "def f(xs: list, n):\n    out = []\n    for i in range(n):\n        grow(xs)\n        out.append(max(xs))\n    return out\n";
+    assert_eq!(hoist_invariant_calls(handed_on, None), None);
+    let mutable_result = "def f(xs: list, n):\n    out = []\n    for i in range(n):\n        s = sorted(xs)\n        s.pop()\n        out.append(s)\n    return out\n";
+    assert_eq!(hoist_invariant_calls(mutable_result, None), None);
+    let once = "def f(xs: list):\n    return [x for x in sorted(xs)]\n";
+    assert_eq!(hoist_invariant_calls(once, None), None, "a comprehension's iterable is evaluated once");
+}
+
+#[test]
+fn frozenset_constant_needs_an_unmodified_literal_list() {
+    let mutated = "CODES = ['a', 'b']\n\n\ndef add(c):\n    CODES.append(c)\n\n\ndef f(xs):\n    return [x for x in xs if x in CODES]\n";
+    assert_eq!(constant_to_frozenset(mutated, Some("f")), None);
+    let computed = "CODES = [make(1)]\n\n\ndef f(xs):\n    return [x for x in xs if x in CODES]\n";
+    assert_eq!(constant_to_frozenset(computed, Some("f")), None);
+    let already_set = "CODES = {'a'}\n\n\ndef f(xs):\n    return [x for x in xs if x in CODES]\n";
+    assert_eq!(constant_to_frozenset(already_set, Some("f")), None);
+}
+
+#[test]
+fn count_and_index_stay_when_the_list_changes_in_the_loop() {
+    let changed = "def f(xs, ws):\n    out = []\n    for w in ws:\n        xs.append(w)\n        out.append(xs.count(w))\n    return out\n";
+    assert_eq!(count_index_to_dict(changed, None), None);
+    let known = "def f(ws):\n    xs = [1, 2, 2]\n    return [xs.count(w) for w in ws]\n";
+    assert_eq!(
+        count_index_to_dict(known, None).as_deref(),
+        Some("import collections\ndef f(ws):\n    xs = [1, 2, 2]\n    _xs_counts = collections.Counter(xs)\n    return [_xs_counts[w] for w in ws]\n")
+    );
+}
+
+#[test]
+fn sorting_rewrites_leave_lists_read_in_the_loop_or_left_early_alone() {
+    let read = "def f(xs):\n    out = []\n    firsts = []\n    for x in xs:\n        out.append(x)\n        out.sort()\n        firsts.append(out[0])\n    return firsts\n";
+    assert_eq!(sort_once_after_loop(read, None), None);
+    let breaks = "def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n        if x > 3:\n            break\n        out.sort()\n    return out\n";
+    assert_eq!(sort_once_after_loop(breaks, None), None);
+    let prefilled = "def f(xs, out):\n    for x in xs:\n        out.append(x)\n        out.sort()\n    return out\n";
+    assert_eq!(append_sort_to_insort(prefilled, None), None, "a parameter may arrive unsorted");
+    let reversed = "def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n        out.sort(reverse=True)\n    return out\n";
+    assert_eq!(append_sort_to_insort(reversed, None), None);
+    let extra = "def f(xs):\n    best = []\n    for x in xs:\n        print(x)\n        best.append(x)\n        best = sorted(best)[:3]\n    return best\n";
+    assert_eq!(running_top_k_to_heap(extra, None), None);
 }
