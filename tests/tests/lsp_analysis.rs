@@ -84,6 +84,13 @@ fn python_package_gets_lenses_diagnostics_hovers_and_code_actions() {
         "{names:?}"
     );
     assert!(!names.iter().any(|n| n == "order_count" || n == "Basket.size" || n == "Basket.__init__"), "{names:?}");
+    let title_of = |name: &str| {
+        let lens = lenses.iter().find(|l| l["command"]["arguments"][0]["function"] == name).unwrap_or_else(|| panic!("no lens for {name}"));
+        lens["command"]["title"].as_str().unwrap().to_string()
+    };
+    assert!(title_of("dedupe_orders").ends_with("· offline rewrite ready)"), "the dedup shape has an offline rewrite: {}", title_of("dedupe_orders"));
+    let dedupe_hover = hover_text(&mut client, &uri, line_of(&orders, "def dedupe_orders"), 6);
+    assert!(dedupe_hover.contains("Offline engine: will try `python-dedup-set`"), "{dedupe_hover}");
 
     // invoice_total uses unit_price from pricing.py, which uses BASE_PRICES from catalog.py.
     let invoice_line = line_of(&orders, "def invoice_total");

@@ -14,6 +14,11 @@ use super::ext::{CMD_CONSOLIDATE, CMD_OPTIMIZE, FunctionTarget, LENS_OPTIMIZE, T
 use super::position::{PositionEncoding, range_of};
 use crate::analysis::FunctionInfo;
 use crate::analysis::index::Dependency;
+use crate::engine::local::rewrites::offline_rewrites;
+
+/// The lens's note when the offline engine has a rewrite for the function, and when it has none.
+pub const LENS_OFFLINE: &str = "offline rewrite ready";
+pub const LENS_NEEDS_LLM: &str = "needs an LLM or weco";
 
 pub const SOURCE: &str = "weco";
 
@@ -41,18 +46,33 @@ pub fn optimize_command(uri: &Uri, function: &str, title: &str) -> Command {
     Command::new(title.to_string(), CMD_OPTIMIZE.to_string(), Some(vec![json!(target)]))
 }
 
-/// A "⚡ Optimize with Weco" lens on the name of every flagged function.
+/// A "⚡ Optimize with Weco" lens on the name of every flagged function; it says whether the offline engine has a
+/// rewrite for the function's shape or a candidate needs an LLM endpoint or weco.
 pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding) -> Vec<CodeLens> {
     doc.analysis
         .functions
         .iter()
         .filter(|f| f.is_flagged())
-        .map(|f| CodeLens {
-            range: range_of(&doc.rope, &f.name_range, encoding),
-            command: Some(optimize_command(&doc.uri, &f.qualified_name, &format!("{LENS_OPTIMIZE} ({}: {})", f.score, short_reasons(f)))),
-            data: None,
+        .map(|f| {
+            let offline = offline_rewrites(doc.language, &doc.text, f.range.clone());
+            let engine = if offline.is_empty() { LENS_NEEDS_LLM } else { LENS_OFFLINE };
+            CodeLens {
+                range: range_of(&doc.rope, &f.name_range, encoding),
+                command: Some(optimize_command(&doc.uri, &f.qualified_name, &format!("{LENS_OPTIMIZE} ({}: {} · {engine})", f.score, short_reasons(f)))),
+                data: None,
+            }
         })
         .collect()
+}
+
+/// What the hover says about the offline engine for one function.
+pub fn offline_note(offline: &[&str]) -> String {
+    if offline.is_empty() {
+        "\nOffline engine: no rewrite matches this function's shape; a candidate needs an LLM endpoint or weco.\n".to_string()
+    } else {
+        let ids: Vec<String> = offline.iter().map(|id| format!("`{id}`")).collect();
+        format!("\nOffline engine: will try {} (no LLM needed; each is measured before it is offered).\n", ids.join(", "))
+    }
 }
 
 fn short_reasons(function: &FunctionInfo) -> String {
@@ -76,7 +96,7 @@ fn display_path(path: &Path, root: Option<&Path>) -> String {
     root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path).to_string_lossy().into_owned()
 }
 
-pub fn hover(function: &FunctionInfo, language: crate::analysis::Language, dependencies: &[Dependency], root: Option<&Path>) -> Hover {
+pub fn hover(function: &FunctionInfo, language: crate::analysis::Language, dependencies: &[Dependency], root: Option<&Path>, offline: &[&str]) -> Hover {
     let mut text = format!("**weco** · `{}`", function.qualified_name);
     if function.is_flagged() {
         text.push_str(&format!(" · optimization score **{}/100**\n\n", function.score));
@@ -99,6 +119,9 @@ pub fn hover(function: &FunctionInfo, language: crate::analysis::Language, depen
         if dependencies.len() > 20 {
             text.push_str(&format!("- … and {} more\n", dependencies.len() - 20));
         }
+    }
+    if function.is_flagged() {
+        text.push_str(&offline_note(offline));
     }
     text.push_str(&guidance_links(function, language, root));
     Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }), range: None }

@@ -4,6 +4,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::uri_path;
 use crate::lsp::position::offset_of;
+use crate::engine::local::rewrites::offline_rewrites;
 use crate::lsp::proto;
 use crate::lsp::session::Session;
 
@@ -33,7 +34,8 @@ pub fn hover(session: &Session, params: HoverParams) -> Option<Hover> {
     let path = uri_path(&doc.uri);
     let dependencies = path.as_deref().map(|p| session.dependencies(p, &function.qualified_name)).unwrap_or_default();
     let root = path.as_deref().map(|p| session.root_for(p));
-    Some(proto::hover(function, doc.language, &dependencies, root.as_deref()))
+    let offline = if function.is_flagged() { offline_rewrites(doc.language, &doc.text, function.range.clone()) } else { Vec::new() };
+    Some(proto::hover(function, doc.language, &dependencies, root.as_deref(), &offline))
 }
 
 pub fn code_action(session: &Session, params: CodeActionParams) -> Option<CodeActionResponse> {

@@ -28,6 +28,66 @@ pub fn catalogue(language: Language) -> Vec<&'static Rewrite> {
     all.iter().flat_map(|list| list.iter()).filter(|rewrite| rewrite.language == language).collect()
 }
 
+/// The rewrites of the offline engine that change the function at `range` of `source`: what the `rules` proposer
+/// will try before anything else, so a lens can promise an offline candidate only where there is one. Runs on the
+/// function's own text (dedented) plus the module's top-level constant lists it mentions, so it stays cheap on large
+/// files (a few small parses per flagged function).
+pub fn offline_rewrites(language: Language, source: &str, range: Range<usize>) -> Vec<&'static str> {
+    let Some(snippet) = function_snippet(language, source, range) else { return Vec::new() };
+    catalogue(language).into_iter().filter(|rewrite| (rewrite.apply)(&snippet, None).is_some()).map(|rewrite| rewrite.id).collect()
+}
+
+fn function_snippet(language: Language, source: &str, range: Range<usize>) -> Option<String> {
+    let start = source[..range.start.min(source.len())].rfind('\n').map_or(0, |i| i + 1);
+    let text = source.get(start..range.end.min(source.len()))?;
+    let indent = &text[..text.len() - text.trim_start().len()];
+    let mut snippet = String::with_capacity(text.len() + 64);
+    if language == Language::Python {
+        for constant in top_level_constants(source) {
+            let name = constant.split_whitespace().next().unwrap_or_default();
+            if text.contains(name) {
+                snippet.push_str(constant);
+                snippet.push('\n');
+            }
+        }
+    }
+    for line in text.lines() {
+        snippet.push_str(line.strip_prefix(indent).unwrap_or(line.trim_start()));
+        snippet.push('\n');
+    }
+    Some(snippet)
+}
+
+/// Top-level `NAME = [ ... ]` / `NAME = ( ... )` statements of a Python file, by text (brackets balanced).
+fn top_level_constants(source: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        let Some((name, value)) = line.split_once(" = ") else { continue };
+        let is_constant = name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !is_constant || !(value.starts_with('[') || value.starts_with('(')) {
+            continue;
+        }
+        let mut depth = 0i32;
+        for (index, c) in source[here..].char_indices() {
+            match c {
+                '[' | '(' | '{' => depth += 1,
+                ']' | ')' | '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        found.push(&source[here..here + index + 1]);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
 /// A replacement of `range` by `text`; an empty range is an insertion.
 #[derive(Debug, Clone)]
 pub(crate) struct Edit {
@@ -174,6 +234,16 @@ mod tests {
         let edits = [Edit::replace(4..5, "X"), Edit::insert(0, "a"), Edit::insert(0, "b")];
         assert_eq!(apply_edits("0123456", &edits).as_deref(), Some("ab0123X56"));
         assert_eq!(apply_edits("0123", &[Edit::replace(0..3, ""), Edit::replace(1..2, "")]), None);
+    }
+
+    #[test]
+    fn offline_rewrites_name_what_applies_to_one_function_of_a_file() {
+        let source = "SKUS = [\n    'a', 'b',\n]\n\n\nclass Shop:\n    def keep(self, xs):\n        return [x for x in xs if x not in SKUS]\n\n    def plain(self, xs):\n        return xs\n";
+        let keep = source.find("def keep").unwrap();
+        let end = source.find("\n\n    def plain").unwrap();
+        assert_eq!(offline_rewrites(Language::Python, source, keep..end), vec!["python-constant-frozenset"]);
+        let plain = source.find("def plain").unwrap();
+        assert!(offline_rewrites(Language::Python, source, plain..source.len()).is_empty());
     }
 
     #[test]
