@@ -169,11 +169,17 @@ mod tests {
     #[test]
     fn flagged_patterns_map_to_the_rewrite_that_fixes_them() {
         use crate::analysis::{Language, ReasonKind};
-        for (kind, language) in [(ReasonKind::ListMembershipInLoop, Language::Python), (ReasonKind::AllocationInLoop, Language::Rust)] {
+        let mapped = [
+            (ReasonKind::ListMembershipInLoop, Language::Python),
+            (ReasonKind::NestedLoops, Language::Python),
+            (ReasonKind::SortInLoop, Language::Python),
+            (ReasonKind::AllocationInLoop, Language::Rust),
+        ];
+        for (kind, language) in mapped {
             let name = rewrite_for(kind, language).unwrap();
             assert!(doc(name).is_some(), "{name}");
         }
-        assert!(rewrite_for(ReasonKind::NestedLoops, Language::Python).is_none());
+        assert!(rewrite_for(ReasonKind::NestedLoops, Language::Rust).is_none());
     }
 
     #[test]
