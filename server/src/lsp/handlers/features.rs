@@ -3,8 +3,8 @@
 use tower_lsp_server::ls_types::*;
 
 use super::uri_path;
-use crate::lsp::position::offset_of;
 use crate::engine::local::rewrites::offline_rewrites;
+use crate::lsp::position::offset_of;
 use crate::lsp::proto;
 use crate::lsp::session::Session;
 

@@ -66,7 +66,8 @@ fn top_level_constants(source: &str) -> Vec<&str> {
         let here = offset;
         offset += line.len();
         let Some((name, value)) = line.split_once(" = ") else { continue };
-        let is_constant = name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        let is_constant =
+            name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if !is_constant || !(value.starts_with('[') || value.starts_with('(')) {
             continue;
         }

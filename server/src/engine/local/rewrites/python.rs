@@ -238,6 +238,10 @@ pub fn membership_to_set(source: &str, function: Option<&str>) -> Option<String>
         let mut done: Vec<(usize, String)> = Vec::new();
         for comparison in &all {
             let Some(right) = membership_operand(*comparison) else { continue };
+            if right.kind() == "attribute" && in_loop_within(*comparison, body) {
+                edits.extend(attribute_membership_edits(*comparison, right, body, source, &mut done));
+                continue;
+            }
             if right.kind() != "identifier" || !in_loop_within(*comparison, body) {
                 continue;
             }
@@ -276,6 +280,40 @@ pub fn membership_to_set(source: &str, function: Option<&str>) -> Option<String>
         }
     }
     None
+}
+
+/// `x in self.allowed` inside a loop that neither assigns the attribute nor calls any method of `self` (which could):
+/// `_allowed_set = set(self.allowed)` before the statement.
+fn attribute_membership_edits(comparison: Node, right: Node, body: Node, source: &str, done: &mut Vec<(usize, String)>) -> Vec<Edit> {
+    let object = right.child_by_field_name("object");
+    let attribute = right.child_by_field_name("attribute");
+    let (Some(object), Some(attribute)) = (object, attribute) else { return Vec::new() };
+    if !is_identifier(object, source, "self") || comparison.child(0).is_some_and(|left| left.kind() == "string") {
+        return Vec::new();
+    }
+    let Some(anchor) = statement_in_block(comparison, body) else { return Vec::new() };
+    let spelled = text(right, source).to_string();
+    if done.iter().any(|(start, name)| *start == anchor.start_byte() && *name == spelled) {
+        return Vec::new();
+    }
+    let inside = descendants(anchor);
+    let calls_self = inside
+        .iter()
+        .any(|n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| f.kind() == "attribute" && text(f, source).starts_with("self.")));
+    let uses: Vec<Node> = inside.iter().copied().filter(|n| n.kind() == "attribute" && text(*n, source) == spelled).collect();
+    let only_read = uses.iter().all(|usage| is_iterated_by_loop(*usage) || usage.parent().and_then(membership_operand).is_some_and(|r| r.id() == usage.id()));
+    let binds_self = inside.iter().any(|n| is_identifier(*n, source, "self") && scope::is_binding(*n));
+    if calls_self || !only_read || binds_self || inside.iter().any(|n| scope::is_nested_scope(*n)) {
+        return Vec::new();
+    }
+    let set_name = fresh_name(source, &format!("_{}_set", text(attribute, source)));
+    let indent = indent_at(source, anchor.start_byte());
+    let mut edits = vec![Edit::insert(anchor.start_byte(), format!("{set_name} = set({spelled})\n{indent}"))];
+    for usage in uses.iter().filter(|u| !is_iterated_by_loop(**u)) {
+        edits.push(Edit::replace(usage.byte_range(), set_name.clone()));
+    }
+    done.push((anchor.start_byte(), spelled));
+    edits
 }
 
 /// `call` is `receiver.method(...)`: returns (receiver, method name node, argument list).

@@ -58,7 +58,8 @@ fn forwardable_parameters(function: Node, source: &str) -> Option<Vec<String>> {
         match parameter.kind() {
             "identifier" => names.push(text(parameter, source).to_string()),
             "default_parameter" => {
-                let literal = parameter.child_by_field_name("value").is_some_and(|v| matches!(v.kind(), "integer" | "float" | "string" | "true" | "false" | "none"));
+                let literal =
+                    parameter.child_by_field_name("value").is_some_and(|v| matches!(v.kind(), "integer" | "float" | "string" | "true" | "false" | "none"));
                 if !literal {
                     return None;
                 }
@@ -90,7 +91,9 @@ pub fn memoize_recursion(source: &str, function: Option<&str>) -> Option<String>
         let impure = descendants(body).iter().any(|node| {
             matches!(node.kind(), "global_statement" | "nonlocal_statement" | "yield" | "await")
                 || (node.kind() == "call"
-                    && node.child_by_field_name("function").is_some_and(|f| matches!(text(f, source), "print" | "input" | "open") || text(f, source).starts_with("random.")))
+                    && node
+                        .child_by_field_name("function")
+                        .is_some_and(|f| matches!(text(f, source), "print" | "input" | "open") || text(f, source).starts_with("random.")))
         });
         let multiline_string = descendants(body).iter().any(|n| n.kind() == "string" && text(*n, source).contains('\n'));
         if calls.is_empty() || other_mentions || impure || multiline_string || !overlapping(body, &calls) {

@@ -191,7 +191,8 @@ fn invariant_calls_stay_when_the_operand_changes_or_may_be_an_iterator() {
     assert_eq!(hoist_invariant_calls(iterator, None), None, "xs may be a generator");
     let handed_on = "def f(xs: list, n):\n    out = []\n    for i in range(n):\n        grow(xs)\n        out.append(max(xs))\n    return out\n";
     assert_eq!(hoist_invariant_calls(handed_on, None), None);
-    let mutable_result = "def f(xs: list, n):\n    out = []\n    for i in range(n):\n        s = sorted(xs)\n        s.pop()\n        out.append(s)\n    return out\n";
+    let mutable_result =
+        "def f(xs: list, n):\n    out = []\n    for i in range(n):\n        s = sorted(xs)\n        s.pop()\n        out.append(s)\n    return out\n";
     assert_eq!(hoist_invariant_calls(mutable_result, None), None);
     let once = "def f(xs: list):\n    return [x for x in sorted(xs)]\n";
     assert_eq!(hoist_invariant_calls(once, None), None, "a comprehension's iterable is evaluated once");
@@ -222,7 +223,8 @@ fn count_and_index_stay_when_the_list_changes_in_the_loop() {
 fn sorting_rewrites_leave_lists_read_in_the_loop_or_left_early_alone() {
     let read = "def f(xs):\n    out = []\n    firsts = []\n    for x in xs:\n        out.append(x)\n        out.sort()\n        firsts.append(out[0])\n    return firsts\n";
     assert_eq!(sort_once_after_loop(read, None), None);
-    let breaks = "def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n        if x > 3:\n            break\n        out.sort()\n    return out\n";
+    let breaks =
+        "def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n        if x > 3:\n            break\n        out.sort()\n    return out\n";
     assert_eq!(sort_once_after_loop(breaks, None), None);
     let prefilled = "def f(xs, out):\n    for x in xs:\n        out.append(x)\n        out.sort()\n    return out\n";
     assert_eq!(append_sort_to_insort(prefilled, None), None, "a parameter may arrive unsorted");
@@ -230,4 +232,14 @@ fn sorting_rewrites_leave_lists_read_in_the_loop_or_left_early_alone() {
     assert_eq!(append_sort_to_insort(reversed, None), None);
     let extra = "def f(xs):\n    best = []\n    for x in xs:\n        print(x)\n        best.append(x)\n        best = sorted(best)[:3]\n    return best\n";
     assert_eq!(running_top_k_to_heap(extra, None), None);
+}
+
+#[test]
+fn membership_in_an_attribute_the_loop_leaves_alone_uses_a_set() {
+    let before = "class Filter:\n    def keep(self, rows):\n        return [r for r in rows if r.code in self.allowed]\n";
+    let after =
+        "class Filter:\n    def keep(self, rows):\n        _allowed_set = set(self.allowed)\n        return [r for r in rows if r.code in _allowed_set]\n";
+    assert_rewrites(membership_to_set, None, before, after);
+    let calls = "class Filter:\n    def keep(self, rows):\n        out = []\n        for r in rows:\n            self.refresh()\n            if r in self.allowed:\n                out.append(r)\n        return out\n";
+    assert_eq!(membership_to_set(calls, None), None, "a method of self may change the attribute");
 }
