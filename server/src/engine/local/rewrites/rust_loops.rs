@@ -13,9 +13,10 @@ use crate::analysis::Language;
 
 const INTEGERS: &[&str] = &["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
-/// Identifier nodes spelled `name` below `node` (macro arguments included: tree-sitter parses their tokens).
+/// Identifier nodes spelled `name` below `node` (macro arguments included: tree-sitter parses their tokens),
+/// and struct-pattern shorthands (`S { name }`), which bind `name` without an `identifier` node.
 pub(super) fn uses<'t>(node: Node<'t>, source: &str, name: &str) -> Vec<Node<'t>> {
-    descendants(node).into_iter().filter(|n| n.kind() == "identifier" && text(*n, source) == name).collect()
+    descendants(node).into_iter().filter(|n| matches!(n.kind(), "identifier" | "shorthand_field_identifier") && text(*n, source) == name).collect()
 }
 
 /// How many patterns of `function` (parameters, `let`, `for`, `if let`, match arms, closures) bind `name`.

@@ -58,6 +58,10 @@ fn dedup_without_an_evident_hashable_element_or_with_other_uses_stays() {
             ("pushed outside the if", "fn f(xs: &[u8]) -> Vec<u8> { let mut out = Vec::new(); for x in xs { if !out.contains(x) {} out.push(*x); } out }\n"),
             ("another value pushed", "fn f(xs: &[u8]) -> Vec<u8> { let mut out = Vec::new(); for x in xs { if !out.contains(x) { out.push(x + 1); } } out }\n"),
             ("shadowed", "fn f(xs: &[u8]) -> Vec<u8> { let mut out = Vec::new(); for x in xs { let x = x / 2; if !out.contains(&x) { out.push(x); } } out }\n"),
+            (
+                "shadowed by a struct pattern",
+                "fn f(xs: &[u8], s: S) -> Vec<u8> { let mut out = Vec::new(); for x in xs { if !out.contains(x) { let S { out } = s; out.push(*x); } } out }\n",
+            ),
         ],
     );
 }

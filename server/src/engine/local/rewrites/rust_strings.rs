@@ -241,7 +241,7 @@ pub fn collect_then_iterate(source: &str, function: Option<&str>) -> Option<Stri
             let read_by_the_loop = descendants(it).iter().any(|n| match n.kind() {
                 "self" => descendants(for_loop).iter().any(|m| m.kind() == "self"),
                 "identifier" => {
-                    !n.parent().is_some_and(|p| p.kind() == "scoped_identifier")
+                    n.parent().is_none_or(|p| p.kind() != "scoped_identifier")
                         && !closure_parameter(*n, it, source)
                         && !uses(for_loop, source, text(*n, source)).is_empty()
                 }
