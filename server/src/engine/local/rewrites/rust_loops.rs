@@ -259,7 +259,7 @@ pub(super) fn single_argument(arguments: Node) -> Option<Node> {
     if arguments.named_child_count() == 1 { arguments.named_child(0) } else { None }
 }
 
-pub(super) fn starts_line(source: &str, byte: usize) -> bool {
+fn starts_line(source: &str, byte: usize) -> bool {
     let line_start = source[..byte].rfind('\n').map_or(0, |i| i + 1);
     source[line_start..byte].trim().is_empty()
 }
