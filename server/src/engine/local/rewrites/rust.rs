@@ -30,6 +30,30 @@ pub static REWRITES: &[Rewrite] = &[
         summary: "Preallocate the Vec filled by the loop with Vec::with_capacity.",
         apply: vec_with_capacity,
     },
+    Rewrite {
+        id: "rust-dedup-hashset",
+        language: Language::Rust,
+        summary: "Keep a HashSet in step with the de-duplicated Vec, so each membership test is O(1) instead of a scan.",
+        apply: loops::dedup_hashset,
+    },
+    Rewrite {
+        id: "rust-sort-once",
+        language: Language::Rust,
+        summary: "Sort the Vec once after the loop that fills it instead of after every push.",
+        apply: loops::sort_once,
+    },
+    Rewrite {
+        id: "rust-format-write",
+        language: Language::Rust,
+        summary: "write! straight into the String instead of appending a temporary format!() or to_string().",
+        apply: strings::format_write,
+    },
+    Rewrite {
+        id: "rust-collect-then-iterate",
+        language: Language::Rust,
+        summary: "Iterate the iterator itself instead of a Vec collected from it only to be looped over once.",
+        apply: strings::collect_then_iterate,
+    },
 ];
 
 fn parse(source: &str) -> Option<Tree> {
@@ -307,6 +331,15 @@ pub fn vec_with_capacity(source: &str, function: Option<&str>) -> Option<String>
     }
     None
 }
+
+#[path = "rust_loops.rs"]
+mod loops;
+#[path = "rust_strings.rs"]
+mod strings;
+
+#[cfg(test)]
+#[path = "rust_loops_tests.rs"]
+mod loops_tests;
 
 #[cfg(test)]
 mod tests {
