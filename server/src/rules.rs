@@ -71,6 +71,10 @@ pub static REWRITES: &[Doc] = docs![
     "rewrites/rust-vec-with-capacity",
     "rewrites/rust-clone-in-loop",
     "rewrites/rust-hoist-regex",
+    "rewrites/rust-dedup-hashset",
+    "rewrites/rust-sort-once",
+    "rewrites/rust-format-write",
+    "rewrites/rust-collect-then-iterate",
 ];
 
 /// The rewrite document (`rewrites/<id>`) that explains how a flagged pattern is fixed.
@@ -89,6 +93,8 @@ pub fn rewrite_for(kind: crate::analysis::ReasonKind, language: crate::analysis:
         (AllocationInLoop, Rust) => "rewrites/rust-vec-with-capacity",
         (ListMembershipInLoop, Rust) => "rewrites/rust-membership-set",
         (RegexInLoop, Rust) => "rewrites/rust-hoist-regex",
+        (SortInLoop, Rust) => "rewrites/rust-sort-once",
+        (StringConcatInLoop, Rust) => "rewrites/rust-format-write",
         _ => return None,
     })
 }
