@@ -215,3 +215,35 @@ fn the_verification_times_inputs_the_search_never_saw() {
     assert_eq!(searched + held_out, total, "{search}\n{holdout}");
     assert!(held_out > 0 && held_out < searched, "{search}\n{holdout}");
 }
+
+const PATHS: &str = r#"def paths(rows, cols):
+    """Monotone lattice paths."""
+    if rows == 0 or cols == 0:
+        return 1
+    return paths(rows - 1, cols) + paths(rows, cols - 1)
+"#;
+
+#[test]
+fn recursive_calls_inside_the_function_are_not_recorded_as_inputs() {
+    // Recording every call of a recursive function fills the inputs with base cases that take a
+    // microsecond, so no change to the real call (memoization above all) could show.
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("grid.py");
+    std::fs::write(&file, PATHS).unwrap();
+    std::fs::create_dir_all(root.path().join("tests")).unwrap();
+    let test = "from grid import paths\n\n\ndef test_paths():\n    for n in (9, 10, 11):\n        assert paths(n, n) > 0\n";
+    std::fs::write(root.path().join("tests/test_grid.py"), test).unwrap();
+    let mut req = request(root.path(), &file);
+    req.function = "paths".into();
+    let task = prepare_task(&req).expect("task prepared");
+    assert_eq!(task.inputs, InputOrigin::Recorded);
+    let script = "import pickle, sys\nblobs = pickle.load(open(sys.argv[1], 'rb'))\nprint(sorted(pickle.loads(b)[0] if isinstance(b, bytes) else b[0] for b in blobs))\n";
+    let listed = std::process::Command::new("python3").arg("-c").arg(script).arg(task.dir.join("inputs.pkl")).output().unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert_eq!(listed.trim(), "[(9, 9), (10, 10), (11, 11)]", "only the tests' own calls are inputs");
+    preflight(&task, Duration::from_secs(120)).expect("the unchanged original is accepted");
+    let memoized = crate::engine::local::rewrites::python::memoize_recursion(PATHS, Some("paths")).expect("the rewrite applies");
+    std::fs::write(task.dir.join("optimize.py"), memoized).unwrap();
+    let measured = preflight(&task, Duration::from_secs(120)).expect("the memoized candidate is measured");
+    assert!(measured.metric_value > 3.0, "the top-level calls are what is timed:\n{}", measured.output);
+}
