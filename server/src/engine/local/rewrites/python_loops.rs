@@ -25,8 +25,8 @@ fn statement_assignment(statement: Node) -> Option<Node> {
         .filter(|n| n.kind() == "assignment")
 }
 
-/// `s += e` or `s = s + e` as a whole statement: returns `e`.
-fn concat_onto<'t>(statement: Node<'t>, source: &str, name: &str) -> Option<Node<'t>> {
+/// `s += e` or `s = s + e1 + e2 + …` as a whole statement: returns the pieces appended, in order.
+fn concat_onto<'t>(statement: Node<'t>, source: &str, name: &str) -> Option<Vec<Node<'t>>> {
     if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
         return None;
     }
@@ -37,14 +37,34 @@ fn concat_onto<'t>(statement: Node<'t>, source: &str, name: &str) -> Option<Node
     }
     let right = inner.child_by_field_name("right")?;
     match inner.kind() {
-        "augmented_assignment" => (inner.child_by_field_name("operator").is_some_and(|op| text(op, source) == "+=")).then_some(right),
+        "augmented_assignment" => (inner.child_by_field_name("operator").is_some_and(|op| text(op, source) == "+=")).then(|| vec![right]),
         "assignment" if right.kind() == "binary_operator" => {
-            let first = right.child_by_field_name("left")?;
-            let operator = right.child_by_field_name("operator")?;
-            (is_identifier(first, source, name) && text(operator, source) == "+").then(|| right.child_by_field_name("right")).flatten()
+            // `((s + a) + b) + c`: walk down the left spine to `s`, collecting the right operands.
+            let mut pieces = Vec::new();
+            let mut current = right;
+            loop {
+                if current.kind() != "binary_operator" || current.child_by_field_name("operator").is_none_or(|op| text(op, source) != "+") {
+                    return None;
+                }
+                pieces.push(current.child_by_field_name("right")?);
+                let first = current.child_by_field_name("left")?;
+                if is_identifier(first, source, name) {
+                    break;
+                }
+                current = first;
+            }
+            pieces.reverse();
+            Some(pieces)
         }
         _ => None,
     }
+}
+
+/// A plain string literal (no f-string, no bytes): what the joined parts may start from.
+fn is_plain_str_literal(node: Node, source: &str) -> bool {
+    let raw = text(node, source);
+    let prefix: String = raw.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    node.kind() == "string" && !prefix.to_ascii_lowercase().contains(['f', 'b']) && descendants(node).iter().all(|n| n.kind() != "interpolation")
 }
 
 /// `s = ""` then `s += piece` in a loop: collect the pieces in a list and `"".join` them after the loop.
@@ -79,7 +99,7 @@ pub fn string_concat_to_join(source: &str, function: Option<&str>) -> Option<Str
                 while let Some(statement) = sibling {
                     let is_init = statement_assignment(statement).is_some_and(|a| {
                         a.child_by_field_name("left").is_some_and(|l| is_identifier(l, source, &name))
-                            && a.child_by_field_name("right").is_some_and(|r| matches!(text(r, source), "\"\"" | "''"))
+                            && a.child_by_field_name("right").is_some_and(|r| is_plain_str_literal(r, source))
                     });
                     if is_init {
                         init = Some(statement);
@@ -91,7 +111,7 @@ pub fn string_concat_to_join(source: &str, function: Option<&str>) -> Option<Str
                     sibling = statement.prev_named_sibling();
                 }
                 let Some(init) = init else { continue };
-                let appends: Vec<(Node, Node)> = inside.iter().filter_map(|s| concat_onto(*s, source, &name).map(|piece| (*s, piece))).collect();
+                let appends: Vec<(Node, Vec<Node>)> = inside.iter().filter_map(|s| concat_onto(*s, source, &name).map(|pieces| (*s, pieces))).collect();
                 let uses = inside.iter().filter(|n| is_identifier(**n, source, &name)).count();
                 let expected_uses: usize = appends.iter().map(|(s, _)| if s.named_child(0).is_some_and(|i| i.kind() == "assignment") { 2 } else { 1 }).sum();
                 if uses != expected_uses {
@@ -99,9 +119,15 @@ pub fn string_concat_to_join(source: &str, function: Option<&str>) -> Option<Str
                 }
                 let parts = fresh_name(&format!("{source}{taken}"), &format!("_{name}_parts"));
                 taken.push_str(&parts);
-                edits.push(Edit::replace(init.byte_range(), format!("{parts} = []")));
-                for (statement, piece) in appends {
-                    edits.push(Edit::replace(statement.byte_range(), format!("{parts}.append({})", text(piece, source))));
+                let start = statement_assignment(init).and_then(|a| a.child_by_field_name("right")).map_or("\"\"", |r| text(r, source));
+                let first = if matches!(start, "\"\"" | "''") { String::new() } else { start.to_string() };
+                edits.push(Edit::replace(init.byte_range(), format!("{parts} = [{first}]")));
+                for (statement, pieces) in appends {
+                    let replacement = match pieces.as_slice() {
+                        [one] => format!("{parts}.append({})", text(*one, source)),
+                        many => format!("{parts}.extend(({}))", many.iter().map(|p| text(*p, source)).collect::<Vec<_>>().join(", ")),
+                    };
+                    edits.push(Edit::replace(statement.byte_range(), replacement));
                 }
                 let indent = indent_at(source, lp.start_byte());
                 edits.push(Edit::insert(lp.end_byte(), format!("\n{indent}{name} = \"\".join({parts})")));

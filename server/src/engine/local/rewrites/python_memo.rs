@@ -49,24 +49,40 @@ fn overlapping(body: Node, calls: &[Node]) -> bool {
     in_loop || pair
 }
 
-/// Plain positional parameters (optionally with literal defaults): the names to forward.
+/// A default value that is the same whether evaluated once at definition or at every call: literals, immutable
+/// empty builders, constants by name.
+fn stable_default(value: Node, source: &str) -> bool {
+    match value.kind() {
+        "integer" | "float" | "string" | "true" | "false" | "none" | "concatenated_string" => true,
+        "unary_operator" => value.named_child(0).is_some_and(|n| matches!(n.kind(), "integer" | "float")),
+        "tuple" => {
+            let mut cursor = value.walk();
+            value.named_children(&mut cursor).all(|item| stable_default(item, source))
+        }
+        "call" => matches!(text(value, source), "frozenset()" | "tuple()"),
+        "identifier" => text(value, source).chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+        _ => false,
+    }
+}
+
+/// Positional parameters (annotations and stable defaults allowed): the names to forward.
 fn forwardable_parameters(function: Node, source: &str) -> Option<Vec<String>> {
     let parameters = function.child_by_field_name("parameters")?;
     let mut cursor = parameters.walk();
     let mut names = Vec::new();
     for parameter in parameters.named_children(&mut cursor) {
-        match parameter.kind() {
-            "identifier" => names.push(text(parameter, source).to_string()),
-            "default_parameter" => {
-                let literal =
-                    parameter.child_by_field_name("value").is_some_and(|v| matches!(v.kind(), "integer" | "float" | "string" | "true" | "false" | "none"));
-                if !literal {
+        let name = match parameter.kind() {
+            "identifier" => parameter,
+            "typed_parameter" => parameter.named_child(0).filter(|n| n.kind() == "identifier")?,
+            "default_parameter" | "typed_default_parameter" => {
+                if !parameter.child_by_field_name("value").is_some_and(|v| stable_default(v, source)) {
                     return None;
                 }
-                names.push(text(parameter.child_by_field_name("name")?, source).to_string());
+                parameter.child_by_field_name("name")?
             }
-            _ => return None, // *args, **kwargs, keyword-only, annotations: keep it simple and exact
-        }
+            _ => return None, // *args, **kwargs, keyword-only: keep it simple and exact
+        };
+        names.push(text(name, source).to_string());
     }
     Some(names)
 }

@@ -14,6 +14,15 @@ fn memoize_caches_per_call_in_an_inner_function() {
     assert_rewrites(memoize_recursion, Some("fib"), before, after);
     let in_loop = "def ways(n, coins=3):\n    total = 0\n    for c in range(1, coins + 1):\n        if n - c >= 0:\n            total += ways(n - c, coins)\n    return total or int(n == 0)\n";
     assert!(memoize_recursion(in_loop, None).unwrap().contains("def _ways_cached(n, coins=3):"));
+    let typed = "def routes(east: int, north: int, closed: frozenset = frozenset()) -> int:\n    if (east, north) in closed:\n        return 0\n    if east == 0 or north == 0:\n        return 1\n    total = 0\n    if east > 0:\n        total += routes(east - 1, north, closed)\n    if north > 0:\n        total += routes(east, north - 1, closed)\n    return total\n";
+    let rewritten = memoize_recursion(typed, None).expect("annotations and immutable defaults are forwarded");
+    assert!(
+        rewritten.contains("    def _routes_cached(east: int, north: int, closed: frozenset = frozenset()) -> int:\n")
+            && rewritten.contains("return _routes_cached(east, north, closed)"),
+        "{rewritten}"
+    );
+    let mutable_default = "def f(n, memo=[]):\n    return f(n - 1) + f(n - 2) if n > 1 else n\n";
+    assert_eq!(memoize_recursion(mutable_default, None), None);
 }
 
 #[test]
@@ -95,6 +104,15 @@ fn string_concat_in_loop_becomes_join() {
     let before = "def render(items):\n    s = \"\"\n    for item in items:\n        s += str(item)\n        s = s + \",\"\n    return s\n";
     let after = "def render(items):\n    _s_parts = []\n    for item in items:\n        _s_parts.append(str(item))\n        _s_parts.append(\",\")\n    s = \"\".join(_s_parts)\n    return s\n";
     assert_rewrites(string_concat_to_join, Some("render"), before, after);
+}
+
+#[test]
+fn chained_concatenation_from_a_header_literal_becomes_one_join() {
+    let before = "def report(rows):\n    out = \"id,name\\n\"\n    for r in rows:\n        out = out + r[0] + \",\" + r[1] + \"\\n\"\n    return out\n";
+    let after = "def report(rows):\n    _out_parts = [\"id,name\\n\"]\n    for r in rows:\n        _out_parts.extend((r[0], \",\", r[1], \"\\n\"))\n    out = \"\".join(_out_parts)\n    return out\n";
+    assert_rewrites(string_concat_to_join, None, before, after);
+    let other_first = "def f(rows):\n    out = \"\"\n    for r in rows:\n        out = r + out\n    return out\n";
+    assert_eq!(string_concat_to_join(other_first, None), None, "prepending is not appending");
 }
 
 #[test]
