@@ -20,7 +20,7 @@ fn analyze_json_lists_every_function_with_reasons_and_dependencies() {
     let rows: Vec<Value> = String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let row = |name: &str| rows.iter().find(|r| r["function"] == name).unwrap_or_else(|| panic!("{name} missing"));
     for r in &rows {
-        for key in ["file", "function", "language", "range", "score", "reasons", "dependencies"] {
+        for key in ["file", "function", "language", "range", "score", "reasons", "dependencies", "offline_rewrites"] {
             assert!(r.get(key).is_some(), "{key} missing in {r}");
         }
     }
@@ -28,6 +28,7 @@ fn analyze_json_lists_every_function_with_reasons_and_dependencies() {
     assert_eq!((dedupe["file"].as_str(), dedupe["language"].as_str()), (Some("shop/orders.py"), Some("python")));
     assert_eq!(dedupe["range"]["start"]["line"], 8);
     assert!(dedupe["reasons"].as_array().unwrap().iter().any(|r| r["kind"] == "list-membership-in-loop"));
+    assert!(dedupe["offline_rewrites"].as_array().unwrap().iter().any(|r| r == "python-dedup-set"), "{dedupe}");
     let invoice = row("invoice_total");
     let deps: Vec<(String, String)> =
         invoice["dependencies"].as_array().unwrap().iter().map(|d| (d["file"].as_str().unwrap().into(), d["function"].as_str().unwrap().into())).collect();

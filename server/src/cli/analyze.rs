@@ -10,6 +10,7 @@ use serde_json::json;
 use super::fail;
 use crate::analysis::index::DEFAULT_DEPTH;
 use crate::analysis::{self, Language};
+use crate::engine::local::rewrites::offline_rewrites;
 use crate::workspace::{self, ProjectLayout};
 
 struct Row {
@@ -18,6 +19,8 @@ struct Row {
     language: Language,
     range: serde_json::Value,
     dependencies: Vec<(PathBuf, String)>,
+    /// The offline engine's rewrites that match the function (flagged functions only).
+    offline: Vec<&'static str>,
 }
 
 pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
@@ -51,7 +54,9 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
             let analysis = analysis::analyze_source(language, &text);
             for function in analysis.functions {
                 let dependencies = index.dependencies(&file, &function.qualified_name, DEFAULT_DEPTH).into_iter().map(|d| (d.file, d.symbol)).collect();
+                let offline = if function.is_flagged() { offline_rewrites(language, &text, function.range.clone()) } else { Vec::new() };
                 rows.push(Row {
+                    offline,
                     range: json!({"start": line_column(&rope, function.range.start), "end": line_column(&rope, function.range.end)}),
                     file: file.clone(),
                     function,
@@ -98,6 +103,7 @@ fn write_json(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
             "flagged": f.is_flagged(),
             "reasons": f.reasons.iter().map(|r| json!({"kind": r.kind.id(), "message": r.message})).collect::<Vec<_>>(),
             "dependencies": row.dependencies.iter().map(|(file, function)| json!({"file": display(file), "function": function})).collect::<Vec<_>>(),
+            "offline_rewrites": row.offline,
         });
         writeln!(out, "{object}")?;
     }
@@ -117,6 +123,10 @@ fn write_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
         if !row.dependencies.is_empty() && f.is_flagged() {
             let deps: Vec<String> = row.dependencies.iter().map(|(file, s)| format!("{s} ({})", display(file))).collect();
             writeln!(out, "{:>5}  depends on: {}", "", deps.join(", "))?;
+        }
+        if f.is_flagged() {
+            let engine = if row.offline.is_empty() { "no rewrite matches (needs an LLM or weco)".to_string() } else { row.offline.join(", ") };
+            writeln!(out, "{:>5}  offline engine: {engine}", "")?;
         }
     }
     Ok(())
