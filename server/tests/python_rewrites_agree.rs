@@ -106,6 +106,12 @@ const CASES: &[Case] = &[
         source: "def paths(r, c, blocked=None):\n    if r < 0 or c < 0 or (blocked is not None and (r, c) == blocked):\n        return 0\n    if r == 0 and c == 0:\n        return 1\n    return paths(r - 1, c, blocked) + paths(r, c - 1, blocked)\n",
         arguments: "(rng.randrange(-1, 9), rng.randrange(-1, 9), rng.choice([None, (1, 1), (0, 2)]))",
     },
+    Case {
+        rewrite: "python-pop-front-deque",
+        function: "flatten",
+        source: "def flatten(ll):\n    ret = []\n    to_visit = [*ll]\n    while to_visit:\n        i = to_visit.pop(0)\n        if isinstance(i, (list, tuple, str)) and not isinstance(i, str):\n            to_visit[:0] = i\n        else:\n            ret.append(i)\n    return ret\n",
+        arguments: "([rng.choice([1, 'ab', (2, [3, 'c']), [], [[4], 5], ()]) for _ in range(rng.randrange(8))],)",
+    },
 ];
 
 const DRIVER: &str = r#"

@@ -352,12 +352,24 @@ fn deque_compatible_use(usage: Node, source: &str) -> bool {
         "not_operator" => true,
         "subscript" => {
             parent.child_by_field_name("value").is_some_and(|v| v.id() == usage.id())
-                && parent.child_by_field_name("subscript").is_some_and(|i| matches!(text(i, source), "0" | "-1"))
+                && (parent.child_by_field_name("subscript").is_some_and(|i| matches!(text(i, source), "0" | "-1"))
+                    || prepend_assignment(parent, source).is_some())
         }
         "for_statement" | "for_in_clause" => is_iterated_by_loop(usage),
         "comparison_operator" => membership_operand(parent).is_some_and(|r| r.id() == usage.id()),
         _ => false,
     }
+}
+
+/// `xs[:0] = items` (a prepend) as a whole assignment, given its subscript: returns the assigned value.
+fn prepend_assignment<'t>(subscript: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let index = subscript.child_by_field_name("subscript")?;
+    if text(index, source).replace(' ', "") != ":0" {
+        return None;
+    }
+    let assignment = subscript.parent().filter(|a| a.kind() == "assignment" && a.child_by_field_name("left").is_some_and(|l| l.id() == subscript.id()))?;
+    assignment.parent().filter(|s| s.kind() == "expression_statement")?;
+    assignment.child_by_field_name("right")
 }
 
 /// A local list used as a queue (`q.pop(0)` in a loop) becomes a `collections.deque` with `popleft()`.
@@ -403,6 +415,13 @@ pub fn pop_front_to_deque(source: &str, function: Option<&str>) -> Option<String
             }
             edits.push(Edit::replace(value.byte_range(), replacement));
             for usage in uses {
+                if let Some(subscript) = usage.parent().filter(|p| p.kind() == "subscript")
+                    && let Some(value) = prepend_assignment(subscript, source)
+                    && let Some(assignment) = subscript.parent()
+                {
+                    edits.push(Edit::replace(assignment.byte_range(), format!("{name}.extendleft(reversed(list({})))", text(value, source))));
+                    continue;
+                }
                 let Some(call) = usage.parent().and_then(|a| a.parent()) else { continue };
                 let Some((_, method, arguments)) = method_call(call) else { continue };
                 let args = argument_texts(arguments, source);

@@ -261,3 +261,10 @@ fn membership_in_an_attribute_the_loop_leaves_alone_uses_a_set() {
     let calls = "class Filter:\n    def keep(self, rows):\n        out = []\n        for r in rows:\n            self.refresh()\n            if r in self.allowed:\n                out.append(r)\n        return out\n";
     assert_eq!(membership_to_set(calls, None), None, "a method of self may change the attribute");
 }
+
+#[test]
+fn a_queue_refilled_at_the_front_by_slice_assignment_becomes_a_deque() {
+    let before = "def flatten(ll):\n    ret = []\n    to_visit = [*ll]\n    while to_visit:\n        i = to_visit.pop(0)\n        if isinstance(i, list):\n            to_visit[:0] = i\n        else:\n            ret.append(i)\n    return ret\n";
+    let after = "import collections\ndef flatten(ll):\n    ret = []\n    to_visit = collections.deque([*ll])\n    while to_visit:\n        i = to_visit.popleft()\n        if isinstance(i, list):\n            to_visit.extendleft(reversed(list(i)))\n        else:\n            ret.append(i)\n    return ret\n";
+    assert_rewrites(pop_front_to_deque, None, before, after);
+}
