@@ -202,6 +202,18 @@ fn has_plain_import(root: Node, source: &str, module: &str) -> bool {
     })
 }
 
+/// An edit adding a module-level helper (`text`, defining `defines`) after the leading imports, unless the module
+/// already defines it.
+fn ensure_helper(root: Node, source: &str, defines: &str, text: &str) -> Option<Edit> {
+    if source.contains(defines) {
+        return None;
+    }
+    let (at, needs_newline) = top_level_insertion_point(root, source);
+    let lead = if needs_newline { "\n" } else { "" };
+    let gap = if at == 0 { "" } else { "\n\n" };
+    Some(Edit::insert(at, format!("{lead}{gap}{text}\n\n")))
+}
+
 /// An edit adding `import module` at the top unless the module already has it.
 fn ensure_import(root: Node, source: &str, module: &str) -> Option<Edit> {
     if has_plain_import(root, source, module) {

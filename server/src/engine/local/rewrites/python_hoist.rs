@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::super::{Edit, contains, descendants, finish, fresh_name, indent_at, text};
 use super::scope::{chain_root, is_binding, is_container, is_nested_scope, is_pure_callee, occurrences, only_read_within};
-use super::{functions, is_identifier, is_loop, membership_operand, parse, top_level_insertion_point};
+use super::{ensure_helper, functions, is_identifier, is_loop, membership_operand, parse};
 use crate::analysis::Language;
 
 /// Calls whose result is immutable (or the argument's own element), so sharing one result across iterations is safe.
@@ -247,12 +247,7 @@ pub fn hash_join(source: &str, function: Option<&str>) -> Option<String> {
         if edits.is_empty() {
             continue;
         }
-        if !source.contains("def _weco_index_by(") {
-            let (at, needs_newline) = top_level_insertion_point(root, source);
-            let lead = if needs_newline { "\n" } else { "" };
-            let gap = if at == 0 { "" } else { "\n\n" };
-            edits.push(Edit::insert(at, format!("{lead}{gap}{JOIN_HELPERS}\n\n")));
-        }
+        edits.extend(ensure_helper(root, source, "def _weco_index_by(", JOIN_HELPERS));
         if let Some(result) = finish(Language::Python, source, &edits) {
             return Some(result);
         }

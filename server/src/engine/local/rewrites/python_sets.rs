@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::super::{Edit, contains, descendants, finish, fresh_name, indent_at, text};
 use super::scope::{bindings, is_container_expression, is_read_only_use, occurrences, only_read_within};
-use super::{ensure_import, functions, in_loop_within, is_loop, membership_operand, method_call, parse, statement_in_block, top_level_insertion_point};
+use super::{ensure_helper, ensure_import, functions, in_loop_within, is_loop, membership_operand, method_call, parse, statement_in_block};
 use crate::analysis::Language;
 
 /// Emitted once per module when hashability of the elements cannot be proven: membership through a set while every
@@ -183,11 +183,8 @@ pub fn dedup_with_set(source: &str, function: Option<&str>) -> Option<String> {
                 edits.push(Edit::insert(statement.end_byte(), format!("{separator}{seen}.add({added})")));
             }
         }
-        if needs_helper && !source.contains("class _WecoSeen") {
-            let (at, needs_newline) = top_level_insertion_point(root, source);
-            let lead = if needs_newline { "\n" } else { "" };
-            let gap = if at == 0 { "" } else { "\n\n" };
-            edits.push(Edit::insert(at, format!("{lead}{gap}{SEEN_HELPER}\n\n")));
+        if needs_helper {
+            edits.extend(ensure_helper(root, source, "class _WecoSeen", SEEN_HELPER));
         }
         if let Some(result) = finish(Language::Python, source, &edits) {
             return Some(result);
