@@ -59,6 +59,30 @@ const CASES: &[Case] = &[
         arguments: "([rng.randrange(10) for _ in range(rng.randrange(4))] if rng.random() < 0.8 else ['a'], rng.randrange(7))",
     },
     Case {
+        rewrite: "python-hoist-invariant",
+        function: "relative",
+        source: "def relative(samples, n):\n    return [round(i / max(abs(x) for x in samples), 3) for i in range(n)]\n",
+        arguments: "(rng.choice([[rng.randrange(-4, 5) for _ in range(rng.randrange(4))], iter([rng.randrange(1, 5) for _ in range(3)]), (1, -2)]), rng.randrange(4))",
+    },
+    Case {
+        rewrite: "python-hoist-invariant",
+        function: "Cohort.ranks",
+        source: "import bisect\n\n\nclass Cohort:\n    def __init__(self, ref):\n        self.ref = ref\n\n    def ranks(self, scores):\n        return [bisect.bisect_left(sorted(self.ref), s) / len(self.ref) for s in scores], '; '.join(sorted(str(r) for r in self.ref))\n",
+        arguments: "(Cohort(rng.choice([[rng.randrange(9) for _ in range(rng.randrange(5))], (3, 1, 2), []])), [rng.randrange(9) for _ in range(rng.randrange(5))])",
+    },
+    Case {
+        rewrite: "python-hash-join",
+        function: "Matcher.tracking",
+        source: "class Matcher:\n    def __init__(self, orders):\n        self.orders = orders\n\n    def tracking(self, notices):\n        out = {}\n        missing = 0\n        for n in notices:\n            found = None\n            for o in self.orders:\n                if o['no'] == n['no']:\n                    found = o\n                    break\n            if found is None:\n                missing += 1\n                continue\n            out[found['id']] = n['t']\n        return out, missing\n",
+        arguments: "(Matcher(rng.choice([[{'no': rng.randrange(6), 'id': i} for i in range(rng.randrange(8))], iter([{'no': 1, 'id': 0}, {'no': 1, 'id': 1}]), [{'no': [1], 'id': 9}]])), [{'no': rng.choice([0, 1, 2, 5, 1.0]), 't': j} for j in range(rng.randrange(6))])",
+    },
+    Case {
+        rewrite: "python-count-index",
+        function: "Inventory.dupes",
+        source: "class Inventory:\n    def __init__(self, bins):\n        self.bins = bins\n\n    def dupes(self):\n        found = [b for b in self.bins if self.bins.count(b) > 1]\n        return found, len(found)\n",
+        arguments: "(Inventory(rng.choice([[rng.choice('abcd') for _ in range(rng.randrange(8))], 'abcab', tuple('aab'), [1, 1.0, True, 'x']])),)",
+    },
+    Case {
         rewrite: "python-constant-frozenset",
         function: "keep",
         source: "DISCONTINUED = ['a1', 'b2', 'c3', 7, (1, 2)]\n\n\ndef keep(skus):\n    return [s for s in skus if s not in DISCONTINUED]\n",
@@ -103,7 +127,7 @@ const CASES: &[Case] = &[
     Case {
         rewrite: "python-memoize-recursion",
         function: "paths",
-        source: "def paths(r, c, blocked=None):\n    if r < 0 or c < 0 or (blocked is not None and (r, c) == blocked):\n        return 0\n    if r == 0 and c == 0:\n        return 1\n    return paths(r - 1, c, blocked) + paths(r, c - 1, blocked)\n",
+        source: "def paths(r, c, blocked=None):\n    \"\"\"Lattice paths.\n\n    Avoiding one cell.\"\"\"\n    if r < 0 or c < 0 or (blocked is not None and (r, c) == blocked):\n        return 0\n    if r == 0 and c == 0:\n        return 1\n    return paths(r - 1, c, blocked) + paths(r, c - 1, blocked)\n",
         arguments: "(rng.randrange(-1, 9), rng.randrange(-1, 9), rng.choice([None, (1, 1), (0, 2)]))",
     },
     Case {
@@ -115,7 +139,7 @@ const CASES: &[Case] = &[
 ];
 
 const DRIVER: &str = r#"
-import copy, importlib.util, random, sys
+import collections.abc, copy, importlib.util, random, sys
 
 def load(name, path):
     spec = importlib.util.spec_from_file_location(name, path)
@@ -135,6 +159,8 @@ def shape(value, depth=0):
         return "..."
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, [shape(v, depth + 1) for v in value])
+    if isinstance(value, collections.abc.Iterator):  # what is left of it (consumed here, after the call)
+        return ("iterator", [shape(v, depth + 1) for v in value])
     if isinstance(value, dict):
         return ("dict", [(shape(k, depth + 1), shape(v, depth + 1)) for k, v in value.items()])
     if hasattr(value, "__dict__") and not isinstance(value, type):
@@ -151,7 +177,8 @@ def outcome(module, seed):
         result = ("ok", shape(target(*rest)))
     except Exception as error:
         result = ("raised", type(error).__name__)
-    return result, shape(rest) == shape(kept) or shape(rest)
+    after = shape(rest)
+    return result, after == shape(kept) or after
 
 for seed in range(300):
     a, b = outcome(original, seed), outcome(rewritten, seed)

@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::super::{Edit, contains, descendants, finish, fresh_name, indent_at, text};
-use super::scope::{chain_root, is_binding, is_container, is_nested_scope, is_pure_callee, occurrences, only_read_within};
+use super::scope::{chain_root, is_binding, is_container, is_nested_scope, is_pure_callee, occurrences, operand_only_read_within};
 use super::{ensure_helper, functions, is_identifier, is_loop, membership_operand, parse};
 use crate::analysis::Language;
 
@@ -57,8 +57,15 @@ fn in_any_comprehension_header(node: Node, body: Node) -> bool {
 /// The call's builtin name and its single argument, for the calls this rewrite knows are pure.
 fn pure_call<'t>(call: Node<'t>, source: &str) -> Option<(&'static str, Node<'t>)> {
     let callee = call.child_by_field_name("function")?;
-    let arguments = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list" && a.named_child_count() == 1)?;
-    let argument = arguments.named_child(0).filter(|a| a.kind() == "identifier")?;
+    let arguments = call.child_by_field_name("arguments")?;
+    let argument = match arguments.kind() {
+        "argument_list" if arguments.named_child_count() == 1 => arguments.named_child(0)?,
+        "generator_expression" => arguments, // `max(abs(x) for x in xs)`: the generator is the argument list
+        _ => return None,
+    };
+    if matches!(argument.kind(), "keyword_argument" | "list_splat" | "dictionary_splat") {
+        return None;
+    }
     let name = match callee.kind() {
         "identifier" => {
             let name = text(callee, source);
@@ -69,7 +76,7 @@ fn pure_call<'t>(call: Node<'t>, source: &str) -> Option<(&'static str, Node<'t>
             let object = callee.child_by_field_name("object")?;
             let method = text(callee.child_by_field_name("attribute")?, source);
             match (object.kind(), method) {
-                ("string", "join") => ("join", argument),
+                ("string", "join") if !text(object, source).starts_with(['f', 'F']) => ("join", argument),
                 ("identifier", "mean" | "median" | "fmean") if text(object, source) == "statistics" => {
                     (*IMMUTABLE_RESULT.iter().find(|n| **n == method)?, argument)
                 }
@@ -93,24 +100,160 @@ fn result_only_read(call: Node, source: &str) -> bool {
     }
 }
 
-/// `len(xs)`, `sum(xs)`, `max(xs)`, `sorted(xs)`, `set(xs)`, `statistics.mean(xs)`, `", ".join(xs)`, … inside a loop
-/// that never changes `xs`: computed on first use and reused (`_v if _v is not None else (_v := f(xs))`).
+/// Builtins that only look at their argument without iterating it: an operand passed to them may be an iterator.
+const NOT_ITERATING: &[&str] = &["len", "isinstance", "type", "id", "hash", "str", "repr", "int", "float", "abs", "round", "bool"];
+
+/// A value the expression reads from outside itself: a name or `root.attr`, and whether it is iterated (a
+/// one-shot iterator would then be consumed by the first evaluation).
+struct Operand<'t> {
+    node: Node<'t>,
+    iterated: bool,
+}
+
+/// The outside values a pure expression reads, or None when it does anything we cannot prove pure (a call to an
+/// unknown function, a lambda, a walrus, an f-string, `await`). Names bound by its own generator clauses are not
+/// outside values; attributes and read-only methods of them are allowed (`abs(x)`, `o.price`, `w.lower()`).
+fn invariant_operands<'t>(expression: Node<'t>, source: &str) -> Option<Vec<Operand<'t>>> {
+    let mut bound = Vec::new();
+    let mut found = Vec::new();
+    collect_operands(expression, source, &mut bound, &mut found, true)?;
+    Some(found)
+}
+
+fn collect_operands<'t>(node: Node<'t>, source: &str, bound: &mut Vec<String>, found: &mut Vec<Operand<'t>>, iterated: bool) -> Option<()> {
+    let children = |node: Node<'t>| {
+        let mut cursor = node.walk();
+        node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect::<Vec<_>>()
+    };
+    match node.kind() {
+        "identifier" => {
+            let name = text(node, source);
+            if !bound.iter().any(|b| b == name) && !matches!(name, "True" | "False" | "None") {
+                found.push(Operand { node, iterated });
+            }
+        }
+        "attribute" => {
+            let object = node.child_by_field_name("object")?;
+            if object.kind() == "identifier" && !bound.iter().any(|b| b == text(object, source)) {
+                found.push(Operand { node, iterated });
+            } else {
+                collect_operands(object, source, bound, found, false)?;
+            }
+        }
+        "integer" | "float" | "true" | "false" | "none" => {}
+        "string" => {
+            if descendants(node).iter().any(|n| n.kind() == "interpolation") {
+                return None;
+            }
+        }
+        "generator_expression" | "list_comprehension" | "set_comprehension" => {
+            let depth = bound.len();
+            for clause in children(node) {
+                match clause.kind() {
+                    "for_in_clause" => {
+                        collect_operands(clause.child_by_field_name("right")?, source, bound, found, true)?;
+                        let left = clause.child_by_field_name("left")?;
+                        for name in descendants(left).into_iter().filter(|n| n.kind() == "identifier") {
+                            bound.push(text(name, source).to_string());
+                        }
+                    }
+                    "if_clause" => collect_operands(clause.named_child(0)?, source, bound, found, false)?,
+                    _ => {}
+                }
+            }
+            let body = node.child_by_field_name("body")?;
+            collect_operands(body, source, bound, found, false)?;
+            bound.truncate(depth);
+        }
+        "call" => {
+            let callee = node.child_by_field_name("function")?;
+            let arguments = node.child_by_field_name("arguments")?;
+            let on_bound_item = callee.kind() == "attribute"
+                && callee.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier" && bound.iter().any(|b| b == text(o, source)))
+                && callee.child_by_field_name("attribute").is_some_and(|m| READ_ONLY_METHODS.contains(&text(m, source)));
+            if !is_pure_callee(callee, source) && !on_bound_item {
+                return None;
+            }
+            let iterates = !(callee.kind() == "identifier" && NOT_ITERATING.contains(&text(callee, source)));
+            if arguments.kind() == "generator_expression" {
+                collect_operands(arguments, source, bound, found, false)?;
+            } else {
+                for argument in children(arguments) {
+                    if argument.kind() == "keyword_argument" {
+                        collect_operands(argument.child_by_field_name("value")?, source, bound, found, false)?;
+                    } else {
+                        collect_operands(argument, source, bound, found, iterates && !on_bound_item)?;
+                    }
+                }
+            }
+        }
+        "binary_operator"
+        | "unary_operator"
+        | "comparison_operator"
+        | "boolean_operator"
+        | "not_operator"
+        | "parenthesized_expression"
+        | "conditional_expression"
+        | "tuple"
+        | "list"
+        | "subscript"
+        | "slice" => {
+            for child in children(node) {
+                collect_operands(child, source, bound, found, false)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// Methods of `str` and the containers that only read the receiver: allowed on the items a generator walks.
+const READ_ONLY_METHODS: &[&str] = &["lower", "upper", "strip", "casefold", "startswith", "endswith", "get", "count", "split"];
+
+/// A short name for the hoisted value: the builtin and the first outside value (`_max_samples`, `_sorted_scores`).
+fn label(name: &str, operands: &[Operand], source: &str) -> String {
+    let first = operands.first().map(|o| match o.node.kind() {
+        "attribute" => o.node.child_by_field_name("attribute").map_or("value", |a| text(a, source)),
+        _ => text(o.node, source),
+    });
+    format!("_{name}_{}", first.unwrap_or("value"))
+}
+
+/// The class method whose body holds `function`, when `attribute` is a property or method defined in its class: a
+/// property may compute a fresh value on every read, so it is never treated as unchanged data.
+fn is_computed_attribute(function: Node, source: &str, attribute: &str) -> bool {
+    let Some(class) = std::iter::successors(function.parent(), |p| p.parent()).find(|p| p.kind() == "class_definition") else { return false };
+    descendants(class).iter().any(|n| n.kind() == "function_definition" && n.child_by_field_name("name").is_some_and(|m| text(m, source) == attribute))
+}
+
+/// `len(xs)`, `sum(xs)`, `max(abs(x) for x in xs)`, `sorted(self.scores)`, `statistics.mean(xs)`,
+/// `"; ".join(sorted(xs))`, … inside a loop that never changes what they read: computed on first use and reused
+/// (`_v if _v is not None else (_v := f(xs))`). When an iterated value is not provably a container, the reuse is
+/// guarded so a one-shot iterator is still consumed call by call, as before.
 pub fn hoist_invariant_calls(source: &str, function: Option<&str>) -> Option<String> {
     let tree = parse(source)?;
     for target in functions(&tree, source, function) {
         let body = target.node.child_by_field_name("body")?;
         let mut edits = Vec::new();
         let mut cached: Vec<(usize, String, String)> = Vec::new(); // (statement start, call text, variable)
+        let mut hoisted: Vec<std::ops::Range<usize>> = Vec::new();
         for call in descendants(body) {
-            if call.kind() != "call" {
+            if call.kind() != "call" || hoisted.iter().any(|r| r.contains(&call.start_byte())) {
                 continue;
             }
             let Some((name, argument)) = pure_call(call, source) else { continue };
             if call.parent().is_some_and(|p| p.kind() == "named_expression") || in_any_comprehension_header(call, body) {
                 continue; // already cached, or a walrus would land where Python forbids it
             }
-            let operand = text(argument, source);
-            // The outermost enclosing loop (below the body) that leaves the operand alone.
+            let Some(operands) = invariant_operands(argument, source) else { continue };
+            let computed = operands.iter().any(|o| {
+                o.node.kind() == "attribute"
+                    && o.node.child_by_field_name("attribute").is_some_and(|a| is_computed_attribute(target.node, source, text(a, source)))
+            });
+            if operands.is_empty() || computed {
+                continue;
+            }
+            // The outermost enclosing loop (below the body) that leaves every operand alone.
             let mut hoist_over = None;
             let mut current = call.parent();
             while let Some(ancestor) = current {
@@ -119,7 +262,7 @@ pub fn hoist_invariant_calls(source: &str, function: Option<&str>) -> Option<Str
                 }
                 if is_loop(ancestor) && !in_loop_header(call, ancestor) {
                     let statement = enclosing_statement(ancestor);
-                    if statement.is_none_or(|s| !only_read_within(s, source, operand)) {
+                    if statement.is_none_or(|s| !operands.iter().all(|o| operand_only_read_within(s, source, o.node))) {
                         break;
                     }
                     hoist_over = statement;
@@ -130,25 +273,36 @@ pub fn hoist_invariant_calls(source: &str, function: Option<&str>) -> Option<Str
                 continue;
             }
             let Some(statement) = hoist_over else { continue };
-            if name != "len" && !is_container(target.node, source, operand) {
-                continue; // a one-shot iterator would be consumed by the first call
-            }
             if MUTABLE_RESULT.contains(&name) && !result_only_read(call, source) {
                 continue;
             }
+            let unproven: Vec<&str> = operands
+                .iter()
+                .filter(|o| o.iterated && (name != "len" || argument.id() != o.node.id()))
+                .filter(|o| o.node.kind() != "identifier" || !is_container(target.node, source, text(o.node, source)))
+                .map(|o| text(o.node, source))
+                .collect();
             let call_text = text(call, source).to_string();
             let variable = match cached.iter().find(|(start, t, _)| *start == statement.start_byte() && *t == call_text) {
                 Some((_, _, variable)) => variable.clone(),
                 None => {
                     let taken: String = cached.iter().map(|c| c.2.as_str()).collect();
-                    let variable = fresh_name(&format!("{source}{taken}"), &format!("_{name}_{operand}"));
+                    let variable = fresh_name(&format!("{source}{taken}"), &label(name, &operands, source));
                     let indent = indent_at(source, statement.start_byte());
                     edits.push(Edit::insert(statement.start_byte(), format!("{variable} = None\n{indent}")));
                     cached.push((statement.start_byte(), call_text.clone(), variable.clone()));
                     variable
                 }
             };
-            edits.push(Edit::replace(call.byte_range(), format!("({variable} if {variable} is not None else ({variable} := {call_text}))")));
+            let reused = format!("({variable} if {variable} is not None else ({variable} := {call_text}))");
+            let replacement = if unproven.is_empty() {
+                reused
+            } else {
+                let reusable: Vec<String> = unproven.iter().map(|o| format!("not hasattr(type({o}), \"__next__\")")).collect();
+                format!("({reused} if {} else {call_text})", reusable.join(" and "))
+            };
+            edits.push(Edit::replace(call.byte_range(), replacement));
+            hoisted.push(call.byte_range());
         }
         if let Some(result) = finish(Language::Python, source, &edits) {
             return Some(result);
@@ -160,7 +314,10 @@ pub fn hoist_invariant_calls(source: &str, function: Option<&str>) -> Option<Str
 /// Module-level helpers of the hash join: an index of the inner collection by key, and the candidates for one key.
 /// Any failure while building the index (an unhashable or missing key) falls back to the original scan.
 const JOIN_HELPERS: &str = "def _weco_index_by(items, key):
-    \"\"\"Groups items by key(item), in order; None when a key cannot be computed or hashed (callers then scan).\"\"\"
+    \"\"\"Groups items by key(item), in order; None when a key cannot be computed or hashed, or when items is a
+    one-shot iterator that indexing would consume (callers then scan, as before).\"\"\"
+    if hasattr(type(items), \"__next__\"):
+        return None
     index = {}
     try:
         for item in items:
@@ -231,11 +388,12 @@ pub fn hash_join(source: &str, function: Option<&str>) -> Option<String> {
         let mut edits = Vec::new();
         let mut taken = String::new();
         for inner in &all {
-            let Some(plan) = plan_join(*inner, body, target.node, source, &all) else { continue };
+            let Some(plan) = plan_join(*inner, body, source, &all) else { continue };
             if edits.iter().any(|e: &Edit| plan.outer.start_byte() <= e.range.start && e.range.start < plan.outer.end_byte()) {
                 continue;
             }
-            let index = fresh_name(&format!("{source}{taken}"), &format!("_{}_by_key", plan.items));
+            let short = plan.items.rsplit('.').next().unwrap_or(&plan.items);
+            let index = fresh_name(&format!("{source}{taken}"), &format!("_{short}_by_key"));
             taken.push_str(&index);
             let indent = indent_at(source, plan.outer.start_byte());
             edits.push(Edit::insert(
@@ -264,7 +422,7 @@ struct JoinPlan<'t> {
     outer_key: String,
 }
 
-fn plan_join<'t>(inner: Node<'t>, body: Node<'t>, function: Node<'t>, source: &str, all: &[Node<'t>]) -> Option<JoinPlan<'t>> {
+fn plan_join<'t>(inner: Node<'t>, body: Node<'t>, source: &str, all: &[Node<'t>]) -> Option<JoinPlan<'t>> {
     if inner.kind() != "for_statement" {
         return None;
     }
@@ -283,7 +441,9 @@ fn plan_join<'t>(inner: Node<'t>, body: Node<'t>, function: Node<'t>, source: &s
         return None;
     }
     let item_node = inner.child_by_field_name("left").filter(|l| l.kind() == "identifier")?;
-    let iterable = inner.child_by_field_name("right").filter(|r| r.kind() == "identifier")?;
+    let iterable = inner
+        .child_by_field_name("right")
+        .filter(|r| r.kind() == "identifier" || (r.kind() == "attribute" && r.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier")))?;
     let loop_body = inner.child_by_field_name("body")?;
     let mut cursor = loop_body.walk();
     let statements: Vec<Node> = loop_body.named_children(&mut cursor).filter(|s| s.kind() != "comment").collect();
@@ -311,7 +471,8 @@ fn plan_join<'t>(inner: Node<'t>, body: Node<'t>, function: Node<'t>, source: &s
     if item_outside || !item_left_alone(loop_body, source, item) {
         return None;
     }
-    if !only_read_within(outer, source, items) || !is_container(function, source, items) || items == item {
+    // Not required to be a container: `_weco_index_by` declines a one-shot iterator, and the scan stays.
+    if !operand_only_read_within(outer, source, iterable) || items == item {
         return None;
     }
     Some(JoinPlan {

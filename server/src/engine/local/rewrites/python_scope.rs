@@ -38,12 +38,20 @@ pub(super) const PURE_BUILTINS: &[&str] = &[
     "dict",
 ];
 
-/// `len`, `sorted`, … or a function of `statistics`/`math`, or `"sep".join`: calls that only read their arguments.
+/// `len`, `sorted`, … or a function of `statistics`/`math`, a search of `bisect`/`heapq`, or `"sep".join`: calls that
+/// only read their arguments.
 pub(super) fn is_pure_callee(callee: Node, source: &str) -> bool {
     match callee.kind() {
         "identifier" => PURE_BUILTINS.contains(&text(callee, source)),
         "attribute" => callee.child_by_field_name("object").is_some_and(|object| match object.kind() {
-            "identifier" => matches!(text(object, source), "statistics" | "math"),
+            "identifier" => match text(object, source) {
+                "statistics" | "math" => true,
+                // the searches and selections, not `insort`/`heappush`, which change their argument
+                "bisect" | "heapq" => callee
+                    .child_by_field_name("attribute")
+                    .is_some_and(|m| matches!(text(m, source), "bisect_left" | "bisect_right" | "bisect" | "nlargest" | "nsmallest")),
+                _ => false,
+            },
             "string" => callee.child_by_field_name("attribute").is_some_and(|m| text(m, source) == "join"),
             _ => false,
         }),
@@ -232,6 +240,35 @@ pub(super) fn is_container_expression(value: Node, source: &str) -> bool {
     match value.kind() {
         "list" | "tuple" | "set" | "dictionary" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "string" => true,
         "call" => value.child_by_field_name("function").is_some_and(|f| f.kind() == "identifier" && CONTAINER_BUILDERS.contains(&text(f, source))),
+        _ => false,
+    }
+}
+
+/// Whether `scope` leaves `operand` alone: a name only read (see `only_read_within`), or a one-level attribute
+/// `root.attr` (`self.items`) whose root is never rebound or handed to code we cannot see, whose own uses are
+/// read-only, and where no other attribute of the root is called or mutated (a method of `self` could change
+/// `self.items`).
+pub(super) fn operand_only_read_within(scope: Node, source: &str, operand: Node) -> bool {
+    match operand.kind() {
+        "identifier" => only_read_within(scope, source, text(operand, source)),
+        "attribute" => {
+            let Some(root) = operand.child_by_field_name("object").filter(|o| o.kind() == "identifier") else { return false };
+            let spelled = text(operand, source);
+            occurrences(scope, source, text(root, source)).iter().all(|usage| {
+                if is_binding(*usage) || inside_nested_scope(*usage, scope) {
+                    return false;
+                }
+                let Some(attribute) =
+                    usage.parent().filter(|p| p.kind() == "attribute" && p.child_by_field_name("object").is_some_and(|o| o.id() == usage.id()))
+                else {
+                    return is_read_only_use(*usage, source);
+                };
+                if text(attribute, source) == spelled {
+                    return is_read_only_use(attribute, source);
+                }
+                is_read_only_use(attribute, source) || (is_binding(attribute) && attribute.parent().is_some_and(|p| p.kind() == "assignment"))
+            })
+        }
         _ => false,
     }
 }

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::super::{Edit, contains, descendants, finish, fresh_name, indent_at, text};
-use super::scope::{bindings, is_container_expression, is_read_only_use, occurrences, only_read_within};
+use super::scope::{bindings, is_container_expression, is_read_only_use, occurrences, operand_only_read_within};
 use super::{ensure_helper, ensure_import, functions, in_loop_within, is_loop, membership_operand, method_call, parse, statement_in_block};
 use crate::analysis::Language;
 
@@ -370,7 +370,11 @@ pub fn count_index_to_dict(source: &str, function: Option<&str>) -> Option<Strin
         for call in descendants(body) {
             let Some((receiver, method, arguments)) = method_call(call) else { continue };
             let method_name = text(method, source);
-            if receiver.kind() != "identifier" || !matches!(method_name, "count" | "index") || arguments.named_child_count() != 1 || !in_loop_within(call, body)
+            let attribute = receiver.kind() == "attribute" && receiver.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier");
+            if !(receiver.kind() == "identifier" || attribute)
+                || !matches!(method_name, "count" | "index")
+                || arguments.named_child_count() != 1
+                || !in_loop_within(call, body)
             {
                 continue;
             }
@@ -383,22 +387,24 @@ pub fn count_index_to_dict(source: &str, function: Option<&str>) -> Option<Strin
             }
             let list = text(receiver, source).to_string();
             let Some(anchor) = statement_in_block(call, body) else { continue };
-            if !only_read_within(anchor, source, &list) || !is_loop_statement_with(anchor, call) {
+            if !operand_only_read_within(anchor, source, receiver) || !is_loop_statement_with(anchor, call) {
                 continue;
             }
-            let defined = super::parameter_names(target.node, source).contains(&list)
+            let defined = attribute
+                || super::parameter_names(target.node, source).contains(&list)
                 || bindings(body, source, &list).iter().any(|b| b.end_byte() <= anchor.start_byte());
             if !defined {
                 continue;
             }
-            let proven = is_list_or_tuple(target.node, body, source, &list);
+            let proven = !attribute && is_list_or_tuple(target.node, body, source, &list);
+            let short = receiver.child_by_field_name("attribute").map_or(list.as_str(), |a| text(a, source));
             let key = (anchor.start_byte(), list.clone(), method_name.to_string());
             let table = match built.iter().find(|(a, l, m, _)| (*a, l.clone(), m.clone()) == key) {
                 Some((_, _, _, table)) => table.clone(),
                 None => {
                     let suffix = if method_name == "count" { "counts" } else { "positions" };
                     let taken: String = built.iter().map(|b| b.3.as_str()).collect();
-                    let table = fresh_name(&format!("{source}{taken}"), &format!("_{list}_{suffix}"));
+                    let table = fresh_name(&format!("{source}{taken}"), &format!("_{short}_{suffix}"));
                     let build = if method_name == "count" {
                         needs_collections = true;
                         format!("collections.Counter({list})")

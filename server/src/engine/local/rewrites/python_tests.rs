@@ -13,12 +13,13 @@ fn memoize_caches_per_call_in_an_inner_function() {
     let after = "\"\"\"Doc.\"\"\"\nimport sys\nimport functools\n\n\ndef fib(n):\n    @functools.lru_cache(maxsize=None)\n    def _fib_cached(n):\n        if n < 2:\n            return n\n        return _fib_cached(n - 1) + _fib_cached(n - 2)\n\n    return _fib_cached(n)\n";
     assert_rewrites(memoize_recursion, Some("fib"), before, after);
     let in_loop = "def ways(n, coins=3):\n    total = 0\n    for c in range(1, coins + 1):\n        if n - c >= 0:\n            total += ways(n - c, coins)\n    return total or int(n == 0)\n";
-    assert!(memoize_recursion(in_loop, None).unwrap().contains("def _ways_cached(n, coins=3):"));
+    assert!(memoize_recursion(in_loop, None).unwrap().contains("def _ways_cached(n):"));
     let typed = "def routes(east: int, north: int, closed: frozenset = frozenset()) -> int:\n    if (east, north) in closed:\n        return 0\n    if east == 0 or north == 0:\n        return 1\n    total = 0\n    if east > 0:\n        total += routes(east - 1, north, closed)\n    if north > 0:\n        total += routes(east, north - 1, closed)\n    return total\n";
-    let rewritten = memoize_recursion(typed, None).expect("annotations and immutable defaults are forwarded");
+    let rewritten = memoize_recursion(typed, None).expect("annotations and immutable defaults are forwarded; `closed` is read from the closure");
     assert!(
-        rewritten.contains("    def _routes_cached(east: int, north: int, closed: frozenset = frozenset()) -> int:\n")
-            && rewritten.contains("return _routes_cached(east, north, closed)"),
+        rewritten.contains("    def _routes_cached(east: int, north: int) -> int:\n")
+            && rewritten.contains("total += _routes_cached(east - 1, north)")
+            && rewritten.contains("return _routes_cached(east, north)"),
         "{rewritten}"
     );
     let mutable_default = "def f(n, memo=[]):\n    return f(n - 1) + f(n - 2) if n > 1 else n\n";
@@ -194,7 +195,8 @@ fn hash_join_leaves_other_nested_loops_alone() {
     let not_equality = "def f(xs, ys: list):\n    return [1 for a in xs for b in ys if a < b]\n";
     assert_eq!(hash_join(not_equality, None), None);
     let unknown_iterable = "def f(xs, ys):\n    for a in xs:\n        for b in ys:\n            if a.k == b.k:\n                print(a)\n";
-    assert_eq!(hash_join(unknown_iterable, None), None, "ys may be a one-shot iterator");
+    let guarded = hash_join(unknown_iterable, None).expect("an iterable of unknown kind is indexed behind a guard");
+    assert!(guarded.contains("if hasattr(type(items), \"__next__\"):\n        return None"), "a one-shot iterator is scanned as before:\n{guarded}");
     let key_changed = "def f(xs, ys: list):\n    for a in xs:\n        for b in ys:\n            if a.k == b.k:\n                b.k = 0\n";
     assert_eq!(hash_join(key_changed, None), None);
     let item_used_after = "def f(xs, ys: list):\n    for a in xs:\n        for b in ys:\n            if a.k == b.k:\n                break\n        print(b)\n";
@@ -202,11 +204,12 @@ fn hash_join_leaves_other_nested_loops_alone() {
 }
 
 #[test]
-fn invariant_calls_stay_when_the_operand_changes_or_may_be_an_iterator() {
+fn invariant_calls_stay_when_the_operand_changes_and_are_guarded_for_iterators() {
     let changed = "def f(xs):\n    out = []\n    for i in range(10):\n        xs.append(i)\n        out.append(len(xs))\n    return out\n";
     assert_eq!(hoist_invariant_calls(changed, None), None);
     let iterator = "def f(xs, n):\n    return [sum(xs) for _ in range(n)]\n";
-    assert_eq!(hoist_invariant_calls(iterator, None), None, "xs may be a generator");
+    let guarded = "def f(xs, n):\n    _sum_xs = None\n    return [((_sum_xs if _sum_xs is not None else (_sum_xs := sum(xs))) if not hasattr(type(xs), \"__next__\") else sum(xs)) for _ in range(n)]\n";
+    assert_rewrites(hoist_invariant_calls, None, iterator, guarded);
     let handed_on = "def f(xs: list, n):\n    out = []\n    for i in range(n):\n        grow(xs)\n        out.append(max(xs))\n    return out\n";
     assert_eq!(hoist_invariant_calls(handed_on, None), None);
     let mutable_result =
@@ -267,4 +270,87 @@ fn a_queue_refilled_at_the_front_by_slice_assignment_becomes_a_deque() {
     let before = "def flatten(ll):\n    ret = []\n    to_visit = [*ll]\n    while to_visit:\n        i = to_visit.pop(0)\n        if isinstance(i, list):\n            to_visit[:0] = i\n        else:\n            ret.append(i)\n    return ret\n";
     let after = "import collections\ndef flatten(ll):\n    ret = []\n    to_visit = collections.deque([*ll])\n    while to_visit:\n        i = to_visit.popleft()\n        if isinstance(i, list):\n            to_visit.extendleft(reversed(list(i)))\n        else:\n            ret.append(i)\n    return ret\n";
     assert_rewrites(pop_front_to_deque, None, before, after);
+}
+
+#[test]
+fn invariant_work_over_generators_attributes_and_nested_calls_is_hoisted() {
+    let peak = "def levels(samples: list):\n    out = []\n    for s in samples:\n        out.append(round(100.0 * abs(s) / max(abs(x) for x in samples), 1))\n    return out\n";
+    let after = "def levels(samples: list):\n    out = []\n    _max_samples = None\n    for s in samples:\n        out.append(round(100.0 * abs(s) / (_max_samples if _max_samples is not None else (_max_samples := max(abs(x) for x in samples))), 1))\n    return out\n";
+    assert_rewrites(hoist_invariant_calls, None, peak, after);
+    let mean = "import statistics\n\n\ndef flag(ms, tol):\n    out = []\n    for i, m in enumerate(ms):\n        if abs(m - statistics.mean(ms)) > tol:\n            out.append(i)\n    return out\n";
+    let rewritten = hoist_invariant_calls(mean, None).expect("mean over an unchanged parameter");
+    assert!(rewritten.contains("if not hasattr(type(ms), \"__next__\") else statistics.mean(ms))"), "an iterator is still consumed per call:\n{rewritten}");
+    let ranks = "import bisect\n\n\nclass Cohort:\n    def ranks(self, scores):\n        return [bisect.bisect_left(sorted(self.ref), s) / len(self.ref) for s in scores]\n";
+    let rewritten = hoist_invariant_calls(ranks, None).expect("sorted(self.ref) read by a bisect search");
+    assert!(
+        rewritten.contains("_sorted_ref = None\n        _len_ref = None\n        return [bisect.bisect_left(((_sorted_ref if _sorted_ref is not None else (_sorted_ref := sorted(self.ref))) if not hasattr(type(self.ref), \"__next__\") else sorted(self.ref)), s)"),
+        "{rewritten}"
+    );
+    assert!(rewritten.contains("_len_ref := len(self.ref)"), "{rewritten}");
+    let joined = "def messages(customers, on_call: list):\n    return [{\"to\": c, \"cc\": \"; \".join(sorted(on_call))} for c in customers]\n";
+    let rewritten = hoist_invariant_calls(joined, None).expect("a join of a sorted parameter");
+    assert!(rewritten.contains("(_join_on_call := \"; \".join(sorted(on_call)))") && !rewritten.contains("_sorted_on_call"), "{rewritten}");
+}
+
+#[test]
+fn invariant_work_stays_when_self_may_change_or_the_attribute_is_computed() {
+    let method_call = "class A:\n    def f(self, xs):\n        out = []\n        for x in xs:\n            self.refresh()\n            out.append(x / len(self.items))\n        return out\n";
+    assert_eq!(hoist_invariant_calls(method_call, None), None, "a method of self may change self.items");
+    let property =
+        "class A:\n    @property\n    def items(self):\n        return load()\n\n    def f(self, xs):\n        return [x / len(self.items) for x in xs]\n";
+    assert_eq!(hoist_invariant_calls(property, None), None, "a property may compute a new value per read");
+    let mutated = "class A:\n    def f(self, xs):\n        out = []\n        for x in xs:\n            self.items.append(x)\n            out.append(sum(self.items))\n        return out\n";
+    assert_eq!(hoist_invariant_calls(mutated, None), None);
+    let loop_variable = "def f(rows):\n    return [max(v for v in row) for row in rows]\n";
+    assert_eq!(hoist_invariant_calls(loop_variable, None), None, "depends on the loop variable");
+    let unknown_call = "def f(xs: list, n):\n    return [max(g(x) for x in xs) for _ in range(n)]\n";
+    assert_eq!(hoist_invariant_calls(unknown_call, None), None, "g may have side effects");
+}
+
+#[test]
+fn hash_join_over_an_attribute_with_a_found_flag() {
+    let before = "class Matcher:\n    def match(self, notices):\n        out = {}\n        for n in notices:\n            found = None\n            for o in self.orders:\n                if o[\"number\"] == n[\"number\"]:\n                    found = o\n                    break\n            if found is not None:\n                out[found[\"number\"]] = n[\"code\"]\n        return out\n";
+    let rewritten = hash_join(before, None).expect("an attribute the loop leaves alone");
+    assert!(rewritten.contains("_orders_by_key = _weco_index_by(self.orders, lambda o: o[\"number\"])"), "{rewritten}");
+    assert!(rewritten.contains("for o in _weco_matches(_orders_by_key, lambda: n[\"number\"], self.orders):"), "{rewritten}");
+    let refreshed = before.replace("            found = None\n", "            found = None\n            self.reload()\n");
+    assert_eq!(hash_join(&refreshed, None), None, "a method of self may change self.orders");
+}
+
+#[test]
+fn count_on_an_attribute_uses_a_guarded_counter() {
+    let before = "class Inventory:\n    def dupes(self):\n        return [b for b in self.bins if self.bins.count(b) > 1]\n";
+    let after = "import collections\nclass Inventory:\n    def dupes(self):\n        _bins_counts = collections.Counter(self.bins) if isinstance(self.bins, (list, tuple)) else None\n        return [b for b in self.bins if (_bins_counts[b] if _bins_counts is not None else self.bins.count(b)) > 1]\n";
+    assert_rewrites(count_index_to_dict, None, before, after);
+}
+
+#[test]
+fn memoized_recursion_keeps_its_docstring_outside_the_cache() {
+    let before = "def routes(e: int, n: int) -> int:\n    \"\"\"Routes.\n\n    Shortest ones.\"\"\"\n    if e == 0 or n == 0:\n        return 1\n    return routes(e - 1, n) + routes(e, n - 1)\n";
+    let after = "import functools\ndef routes(e: int, n: int) -> int:\n    \"\"\"Routes.\n\n    Shortest ones.\"\"\"\n    @functools.lru_cache(maxsize=None)\n    def _routes_cached(e: int, n: int) -> int:\n        if e == 0 or n == 0:\n            return 1\n        return _routes_cached(e - 1, n) + _routes_cached(e, n - 1)\n\n    return _routes_cached(e, n)\n";
+    assert_rewrites(memoize_recursion, None, before, after);
+}
+
+#[test]
+fn insort_also_when_the_list_is_searched_with_bisect() {
+    let before = "import bisect\n\n\ndef ranks(scores):\n    out = []\n    seen = []\n    for s in scores:\n        seen.append(s)\n        seen.sort()\n        out.append(bisect.bisect_left(seen, s) / len(seen))\n    return out\n";
+    let rewritten = append_sort_to_insort(before, None).expect("bisect_left only reads the list");
+    assert!(rewritten.contains("        bisect.insort(seen, s)\n        out.append(bisect.bisect_left(seen, s)"), "{rewritten}");
+}
+
+#[test]
+fn memoized_recursion_leaves_parameters_passed_on_unchanged_out_of_the_key() {
+    let before = "def best(prices: list, i, left):\n    if i >= len(prices) or left == 0:\n        return 0\n    return max(best(prices, i + 1, left), prices[i] + best(prices, i + 1, left=left - 1))\n";
+    let after = "import functools\ndef best(prices: list, i, left):\n    @functools.lru_cache(maxsize=None)\n    def _best_cached(i, left):\n        if i >= len(prices) or left == 0:\n            return 0\n        return max(_best_cached(i + 1, left), prices[i] + _best_cached(i + 1, left=left - 1))\n\n    return _best_cached(i, left)\n";
+    assert_rewrites(memoize_recursion, None, before, after);
+    let mutated = "def f(xs, i):\n    if i < 2:\n        return 1\n    xs.append(i)\n    return f(xs, i - 1) + f(xs, i - 2)\n";
+    assert_eq!(memoize_recursion(mutated, None), None, "a changed argument makes the results depend on the call history");
+}
+
+#[test]
+fn memoize_skips_binary_splitting_and_walks_over_children() {
+    let halves = "def total(xs: tuple, lo: int = 0, hi: int = -1) -> float:\n    if hi < 0:\n        hi = len(xs)\n    if hi - lo <= 2:\n        return sum(xs[lo:hi])\n    mid = (lo + hi) // 2\n    return total(xs, lo, mid) + total(xs, mid, hi)\n";
+    assert_eq!(memoize_recursion(halves, None), None, "each range is visited once");
+    let children = "def depth(menu):\n    if not isinstance(menu, list):\n        return 0\n    deepest = 0\n    for item in menu:\n        deepest = max(deepest, depth(item))\n    return deepest + 1\n";
+    assert_eq!(memoize_recursion(children, None), None, "each child is visited once");
 }
