@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::super::{Edit, contains, descendants, finish, fresh_name, indent_at, text};
-use super::scope::{chain_root, is_binding, is_container, is_nested_scope, is_pure_callee, occurrences, operand_only_read_within};
+use super::scope::{READ_METHODS, chain_root, is_binding, is_container, is_nested_scope, is_pure_callee, occurrences, operand_only_read_within};
 use super::{ensure_helper, functions, is_identifier, is_loop, membership_operand, parse};
 use crate::analysis::Language;
 
@@ -170,7 +170,7 @@ fn collect_operands<'t>(node: Node<'t>, source: &str, bound: &mut Vec<String>, f
             let arguments = node.child_by_field_name("arguments")?;
             let on_bound_item = callee.kind() == "attribute"
                 && callee.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier" && bound.iter().any(|b| b == text(o, source)))
-                && callee.child_by_field_name("attribute").is_some_and(|m| READ_ONLY_METHODS.contains(&text(m, source)));
+                && callee.child_by_field_name("attribute").is_some_and(|m| READ_METHODS.contains(&text(m, source)));
             if !is_pure_callee(callee, source) && !on_bound_item {
                 return None;
             }
@@ -207,9 +207,6 @@ fn collect_operands<'t>(node: Node<'t>, source: &str, bound: &mut Vec<String>, f
     Some(())
 }
 
-/// Methods of `str` and the containers that only read the receiver: allowed on the items a generator walks.
-const READ_ONLY_METHODS: &[&str] = &["lower", "upper", "strip", "casefold", "startswith", "endswith", "get", "count", "split"];
-
 /// A short name for the hoisted value: the builtin and the first outside value (`_max_samples`, `_sorted_scores`).
 fn label(name: &str, operands: &[Operand], source: &str) -> String {
     let first = operands.first().map(|o| match o.node.kind() {
@@ -219,8 +216,8 @@ fn label(name: &str, operands: &[Operand], source: &str) -> String {
     format!("_{name}_{}", first.unwrap_or("value"))
 }
 
-/// The class method whose body holds `function`, when `attribute` is a property or method defined in its class: a
-/// property may compute a fresh value on every read, so it is never treated as unchanged data.
+/// True when `attribute` is a property or method defined in the class around `function`: a property may compute a
+/// fresh value on every read, so it is never treated as unchanged data.
 fn is_computed_attribute(function: Node, source: &str, attribute: &str) -> bool {
     let Some(class) = std::iter::successors(function.parent(), |p| p.parent()).find(|p| p.kind() == "class_definition") else { return false };
     descendants(class).iter().any(|n| n.kind() == "function_definition" && n.child_by_field_name("name").is_some_and(|m| text(m, source) == attribute))

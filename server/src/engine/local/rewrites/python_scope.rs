@@ -60,7 +60,7 @@ pub(super) fn is_pure_callee(callee: Node, source: &str) -> bool {
 }
 
 /// Methods of the builtin containers and `str` that only read the receiver.
-const READ_METHODS: &[&str] = &[
+pub(super) const READ_METHODS: &[&str] = &[
     "count",
     "index",
     "get",
