@@ -78,6 +78,8 @@ function prepareProfile(root) {
     "telemetry.telemetryLevel": "off",
     "security.workspace.trust.enabled": false,
     "editor.hover.delay": 150,
+    // The sticky header of the enclosing function sits over the first lines of its body and takes their clicks.
+    "editor.stickyScroll.enabled": false,
     "editor.codeLens": true,
     "files.autoSave": "off",
     "workbench.secondarySideBar.defaultVisibility": "hidden",
@@ -176,6 +178,23 @@ async function runPaletteCommand(page, title) {
   await page.keyboard.press("Enter");
 }
 
+/** Puts the cursor at the start of the first line of `file` that contains `text`, by the quick open's ":line" (a
+ * click can land on a hover or a sticky header instead of the text). */
+async function goToLineContaining(page, file, text) {
+  const line = fs.readFileSync(file, "utf8").split("\n").findIndex((candidate) => candidate.includes(text)) + 1;
+  if (line === 0) {
+    throw new Error(`no line of ${file} contains ${JSON.stringify(text)}`);
+  }
+  await page.keyboard.press("Escape");
+  await page.mouse.move(700, 500);
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10_000 });
+  await input.fill(`:${line}`);
+  await page.keyboard.press("Enter");
+  await input.waitFor({ state: "hidden", timeout: 10_000 });
+}
+
 /** The editor line (a `.view-line`) that contains `text`. */
 function editorLine(page, text) {
   return page.locator(".editor-instance .view-line", { hasText: text }).first();
@@ -261,7 +280,7 @@ async function optimizeStages(page, stages, fixtureFile) {
   const originalOutput = execFileSync("python3", [fixtureFile], { encoding: "utf8" });
 
   log("running Weco: Optimize Function at Cursor with the cursor in the function body");
-  await editorLine(page, "count = 0").click();
+  await goToLineContaining(page, fixtureFile, "count = 0");
   await runPaletteCommand(page, "Weco: Optimize Function at Cursor");
 
   await answerPrompt(page, ["Vibe Mode"], 30_000);
