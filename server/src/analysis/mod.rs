@@ -26,6 +26,9 @@ pub struct Reason {
     pub message: String,
     /// Where the pattern occurs (the loop, the call, the membership test...).
     pub range: ByteRange,
+    /// Only a hint: the pattern is linear or a small constant on realistic data (nesting that is the algorithm,
+    /// appends, allocations), so on its own it earns no lens or diagnostic; the hover still lists it.
+    pub hint: bool,
 }
 
 /// The catalogue of patterns the analysis recognises, across languages.
@@ -144,9 +147,10 @@ pub struct FunctionInfo {
 }
 
 impl FunctionInfo {
-    /// A function is flagged (lens, diagnostic) when it is not trivial and has at least one reason.
+    /// A function is flagged (lens, diagnostic) when it is not trivial and has at least one reason that is more
+    /// than a hint: something plausibly super-linear or costly on realistic data.
     pub fn is_flagged(&self) -> bool {
-        !self.trivial && !self.reasons.is_empty()
+        !self.trivial && self.reasons.iter().any(|r| !r.hint)
     }
 }
 

@@ -18,6 +18,8 @@ struct Row {
     function: analysis::FunctionInfo,
     language: Language,
     range: serde_json::Value,
+    /// The function's reasons for `--json`, identical ones merged, each with where it occurs.
+    reasons: Vec<serde_json::Value>,
     dependencies: Vec<(PathBuf, String)>,
     /// The offline engine's rewrites that match the function (flagged functions only).
     offline: Vec<&'static str>,
@@ -57,6 +59,7 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
                 let offline = if function.is_flagged() { offline_rewrites(language, &text, function.range.clone()) } else { Vec::new() };
                 rows.push(Row {
                     offline,
+                    reasons: reasons_json(&rope, &function.reasons),
                     range: json!({"start": line_column(&rope, function.range.start), "end": line_column(&rope, function.range.end)}),
                     file: file.clone(),
                     function,
@@ -73,6 +76,25 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => fail(&e.to_string()),
     }
+}
+
+/// One entry per distinct reason (kind, message, hint), at its first occurrence, with how often it occurs: a loop
+/// that tests membership in the same list at eight places is one reason seen eight times, not eight reasons.
+fn reasons_json(rope: &Rope, reasons: &[analysis::Reason]) -> Vec<serde_json::Value> {
+    let mut merged: Vec<(&analysis::Reason, usize)> = Vec::new();
+    for reason in reasons {
+        match merged.iter_mut().find(|(seen, _)| seen.kind == reason.kind && seen.message == reason.message && seen.hint == reason.hint) {
+            Some((_, count)) => *count += 1,
+            None => merged.push((reason, 1)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(r, count)| {
+            let range = json!({"start": line_column(rope, r.range.start), "end": line_column(rope, r.range.end)});
+            json!({"kind": r.kind.id(), "message": r.message, "hint": r.hint, "range": range, "count": count})
+        })
+        .collect()
 }
 
 fn available_threads() -> usize {
@@ -101,7 +123,8 @@ fn write_json(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
             "range": row.range,
             "score": f.score,
             "flagged": f.is_flagged(),
-            "reasons": f.reasons.iter().map(|r| json!({"kind": r.kind.id(), "message": r.message})).collect::<Vec<_>>(),
+            "trivial": f.trivial,
+            "reasons": row.reasons,
             "dependencies": row.dependencies.iter().map(|(file, function)| json!({"file": display(file), "function": function})).collect::<Vec<_>>(),
             "offline_rewrites": row.offline,
         });
@@ -118,7 +141,11 @@ fn write_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
         let f = &row.function;
         let location = format!("{}:{}", display(&row.file), row.range["start"]["line"]);
         let reasons: Vec<&str> = f.reasons.iter().map(|r| r.kind.id()).collect();
-        let reasons = if f.is_flagged() { reasons.join(", ") } else { "-".into() };
+        let reasons = match (f.is_flagged(), reasons.is_empty() || f.trivial) {
+            (true, _) => reasons.join(", "),
+            (false, false) => format!("(hints only: {})", reasons.join(", ")),
+            (false, true) => "-".into(),
+        };
         writeln!(out, "{:>5}  {:<40}  {:<32}  {}", f.score, f.qualified_name, location, reasons)?;
         if !row.dependencies.is_empty() && f.is_flagged() {
             let deps: Vec<String> = row.dependencies.iter().map(|(file, s)| format!("{s} ({})", display(file))).collect();

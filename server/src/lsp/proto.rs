@@ -22,14 +22,15 @@ pub const LENS_NEEDS_LLM: &str = "needs an LLM or weco";
 
 pub const SOURCE: &str = "weco";
 
-/// One Hint diagnostic per reason of every flagged function.
+/// One Hint diagnostic per reason of every flagged function, hints left out: they stay in the hover, so that the
+/// Problems list holds the findings only.
 pub fn diagnostics(doc: &DocumentSnapshot, encoding: PositionEncoding) -> Vec<Diagnostic> {
     doc.analysis
         .functions
         .iter()
         .filter(|f| f.is_flagged())
         .flat_map(|f| {
-            f.reasons.iter().map(move |reason| Diagnostic {
+            f.reasons.iter().filter(|reason| !reason.hint).map(move |reason| Diagnostic {
                 range: range_of(&doc.rope, &reason.range, encoding),
                 severity: Some(DiagnosticSeverity::HINT),
                 code: Some(NumberOrString::String(reason.kind.id().to_string())),
@@ -102,6 +103,11 @@ pub fn hover(function: &FunctionInfo, language: crate::analysis::Language, depen
         text.push_str(&format!(" · optimization score **{}/100**\n\n", function.score));
         for reason in &function.reasons {
             text.push_str(&format!("- {} (`{}`)\n", reason.message, reason.kind.id()));
+        }
+    } else if !function.trivial && !function.reasons.is_empty() {
+        text.push_str(" · hints only, no lens: these patterns are linear or the algorithm itself on realistic data\n\n");
+        for reason in &function.reasons {
+            text.push_str(&format!("- {} (`{}`, hint)\n", reason.message, reason.kind.id()));
         }
     } else if function.trivial {
         text.push_str(" · trivial: nothing worth optimizing here\n");

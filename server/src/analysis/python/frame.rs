@@ -74,6 +74,12 @@ pub(super) struct Frame<'s> {
     pub deepest_nest: ByteRange,
     pub statements: usize,
     pub recursive_calls: Vec<ByteRange>,
+    /// Evidence that the recursive calls overlap (see `heuristics::overlap_weight`); under 2 the recursion is a chain
+    /// or a descent over a structure, and "uncached recursion" is only a hint.
+    pub overlap_weight: usize,
+    /// The first inner loop that only searches another collection for an equal key (`for b in ys: if b.k == a.k`),
+    /// the shape a dict index built once makes linear.
+    pub search_nest: Option<ByteRange>,
     pub memo_seen: bool,
     pub reasons: Vec<Reason>,
 }
@@ -99,6 +105,8 @@ impl<'s> Frame<'s> {
             deepest_nest: 0..0,
             statements: 0,
             recursive_calls: Vec::new(),
+            overlap_weight: 0,
+            search_nest: None,
             memo_seen: false,
             reasons: Vec::new(),
         }
@@ -112,11 +120,13 @@ impl<'s> Frame<'s> {
         self.params.contains(name)
     }
 
-    /// Records a reason, keeping at most a handful per kind so one hot spot cannot flood the list.
+    /// Records a reason, keeping at most a handful per kind so one hot spot cannot flood the list. Appends and
+    /// regexes (which `re` caches) are hints: a constant factor, not growth with the input.
     pub fn add_reason(&mut self, kind: ReasonKind, message: String, range: ByteRange) {
         const MAX_PER_KIND: usize = 8;
         if self.reasons.iter().filter(|r| r.kind == kind).count() < MAX_PER_KIND {
-            self.reasons.push(Reason { kind, message, range });
+            let hint = matches!(kind, ReasonKind::AppendInLoop | ReasonKind::RegexInLoop);
+            self.reasons.push(Reason { kind, message, range, hint });
         }
     }
 

@@ -22,7 +22,7 @@ struct Finding {
 }
 
 /// Loop depth of the current function, or `None` outside functions (nothing is reported there).
-fn function_depth(w: &Walker) -> Option<usize> {
+pub(super) fn function_depth(w: &Walker) -> Option<usize> {
     w.frames.last().filter(|f| f.kind == FrameKind::Function).map(|f| f.loop_depth())
 }
 
@@ -235,15 +235,40 @@ pub(super) fn call(w: &mut Walker, node: Node) {
         }
         _ => {}
     }
+    let overlap = if recursive { overlap_weight(w, node, depth) } else { 0 };
     if let Some(frame) = w.function_frame() {
         if recursive {
             frame.recursive_calls.push(range);
+            frame.overlap_weight += overlap;
         }
         if memo {
             frame.memo_seen = true;
         }
     }
     report(w, findings);
+}
+
+/// How much one recursive call adds to the evidence that subproblems overlap: a call whose arguments are computed
+/// (`n - 1`, `i + 1`, `s[1:]`, `n // 2`) can meet the same arguments again from another call; one inside a loop counts
+/// twice (`for k in ...: f(n - k)` reaches `f(n - 2)` from several iterations). A call on a sub-structure (`node.left`,
+/// a loop over `node.children`) descends and never repeats itself, so it adds nothing.
+fn overlap_weight(w: &Walker, call: Node, depth: usize) -> usize {
+    let computed = arguments(w, call).iter().any(|arg| {
+        let value = if w.tag(*arg) == Tag::KeywordArgument { w.grammar.child(*arg, w.grammar.fields.value) } else { Some(*arg) };
+        value.is_some_and(|v| match w.tag(v) {
+            Tag::BinaryOperator => true,
+            Tag::Subscript => {
+                let mut cursor = v.walk();
+                v.named_children(&mut cursor).any(|c| c.kind() == "slice")
+            }
+            _ => false,
+        })
+    });
+    match (computed, depth) {
+        (false, _) => 0,
+        (true, 0) => 1,
+        (true, _) => 2,
+    }
 }
 
 fn allocation_finding(w: &Walker, call: Node, copied: Node) -> Finding {
@@ -371,8 +396,9 @@ pub(super) fn subscript(w: &mut Walker, node: Node) {
 
 /// A `for` loop whose whole body appends to a list (optionally under one `if`): a comprehension candidate.
 pub(super) fn for_statement(w: &mut Walker, node: Node) {
-    if function_depth(w).is_none() {
-        return;
+    let Some(depth) = function_depth(w) else { return };
+    if depth >= 1 {
+        super::nesting::search_loop(w, node);
     }
     let fields = &w.grammar.fields;
     if w.grammar.child(node, fields.alternative).is_some() {
@@ -411,7 +437,7 @@ pub(super) fn for_statement(w: &mut Walker, node: Node) {
 }
 
 /// The single statement of a block (comments aside), if it has exactly one.
-fn only_statement<'t>(w: &Walker, block: Node<'t>) -> Option<Node<'t>> {
+pub(super) fn only_statement<'t>(w: &Walker, block: Node<'t>) -> Option<Node<'t>> {
     let mut cursor = block.walk();
     let mut statements = block.named_children(&mut cursor).filter(|c| w.tag(*c) != Tag::Comment);
     let first = statements.next()?;

@@ -11,6 +11,7 @@ mod heuristics;
 mod imports;
 mod incremental;
 mod modes;
+mod nesting;
 mod scope;
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use super::builtins::is_builtin;
 use super::frame::{Frame, FrameKind, HashSet, Value, ValueKind};
 use super::grammar::{Grammar, Tag};
 use super::modes::{Mode, child_mode};
-use super::{heuristics, imports};
+use super::{heuristics, imports, nesting};
 use crate::analysis::{ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind, score};
 use std::num::NonZeroU16;
 use tree_sitter::Node;
@@ -193,6 +193,7 @@ impl<'s, 't> Walker<'s, 't> {
             Tag::ListComprehension | Tag::SetComprehension | Tag::DictionaryComprehension | Tag::GeneratorExpression => {
                 let mut cursor = node.walk();
                 entry.comprehension_clauses = node.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::ForInClause).count();
+                nesting::comprehension(self, node);
             }
             Tag::Call => heuristics::call(self, node),
             Tag::ComparisonOperator => heuristics::comparison(self, node),
@@ -395,11 +396,16 @@ impl<'s, 't> Walker<'s, 't> {
         }
 
         let mut reasons = frame.reasons;
-        if frame.max_depth >= 2 {
+        if let Some(search) = frame.search_nest.clone() {
+            reasons.push(Reason { kind: ReasonKind::NestedLoops, message: nesting::search_nest_message(), range: search, hint: false });
+        } else if frame.max_depth >= 2 {
+            // Nesting without a search is most often the algorithm itself (a DP table, all pairs, a walk over each
+            // item's parts): worth a line in the hover, not a lens.
             reasons.push(Reason {
                 kind: ReasonKind::NestedLoops,
                 message: heuristics::nested_loops_message(frame.max_depth),
                 range: frame.deepest_nest.clone(),
+                hint: true,
             });
         }
         if let Some(first_call) = frame.recursive_calls.first()
@@ -410,6 +416,7 @@ impl<'s, 't> Walker<'s, 't> {
                 kind: ReasonKind::UncachedRecursion,
                 message: heuristics::recursion_message(frame.name, frame.recursive_calls.len()),
                 range: first_call.clone(),
+                hint: frame.overlap_weight < 2,
             });
         }
         reasons.sort_by_key(|r| (r.range.start, r.kind));

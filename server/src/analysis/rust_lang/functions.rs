@@ -45,6 +45,8 @@ struct Nest {
 pub(super) struct Finding {
     pub(super) range: ByteRange,
     pub(super) detail: String,
+    /// Only a hint, whatever the kind (recursion whose calls cannot overlap).
+    pub(super) hint: bool,
 }
 
 /// Static facts about the function being scanned.
@@ -84,6 +86,9 @@ pub(super) struct FnScan<'a> {
     pub(super) body_imports: HashMap<String, Vec<String>>,
     pub(super) findings: BTreeMap<ReasonKind, Vec<Finding>>,
     pub(super) self_call: Option<ByteRange>,
+    /// Evidence that the recursive calls overlap: each call with computed arguments (`n - 1`, `&s[1..]`) adds 1, or 2
+    /// inside a loop; under 2 the recursion is a chain or a descent over a structure.
+    pub(super) self_call_overlap: usize,
     pub(super) memo_evidence: bool,
     /// Locals sorted so far, and the `[0]`/`.first()`/`.last()` reads of them.
     pub(super) sorted: HashSet<&'a str>,
@@ -115,6 +120,7 @@ impl<'a> FnScan<'a> {
             body_imports: HashMap::new(),
             findings: BTreeMap::new(),
             self_call: None,
+            self_call_overlap: 0,
             memo_evidence: false,
             sorted: HashSet::new(),
             extreme_reads: Vec::new(),
@@ -210,7 +216,7 @@ impl<'a> FnScan<'a> {
     }
 
     pub(super) fn find(&mut self, kind: ReasonKind, range: ByteRange, detail: String) {
-        self.findings.entry(kind).or_default().push(Finding { range, detail });
+        self.findings.entry(kind).or_default().push(Finding { range, detail, hint: false });
     }
 
     pub(super) fn push_loop(&mut self, node_id: usize, real: bool, range: ByteRange) {
@@ -392,7 +398,8 @@ impl<'a> FnScan<'a> {
         if let Some(range) = self.self_call.clone()
             && !self.memo_evidence
         {
-            self.find(ReasonKind::UncachedRecursion, range, String::new());
+            let hint = self.self_call_overlap < 2;
+            self.findings.entry(ReasonKind::UncachedRecursion).or_default().push(Finding { range, detail: String::new(), hint });
         }
         let extreme_reads = std::mem::take(&mut self.extreme_reads);
         for (name, range) in extreme_reads {

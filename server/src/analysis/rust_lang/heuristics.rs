@@ -89,13 +89,13 @@ impl FnScan<'_> {
         }
         match function.kind() {
             "identifier" if self.is_own_call_path(&[text(function, self.source)]) => {
-                self.note_self_call(call.byte_range());
+                self.note_self_call(call.byte_range(), computed_arguments(call));
             }
             "scoped_identifier" => {
                 let name = function.field(Field::Name).map(|n| text(n, self.source)).unwrap_or("");
                 let owner = function.field(Field::Path).map(|p| last_segment(p, self.source)).unwrap_or("");
                 if self.is_own_call_path(&[owner, name]) {
-                    self.note_self_call(call.byte_range());
+                    self.note_self_call(call.byte_range(), computed_arguments(call));
                 }
                 if matches!(owner, "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder") && matches!(name, "new" | "from_str") && self.in_loop() {
                     self.find(ReasonKind::RegexInLoop, call.byte_range(), format!("{owner}::{name}"));
@@ -114,7 +114,7 @@ impl FnScan<'_> {
         let receiver_name = (receiver.kind() == "identifier").then(|| text(receiver, self.source));
         let receiver_label = || receiver_label(receiver, self.source);
         if receiver.kind() == "self" && method == self.header.name && self.header.container.is_some() {
-            self.note_self_call(call.byte_range());
+            self.note_self_call(call.byte_range(), computed_arguments(call));
         }
         let arguments = || call.field(Field::Arguments).map(named_children).unwrap_or_default();
         match method {
@@ -435,4 +435,23 @@ fn receiver_label(receiver: Node<'_>, source: &str) -> String {
 pub(super) fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
     let count = u32::try_from(node.named_child_count()).ok()?;
     node.named_child(count.checked_sub(1)?)
+}
+
+/// A call whose arguments are computed from the caller's (`n - 1`, `&s[1..]`, `i + 1`) rather than handed on
+/// (`b, a`) or taken from a sub-structure (`&node.left`).
+fn computed_arguments(call: Node<'_>) -> bool {
+    call.field(Field::Arguments).map(named_children).unwrap_or_default().into_iter().any(|argument| {
+        let mut value = argument;
+        while value.kind() == "reference_expression" || value.kind() == "parenthesized_expression" {
+            match last_named_child(value) {
+                Some(inner) => value = inner,
+                None => break,
+            }
+        }
+        match value.kind() {
+            "binary_expression" => true,
+            "index_expression" => value.named_child(1).is_some_and(|index| index.kind() == "range_expression"),
+            _ => false,
+        }
+    })
 }

@@ -51,7 +51,11 @@ pub(super) fn reasons(function: &str, findings: BTreeMap<ReasonKind, Vec<Finding
                 ),
                 ReasonKind::AppendInLoop => format!("{detail} is appended to in a loop{more}."),
             };
-            Some(Reason { kind, message, range: first.range.clone() })
+            // Growth of a String or Vec is amortised linear and an allocation per iteration a constant factor; nesting
+            // is most often the algorithm (DP tables, all pairs). Alone, they are hints rather than lenses.
+            let hint = first.hint
+                || matches!(kind, ReasonKind::NestedLoops | ReasonKind::AppendInLoop | ReasonKind::AllocationInLoop | ReasonKind::StringConcatInLoop);
+            Some(Reason { kind, message, range: first.range.clone(), hint })
         })
         .collect();
     reasons.sort_by_key(|r| (r.range.start, r.kind));

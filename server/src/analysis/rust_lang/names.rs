@@ -156,12 +156,12 @@ impl FnScan<'_> {
                     && start >= 2
                     && tokens[start - 2].kind == "self"
                 {
-                    self.note_self_call(tokens[start].node.byte_range());
+                    self.note_self_call(tokens[start].node.byte_range(), true);
                 }
             } else if previous != Some("::") {
                 let labelled = next.is_some_and(|t| matches!(t.kind, "=" | ":" | "!"));
                 if next_is_call && self.is_own_call_path(&path.iter().map(String::as_str).collect::<Vec<_>>()) {
-                    self.note_self_call(tokens[start].node.byte_range());
+                    self.note_self_call(tokens[start].node.byte_range(), true);
                 }
                 if !labelled
                     && path[0] != "self"
@@ -184,7 +184,12 @@ impl FnScan<'_> {
         }
     }
 
-    pub(super) fn note_self_call(&mut self, range: crate::analysis::ByteRange) {
+    /// Records a call of the function to itself; `computed` says whether its arguments are computed from the
+    /// caller's (`n - 1`, `&s[1..]`), the calls that can meet the same arguments again.
+    pub(super) fn note_self_call(&mut self, range: crate::analysis::ByteRange, computed: bool) {
+        if computed {
+            self.self_call_overlap += if self.in_loop() { 2 } else { 1 };
+        }
         if self.self_call.is_none() {
             self.self_call = Some(range);
         }

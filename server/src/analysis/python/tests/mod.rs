@@ -1,5 +1,6 @@
 //! Tests for Python analysis, on small snippets parsed for real.
 
+mod lens_worthy;
 mod quiet;
 mod reasons;
 mod robustness;

@@ -15,7 +15,9 @@ fn nested_for_loops_are_reported_with_their_depth() {
     let (text, message) = reason_text(src, &f, ReasonKind::NestedLoops);
     assert!(text.starts_with("for x in a:"), "{text}");
     assert!(message.contains("3 deep"), "{message}");
-    assert!(f.is_flagged());
+    // Products over every combination are the algorithm: a hint in the hover, no lens.
+    assert!(f.reasons.iter().all(|r| r.hint), "{:?}", f.reasons);
+    assert!(!f.is_flagged());
     assert_eq!(f.score, ReasonKind::NestedLoops.weight());
 }
 

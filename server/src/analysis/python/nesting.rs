@@ -1,0 +1,136 @@
+//! Which nested loops are searches: an inner loop (or comprehension) that only tests its item against a key from
+//! the outer iteration, the O(n·m) shape a dict index built once makes linear. Other nesting (a DP table, all pairs,
+//! a walk over each item's parts) is the algorithm, and stays a hint.
+
+use super::grammar::Tag;
+use super::heuristics::{function_depth, only_statement};
+use super::scope::Walker;
+use tree_sitter::Node;
+
+/// An inner `for` whose body only tests its item against a key from outside (`for b in ys: if b.k == a.k: ...`):
+/// a search of `ys` repeated on every outer iteration, which a dict index built once makes linear. A loop over a
+/// part of the outer item (`for b in a.children`) is a walk, not a search.
+pub(super) fn search_loop(w: &mut Walker, node: Node) {
+    let fields = &w.grammar.fields;
+    let (Some(target), Some(iterable)) = (w.grammar.child(node, fields.left), w.grammar.child(node, fields.right)) else { return };
+    let Some(test) = w.grammar.child(node, fields.body).and_then(|b| only_statement(w, b)) else { return };
+    if w.tag(test) != Tag::IfStatement || w.grammar.child(test, fields.alternative).is_some() {
+        return;
+    }
+    let Some(condition) = w.grammar.child(test, fields.condition) else { return };
+    let inner = names_in(w, &target);
+    if is_key_match(w, condition, &inner) && !walks_outer_item(w, node, iterable) {
+        mark_search(w, node);
+    }
+}
+
+/// A comprehension that searches one collection per outer item: `any(b.k == a.k for b in ys)` or
+/// `next((b for b in ys if b.k == a.k), None)` inside a loop, or `[... for a in xs for b in ys if a.k == b.k]`.
+pub(super) fn comprehension(w: &mut Walker, node: Node) {
+    let Some(depth) = function_depth(w) else { return };
+    let fields = &w.grammar.fields;
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node.named_children(&mut cursor).filter(|c| w.tag(*c) != Tag::Comment).collect();
+    let clauses: Vec<Node> = children.iter().copied().filter(|c| w.tag(*c) == Tag::ForInClause).collect();
+    let Some(last) = clauses.last().copied() else { return };
+    if depth == 0 && clauses.len() < 2 {
+        return;
+    }
+    let Some(target) = w.grammar.child(last, fields.left) else { return };
+    let inner = names_in(w, &target);
+    let tests = children.iter().copied().filter(|c| w.tag(*c) == Tag::IfClause).filter_map(|c| c.named_child(0));
+    let body = w.grammar.child(node, fields.body).into_iter();
+    if !tests.chain(body).any(|test| is_key_match(w, test, &inner)) {
+        return;
+    }
+    // `for a in xs for b in a.parts`: the inner clause walks a part of the outer item.
+    let walks = match (clauses.len().checked_sub(2).map(|i| clauses[i]), w.grammar.child(last, fields.right)) {
+        (Some(previous), Some(iterable)) => w.grammar.child(previous, fields.left).is_some_and(|outer| mentions_any(w, iterable, &names_in(w, &outer))),
+        _ => false,
+    };
+    if !walks {
+        mark_search(w, node);
+    }
+}
+
+fn mark_search(w: &mut Walker, node: Node) {
+    if let Some(frame) = w.function_frame()
+        && frame.search_nest.is_none()
+    {
+        frame.search_nest = Some(node.byte_range());
+    }
+}
+
+/// `left == right` where one side depends on the inner item and the other side does not (and is not a literal).
+fn is_key_match(w: &Walker, condition: Node, inner: &[&str]) -> bool {
+    if w.tag(condition) != Tag::ComparisonOperator || condition.child_count() != 3 || condition.child(1).is_none_or(|op| op.kind() != "==") {
+        return false;
+    }
+    let (Some(left), Some(right)) = (condition.child(0), condition.child(2)) else { return false };
+    let (left_inner, right_inner) = (mentions_any(w, left, inner), mentions_any(w, right, inner));
+    let outer = if left_inner && !right_inner {
+        right
+    } else if right_inner && !left_inner {
+        left
+    } else {
+        return false;
+    };
+    !names_in(w, &outer).is_empty()
+}
+
+/// The loop's iterable reads the nearest enclosing loop's item (`for b in a.children`, `for j in graph[i]`), outside
+/// a `range(...)` (where `range(i)` is the triangle of all earlier items, still a search).
+fn walks_outer_item(w: &Walker, node: Node, iterable: Node) -> bool {
+    let is_range = w.tag(iterable) == Tag::Call && w.grammar.child(iterable, w.grammar.fields.function).is_some_and(|f| w.text(f) == "range");
+    if is_range {
+        return false;
+    }
+    let mut ancestor = node.parent();
+    while let Some(candidate) = ancestor {
+        if matches!(w.tag(candidate), Tag::FunctionDefinition | Tag::ClassDefinition) {
+            return false;
+        }
+        if w.tag(candidate) == Tag::ForStatement {
+            let outer = w.grammar.child(candidate, w.grammar.fields.left).map(|t| names_in(w, &t)).unwrap_or_default();
+            return mentions_any(w, iterable, &outer);
+        }
+        ancestor = candidate.parent();
+    }
+    false
+}
+
+/// The identifiers of an expression or target (bounded: targets and keys are small).
+fn names_in<'s>(w: &Walker<'s, '_>, node: &Node) -> Vec<&'s str> {
+    const MAX_NODES: usize = 64;
+    let mut names = Vec::new();
+    let mut stack = vec![*node];
+    let mut seen = 0;
+    while let Some(n) = stack.pop() {
+        seen += 1;
+        if seen > MAX_NODES {
+            break;
+        }
+        if w.tag(n) == Tag::Identifier {
+            // `a.key`: the attribute name is not a variable.
+            let is_attribute_name = n.parent().is_some_and(|p| w.tag(p) == Tag::Attribute && p.child_by_field_name("attribute").is_some_and(|a| a.id() == n.id()));
+            if !is_attribute_name {
+                names.push(w.text(n));
+            }
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    names
+}
+
+fn mentions_any(w: &Walker, node: Node, names: &[&str]) -> bool {
+    !names.is_empty() && names_in(w, &node).iter().any(|n| names.contains(n))
+}
+
+pub(super) fn search_nest_message() -> String {
+    "An inner loop searches a whole collection for an equal key on every iteration of the outer loop (O(n·m)); a \
+     dict keyed on that value, built once before the loop, finds the matches in O(1) each"
+        .to_string()
+}
+
