@@ -32,6 +32,8 @@ pub(super) type HashSet<K> = StdHashSet<K, BuildHasherDefault<NameHasher>>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ValueKind {
     List,
+    /// A list literal of a few items (`[A, B, C]`): scanning it is as cheap as a set lookup.
+    ShortList,
     Dict,
     Set,
     Str,
@@ -80,6 +82,8 @@ pub(super) struct Frame<'s> {
     /// The first inner loop that only searches another collection for an equal key (`for b in ys: if b.k == a.k`),
     /// the shape a dict index built once makes linear.
     pub search_nest: Option<ByteRange>,
+    /// The first loop nested over the same size as a loop around it (see `square`), with its message.
+    pub square_nest: Option<(ByteRange, String)>,
     pub memo_seen: bool,
     pub reasons: Vec<Reason>,
 }
@@ -107,6 +111,7 @@ impl<'s> Frame<'s> {
             recursive_calls: Vec::new(),
             overlap_weight: 0,
             search_nest: None,
+            square_nest: None,
             memo_seen: false,
             reasons: Vec::new(),
         }
@@ -121,11 +126,12 @@ impl<'s> Frame<'s> {
     }
 
     /// Records a reason, keeping at most a handful per kind so one hot spot cannot flood the list. Appends and
-    /// regexes (which `re` caches) are hints: a constant factor, not growth with the input.
-    pub fn add_reason(&mut self, kind: ReasonKind, message: String, range: ByteRange) {
+    /// regexes (which `re` caches) are always hints: a constant factor, not growth with the input; the caller says
+    /// when a finding is a hint for its place (an `except` path, data that differs on each iteration).
+    pub fn add_reason(&mut self, kind: ReasonKind, message: String, range: ByteRange, hint: bool) {
         const MAX_PER_KIND: usize = 8;
         if self.reasons.iter().filter(|r| r.kind == kind).count() < MAX_PER_KIND {
-            let hint = matches!(kind, ReasonKind::AppendInLoop | ReasonKind::RegexInLoop);
+            let hint = hint || matches!(kind, ReasonKind::AppendInLoop | ReasonKind::RegexInLoop);
             self.reasons.push(Reason { kind, message, range, hint });
         }
     }

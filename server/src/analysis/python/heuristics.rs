@@ -5,6 +5,7 @@
 
 use super::frame::{FrameKind, ValueKind};
 use super::grammar::Tag;
+use super::placement;
 use super::scope::Walker;
 use crate::analysis::{ByteRange, ReasonKind};
 use tree_sitter::Node;
@@ -19,6 +20,8 @@ struct Finding {
     kind: ReasonKind,
     message: String,
     range: ByteRange,
+    /// Only a hint where it stands (see `placement`).
+    hint: bool,
 }
 
 /// Loop depth of the current function, or `None` outside functions (nothing is reported there).
@@ -26,10 +29,15 @@ pub(super) fn function_depth(w: &Walker) -> Option<usize> {
     w.frames.last().filter(|f| f.kind == FrameKind::Function).map(|f| f.loop_depth())
 }
 
-fn report(w: &mut Walker, findings: Vec<Finding>) {
+/// Records the findings of `node`; on an `except` path they are hints.
+fn report(w: &mut Walker, node: Node, findings: Vec<Finding>) {
+    if findings.is_empty() {
+        return;
+    }
+    let cold = placement::in_except_clause(node);
     if let Some(frame) = w.function_frame() {
         for finding in findings {
-            frame.add_reason(finding.kind, finding.message, finding.range);
+            frame.add_reason(finding.kind, finding.message, finding.range, cold || finding.hint);
         }
     }
 }
@@ -96,6 +104,7 @@ fn mark_memo(w: &mut Walker) {
 pub(super) fn value_kind(w: &Walker, node: Node) -> ValueKind {
     let fields = &w.grammar.fields;
     match w.tag(node) {
+        Tag::List if (1..MIN_FLAGGED_LIST_LITERAL).contains(&node.named_child_count()) => ValueKind::ShortList,
         Tag::List | Tag::ListComprehension => ValueKind::List,
         Tag::Dictionary | Tag::DictionaryComprehension => ValueKind::Dict,
         Tag::Set | Tag::SetComprehension => ValueKind::Set,
@@ -158,6 +167,8 @@ pub(super) fn call(w: &mut Walker, node: Node) {
             let name = w.text(function);
             recursive = !is_method && name == frame_name;
             if depth >= 1 && name == "sorted" {
+                // Sorting each item's own data once is not a repeated sort.
+                let resorts = args.first().is_some_and(|data| placement::same_data_each_iteration(w, *data));
                 findings.push(Finding {
                     kind: ReasonKind::SortInLoop,
                     message: format!(
@@ -166,6 +177,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                         snippet(w, node)
                     ),
                     range: range.clone(),
+                    hint: !resorts,
                 });
             }
             if depth >= 2 && matches!(name, "list" | "dict" | "set" | "deepcopy") && args.len() == 1 && is_loop_invariant(w, args[0]) {
@@ -181,6 +193,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
             let object_is_dict = object_name.is_some_and(|n| w.value_of(n).is_some_and(|v| v.kind == ValueKind::Dict));
             if depth >= 1 {
                 if attribute == "sort" {
+                    let resorts = object.is_some_and(|data| placement::same_data_each_iteration(w, data));
                     findings.push(Finding {
                         kind: ReasonKind::SortInLoop,
                         message: format!(
@@ -189,6 +202,22 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                             snippet(w, node)
                         ),
                         range: range.clone(),
+                        hint: !resorts,
+                    });
+                }
+                if matches!(attribute, "index" | "count")
+                    && args.len() == 1
+                    && let Some(what) = object.and_then(|o| list_operand(w, o))
+                {
+                    findings.push(Finding {
+                        kind: ReasonKind::ListMembershipInLoop,
+                        message: format!(
+                            "`{}` scans {what} on every iteration of the loop (O(n) each time); a dict from item to \
+                             position (or a `Counter`), kept in step, answers in O(1)",
+                            snippet(w, node)
+                        ),
+                        range: range.clone(),
+                        hint: false,
                     });
                 }
                 let front_pop = attribute == "pop" && args.len() == 1 && is_zero(w, args[0]);
@@ -206,7 +235,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                              `collections.deque.appendleft()` is O(1), or append and reverse once"
                         )
                     };
-                    findings.push(Finding { kind: ReasonKind::FrontOfListOpInLoop, message, range: range.clone() });
+                    findings.push(Finding { kind: ReasonKind::FrontOfListOpInLoop, message, range: range.clone(), hint: false });
                 }
                 if object_name == Some("re") && REGEX_FUNCTIONS.contains(&attribute) {
                     let message = if attribute == "compile" {
@@ -217,7 +246,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                              iteration of the loop; compile it once with `re.compile` before the loop"
                         )
                     };
-                    findings.push(Finding { kind: ReasonKind::RegexInLoop, message, range: range.clone() });
+                    findings.push(Finding { kind: ReasonKind::RegexInLoop, message, range: range.clone(), hint: false });
                 }
             }
             if depth >= 2 {
@@ -235,7 +264,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
         }
         _ => {}
     }
-    let overlap = if recursive { overlap_weight(w, node, depth) } else { 0 };
+    let overlap = if recursive && !placement::descends_into_loop_item(w, node, &arguments(w, node)) { overlap_weight(w, node, depth) } else { 0 };
     if let Some(frame) = w.function_frame() {
         if recursive {
             frame.recursive_calls.push(range);
@@ -245,7 +274,7 @@ pub(super) fn call(w: &mut Walker, node: Node) {
             frame.memo_seen = true;
         }
     }
-    report(w, findings);
+    report(w, node, findings);
 }
 
 /// How much one recursive call adds to the evidence that subproblems overlap: a call whose arguments are computed
@@ -281,6 +310,7 @@ fn allocation_finding(w: &Walker, call: Node, copied: Node) -> Finding {
             snippet(w, copied)
         ),
         range: call.byte_range(),
+        hint: false,
     }
 }
 
@@ -307,12 +337,13 @@ pub(super) fn comparison(w: &mut Walker, node: Node) {
             kind: ReasonKind::ListMembershipInLoop,
             message: format!("`{test}` scans {what} on every iteration of the loop (O(n) each time); a set makes the test O(1)"),
             range: node.byte_range(),
+            hint: false,
         });
     }
     if memo {
         mark_memo(w);
     }
-    report(w, findings);
+    report(w, node, findings);
 }
 
 /// Describes the operand of `in` when it is (known to be) a list, e.g. "the list `items`".
@@ -323,7 +354,16 @@ fn list_operand(w: &Walker, node: Node) -> Option<String> {
         Tag::Call if value_kind(w, node) == ValueKind::List => Some("a freshly built list".to_string()),
         Tag::Identifier => {
             let name = w.text(node);
-            (w.value_of(name)?.kind == ValueKind::List).then(|| format!("the list `{name}`"))
+            match w.value_of(name)?.kind {
+                ValueKind::List => Some(format!("the list `{name}`")),
+                // A few literal items (`types = [A, B, C]`) stay a few unless the loop adds to them.
+                ValueKind::ShortList if placement::grows_in_loop(w, name) => Some(format!("the list `{name}`")),
+                _ => None,
+            }
+        }
+        // `self.items` that the loop itself appends to: the de-duplication into an attribute or a global.
+        Tag::Attribute if placement::is_plain_chain(w, node) && placement::grows_in_loop(w, w.text(node)) => {
+            Some(format!("the list `{}`, which the loop grows,", w.text(node)))
         }
         _ => None,
     }
@@ -363,7 +403,7 @@ fn string_growth(w: &mut Walker, node: Node, name: &str, depth: usize, shown: &s
         "`{shown}` copies the whole string `{name}` on every iteration of the loop (O(n²) overall as it grows); \
          collect the parts in a list and `''.join()` them once"
     );
-    report(w, vec![Finding { kind: ReasonKind::StringConcatInLoop, message, range: node.byte_range() }]);
+    report(w, node, vec![Finding { kind: ReasonKind::StringConcatInLoop, message, range: node.byte_range(), hint: false }]);
 }
 
 /// `sorted(x)[0]` / `sorted(x)[-1]`, and memo-table subscripts.
@@ -391,7 +431,7 @@ pub(super) fn subscript(w: &mut Walker, node: Node) {
         _ => return,
     };
     let message = format!("`{}` sorts the whole sequence (O(n log n)) to take one element; `{replacement}(...)` finds it in O(n)", snippet(w, node));
-    report(w, vec![Finding { kind: ReasonKind::SortForMinMax, message, range: node.byte_range() }]);
+    report(w, node, vec![Finding { kind: ReasonKind::SortForMinMax, message, range: node.byte_range(), hint: false }]);
 }
 
 /// A `for` loop whose whole body appends to a list (optionally under one `if`): a comprehension candidate.
@@ -399,6 +439,7 @@ pub(super) fn for_statement(w: &mut Walker, node: Node) {
     let Some(depth) = function_depth(w) else { return };
     if depth >= 1 {
         super::nesting::search_loop(w, node);
+        super::square::for_statement(w, node);
     }
     let fields = &w.grammar.fields;
     if w.grammar.child(node, fields.alternative).is_some() {
@@ -433,7 +474,7 @@ pub(super) fn for_statement(w: &mut Walker, node: Node) {
         "This loop only appends to `{list}`; a list comprehension (`{list} = [... for ...]`) builds the same list \
          without a method call per item"
     );
-    report(w, vec![Finding { kind: ReasonKind::AppendInLoop, message, range: node.byte_range() }]);
+    report(w, node, vec![Finding { kind: ReasonKind::AppendInLoop, message, range: node.byte_range(), hint: false }]);
 }
 
 /// The single statement of a block (comments aside), if it has exactly one.

@@ -12,7 +12,9 @@ mod imports;
 mod incremental;
 mod modes;
 mod nesting;
+mod placement;
 mod scope;
+mod square;
 #[cfg(test)]
 mod tests;
 

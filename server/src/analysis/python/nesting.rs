@@ -54,6 +54,10 @@ pub(super) fn comprehension(w: &mut Walker, node: Node) {
 }
 
 fn mark_search(w: &mut Walker, node: Node) {
+    // A search on an error path (walking a traceback's frames) runs once per failure.
+    if super::placement::in_except_clause(node) {
+        return;
+    }
     if let Some(frame) = w.function_frame()
         && frame.search_nest.is_none()
     {
@@ -112,7 +116,8 @@ fn names_in<'s>(w: &Walker<'s, '_>, node: &Node) -> Vec<&'s str> {
         }
         if w.tag(n) == Tag::Identifier {
             // `a.key`: the attribute name is not a variable.
-            let is_attribute_name = n.parent().is_some_and(|p| w.tag(p) == Tag::Attribute && p.child_by_field_name("attribute").is_some_and(|a| a.id() == n.id()));
+            let is_attribute_name =
+                n.parent().is_some_and(|p| w.tag(p) == Tag::Attribute && p.child_by_field_name("attribute").is_some_and(|a| a.id() == n.id()));
             if !is_attribute_name {
                 names.push(w.text(n));
             }
@@ -133,4 +138,3 @@ pub(super) fn search_nest_message() -> String {
      dict keyed on that value, built once before the loop, finds the matches in O(1) each"
         .to_string()
 }
-

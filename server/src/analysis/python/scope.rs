@@ -11,7 +11,7 @@ use super::builtins::is_builtin;
 use super::frame::{Frame, FrameKind, HashSet, Value, ValueKind};
 use super::grammar::{Grammar, Tag};
 use super::modes::{Mode, child_mode};
-use super::{heuristics, imports, nesting};
+use super::{heuristics, imports, nesting, square};
 use crate::analysis::{ByteRange, FunctionInfo, ImportBinding, NameUse, Reason, ReasonKind, Symbol, SymbolKind, score};
 use std::num::NonZeroU16;
 use tree_sitter::Node;
@@ -136,6 +136,11 @@ impl<'s, 't> Walker<'s, 't> {
         self.grammar.tag(node)
     }
 
+    /// Where the innermost function being walked starts.
+    pub fn function_start(&self) -> Option<usize> {
+        self.entries.iter().rev().find(|e| e.tag == Tag::FunctionDefinition).map(|e| e.node.start_byte())
+    }
+
     /// The innermost scope, when it is a function (patterns are only reported inside functions).
     pub fn function_frame(&mut self) -> Option<&mut Frame<'s>> {
         self.frames.last_mut().filter(|f| f.kind == FrameKind::Function)
@@ -194,6 +199,7 @@ impl<'s, 't> Walker<'s, 't> {
                 let mut cursor = node.walk();
                 entry.comprehension_clauses = node.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::ForInClause).count();
                 nesting::comprehension(self, node);
+                square::comprehension(self, node);
             }
             Tag::Call => heuristics::call(self, node),
             Tag::ComparisonOperator => heuristics::comparison(self, node),
@@ -398,6 +404,8 @@ impl<'s, 't> Walker<'s, 't> {
         let mut reasons = frame.reasons;
         if let Some(search) = frame.search_nest.clone() {
             reasons.push(Reason { kind: ReasonKind::NestedLoops, message: nesting::search_nest_message(), range: search, hint: false });
+        } else if let Some((range, message)) = frame.square_nest.clone() {
+            reasons.push(Reason { kind: ReasonKind::NestedLoops, message, range, hint: false });
         } else if frame.max_depth >= 2 {
             // Nesting without a search is most often the algorithm itself (a DP table, all pairs, a walk over each
             // item's parts): worth a line in the hover, not a lens.

@@ -126,8 +126,10 @@ impl FnScan<'_> {
             "remove" | "insert" if self.in_loop() => {
                 let expected_arguments = if method == "remove" { 1 } else { 2 };
                 let arguments = arguments();
+                // Only a known `Vec` shifts its elements (a node's bounded child array, a custom list type may not), and
+                // a shift that leaves the loop right after (`insert(0, ..); break;`) happens once.
                 let holds = self.receiver_holds(receiver);
-                if arguments.len() == expected_arguments && is_zero(arguments[0], self.source) && !matches!(holds, Holds::SetOrMap | Holds::Deque) {
+                if arguments.len() == expected_arguments && is_zero(arguments[0], self.source) && matches!(holds, Holds::Vec(_)) && !leaves_loop_after(call) {
                     self.find(
                         ReasonKind::FrontOfListOpInLoop,
                         call.byte_range(),
@@ -218,7 +220,8 @@ impl FnScan<'_> {
             return;
         }
         if SEARCH_ADAPTORS.contains(&method) && is_equality_closure(closure) {
-            if self.in_loop() {
+            // A scan of a known `Vec` or slice; a hash bucket or another small collection of unknown kind is left alone.
+            if self.in_loop() && matches!(self.receiver_holds(chain_source(receiver)), Holds::Vec(_)) {
                 let label = receiver_label(receiver, self.source);
                 self.find(ReasonKind::ListMembershipInLoop, call.byte_range(), format!("`{label}.{method}(|..| .. == ..)`"));
             }
@@ -453,5 +456,33 @@ fn computed_arguments(call: Node<'_>) -> bool {
             "index_expression" => value.named_child(1).is_some_and(|index| index.kind() == "range_expression"),
             _ => false,
         }
+    })
+}
+
+/// The collection an iterator chain starts from: `xs` in `xs.iter().map(..)`, `self.items` in `self.items.iter_mut()`.
+fn chain_source(mut node: Node<'_>) -> Node<'_> {
+    for _ in 0..MAX_CHAIN {
+        let Some(function) = (node.kind() == "call_expression").then(|| node.field(Field::Function)).flatten() else { break };
+        let Some(value) = (function.kind() == "field_expression").then(|| function.field(Field::Value)).flatten() else { break };
+        node = value;
+    }
+    node
+}
+
+/// The statement holding `call` is followed, in the same block, by `break` or `return`: it runs once per loop.
+fn leaves_loop_after(call: Node<'_>) -> bool {
+    let mut statement = call;
+    while let Some(parent) = statement.parent() {
+        if parent.kind() == "block" {
+            break;
+        }
+        if matches!(parent.kind(), "function_item" | "closure_expression" | "loop_expression" | "for_expression" | "while_expression") {
+            return false;
+        }
+        statement = parent;
+    }
+    std::iter::successors(statement.next_named_sibling(), |n| n.next_named_sibling()).any(|next| {
+        let inner = if next.kind() == "expression_statement" { next.named_child(0) } else { Some(next) };
+        inner.is_some_and(|n| matches!(n.kind(), "break_expression" | "return_expression"))
     })
 }

@@ -1,6 +1,7 @@
 //! Tests for Python analysis, on small snippets parsed for real.
 
 mod lens_worthy;
+mod placement;
 mod quiet;
 mod reasons;
 mod robustness;

@@ -2,6 +2,7 @@
 
 mod imports;
 mod names;
+mod precision;
 mod reasons;
 mod robustness;
 
