@@ -34,6 +34,8 @@ pub(super) enum ValueKind {
     List,
     /// A list literal of a few items (`[A, B, C]`): scanning it is as cheap as a set lookup.
     ShortList,
+    /// A tuple literal of enough items to be worth a set.
+    Tuple,
     Dict,
     Set,
     Str,

@@ -13,6 +13,11 @@ use tree_sitter::Node;
 /// `re` module functions that take a pattern.
 const REGEX_FUNCTIONS: &[&str] = &["compile", "match", "search", "findall", "finditer", "sub", "subn", "fullmatch", "split"];
 
+/// Builtins that pass over all of their argument.
+const AGGREGATES: &[&str] = &["sum", "max", "min"];
+/// `statistics` functions that pass over all of their argument.
+const STATISTICS: &[&str] = &["mean", "fmean", "median", "stdev", "pstdev", "variance", "pvariance", "mode"];
+
 /// A list literal this short is cheap to scan; flagging `x in ["a", "b"]` would be noise.
 const MIN_FLAGGED_LIST_LITERAL: usize = 4;
 
@@ -75,12 +80,7 @@ fn identifier_text<'s>(w: &Walker<'s, '_>, node: Option<Node>) -> Option<&'s str
 /// A plain name whose value cannot change between loop iterations: a parameter or a name bound
 /// outside every loop (and not rebound inside one so far).
 fn is_loop_invariant(w: &Walker, node: Node) -> bool {
-    let Some(name) = identifier_text(w, Some(node)) else { return false };
-    let Some(frame) = w.frames.last() else { return false };
-    match frame.values.get(name) {
-        Some(value) => value.loop_depth == 0,
-        None => frame.is_param(name) || w.frames.first().is_some_and(|m| m.values.contains_key(name)),
-    }
+    identifier_text(w, Some(node)).is_some_and(|name| is_invariant_name(w, name))
 }
 
 /// A name (or attribute) that looks like a memo table: called `memo`/`cache`, or known to be a dict.
@@ -106,6 +106,7 @@ pub(super) fn value_kind(w: &Walker, node: Node) -> ValueKind {
     match w.tag(node) {
         Tag::List if (1..MIN_FLAGGED_LIST_LITERAL).contains(&node.named_child_count()) => ValueKind::ShortList,
         Tag::List | Tag::ListComprehension => ValueKind::List,
+        Tag::Tuple if node.named_child_count() >= MIN_FLAGGED_LIST_LITERAL => ValueKind::Tuple,
         Tag::Dictionary | Tag::DictionaryComprehension => ValueKind::Dict,
         Tag::Set | Tag::SetComprehension => ValueKind::Set,
         Tag::String | Tag::ConcatenatedString => ValueKind::Str,
@@ -180,6 +181,9 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                     hint: !resorts,
                 });
             }
+            if depth >= 1 && AGGREGATES.contains(&name) && args.len() == 1 && invariant_data(w, args[0]) {
+                findings.push(recomputed_finding(w, node));
+            }
             if depth >= 2 && matches!(name, "list" | "dict" | "set" | "deepcopy") && args.len() == 1 && is_loop_invariant(w, args[0]) {
                 findings.push(allocation_finding(w, node, args[0]));
             }
@@ -236,6 +240,9 @@ pub(super) fn call(w: &mut Walker, node: Node) {
                         )
                     };
                     findings.push(Finding { kind: ReasonKind::FrontOfListOpInLoop, message, range: range.clone(), hint: false });
+                }
+                if object_name == Some("statistics") && STATISTICS.contains(&attribute) && args.len() == 1 && invariant_data(w, args[0]) {
+                    findings.push(recomputed_finding(w, node));
                 }
                 if object_name == Some("re") && REGEX_FUNCTIONS.contains(&attribute) {
                     let message = if attribute == "compile" {
@@ -300,6 +307,50 @@ fn overlap_weight(w: &Walker, call: Node, depth: usize) -> usize {
     }
 }
 
+/// The argument of an aggregate is the same data on every iteration: a loop-invariant name, or a generator or
+/// comprehension over such names that reads nothing the loops bind (`max(abs(x) for x in samples)`).
+fn invariant_data(w: &Walker, node: Node) -> bool {
+    if is_loop_invariant(w, node) {
+        return true;
+    }
+    if !matches!(w.tag(node), Tag::GeneratorExpression | Tag::ListComprehension | Tag::SetComprehension) {
+        return false;
+    }
+    let mut cursor = node.walk();
+    let own: Vec<&str> = node
+        .named_children(&mut cursor)
+        .filter(|c| w.tag(*c) == Tag::ForInClause)
+        .filter_map(|c| w.grammar.child(c, w.grammar.fields.left))
+        .flat_map(|t| placement::identifiers(w, t))
+        .collect();
+    let mut reads = placement::identifiers(w, node).into_iter().filter(|n| !own.contains(n)).peekable();
+    reads.peek().is_some() && reads.all(|name| super::builtins::is_builtin(name) || is_invariant_name(w, name))
+}
+
+fn is_invariant_name(w: &Walker, name: &str) -> bool {
+    let Some(frame) = w.frames.last() else { return false };
+    if placement::rebound_in_loop(w, name) {
+        return false;
+    }
+    match frame.values.get(name) {
+        Some(value) => value.loop_depth == 0,
+        None => frame.is_param(name) || w.frames.first().is_some_and(|m| m.values.contains_key(name)),
+    }
+}
+
+fn recomputed_finding(w: &Walker, call: Node) -> Finding {
+    Finding {
+        kind: ReasonKind::NestedLoops,
+        message: format!(
+            "`{}` passes over the same data on every iteration of the loop (O(n) each time, O(n²) overall); compute \
+             it once before the loop",
+            snippet(w, call)
+        ),
+        range: call.byte_range(),
+        hint: false,
+    }
+}
+
 fn allocation_finding(w: &Walker, call: Node, copied: Node) -> Finding {
     Finding {
         kind: ReasonKind::AllocationInLoop,
@@ -356,6 +407,7 @@ fn list_operand(w: &Walker, node: Node) -> Option<String> {
             let name = w.text(node);
             match w.value_of(name)?.kind {
                 ValueKind::List => Some(format!("the list `{name}`")),
+                ValueKind::Tuple => Some(format!("the tuple `{name}`")),
                 // A few literal items (`types = [A, B, C]`) stay a few unless the loop adds to them.
                 ValueKind::ShortList if placement::grows_in_loop(w, name) => Some(format!("the list `{name}`")),
                 _ => None,

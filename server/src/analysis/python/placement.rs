@@ -34,6 +34,27 @@ pub(super) fn grows_in_loop(w: &Walker, target: &str) -> bool {
     ["append(", "extend(", "insert("].iter().any(|method| text.contains(&format!("{target}.{method}"))) || text.contains(&format!("{target} +="))
 }
 
+/// `name` is assigned somewhere in the outermost enclosing loop (`name = ...`, `name += ...`, `for name in`), also
+/// after the node being visited: its value may differ between iterations.
+pub(super) fn rebound_in_loop(w: &Walker, name: &str) -> bool {
+    let Some(text) = outermost_loop_text(w) else { return false };
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(at, _)| {
+        if text[..at].chars().next_back().is_some_and(|c| is_name(c) || c == '.') {
+            return false;
+        }
+        let rest = &text[at + name.len()..];
+        if rest.chars().next().is_some_and(is_name) {
+            return false;
+        }
+        let rest = rest.trim_start_matches([' ', '\t']);
+        let assigned = rest.starts_with('=') && !rest.starts_with("==");
+        let augmented = ["+=", "-=", "*=", "/=", "|=", "&="].iter().any(|op| rest.starts_with(op));
+        let loop_target = text[..at].trim_end().ends_with("for") && rest.starts_with("in ");
+        assigned || augmented || loop_target
+    })
+}
+
 /// An attribute chain of plain names (`self.items`, `registry.names`): no calls or subscripts in it.
 pub(super) fn is_plain_chain(w: &Walker, node: Node) -> bool {
     match w.tag(node) {

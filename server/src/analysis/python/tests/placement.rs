@@ -71,3 +71,19 @@ fn re_sorting_the_same_data_and_loops_over_the_same_size_fire() {
         assert!(!only_f(source).is_flagged(), "{source}");
     }
 }
+
+#[test]
+fn an_aggregate_over_the_same_data_inside_a_loop_fires_unless_the_loop_changes_that_data() {
+    let recomputed = [
+        "def f(samples):\n    levels = []\n    for s in samples:\n        levels.append(100.0 * abs(s) / max(abs(x) for x in samples))\n    return levels\n",
+        "def f(positions):\n    return [p / sum(positions) for p in positions]\n",
+        "import statistics\n\ndef f(ms, tol):\n    out = []\n    for i, m in enumerate(ms):\n        if abs(m - statistics.mean(ms)) > tol:\n            out.append(i)\n    return out\n",
+        "STOP = (\"a\", \"an\", \"the\", \"of\", \"to\")\n\ndef f(texts):\n    return [{w for w in t.split() if w not in STOP} for t in texts]\n",
+    ];
+    for source in recomputed {
+        assert!(only_f(source).is_flagged(), "{source}\n{:?}", only_f(source).reasons);
+    }
+    // textdistance's MRA: `lengths` is rebuilt later in the same loop, so `min(lengths)` changes every step.
+    let changing = "def f(seqs, rounds):\n    lengths = [len(s) for s in seqs]\n    for _ in range(rounds):\n        m = min(lengths)\n        seqs = [s[m:] for s in seqs]\n        lengths = [len(s) for s in seqs]\n    return seqs\n";
+    assert!(!only_f(changing).is_flagged(), "{:?}", only_f(changing).reasons);
+}
