@@ -72,6 +72,7 @@ pub(super) enum Tag {
     DottedName,
     GenericType,
     Type,
+    BooleanOperator,
 }
 
 fn tag_for_kind(kind: &str) -> Tag {
@@ -100,6 +101,7 @@ fn tag_for_kind(kind: &str) -> Tag {
         "if_clause" => Tag::IfClause,
         "comparison_operator" => Tag::ComparisonOperator,
         "binary_operator" => Tag::BinaryOperator,
+        "boolean_operator" => Tag::BooleanOperator,
         "unary_operator" => Tag::UnaryOperator,
         "assignment" => Tag::Assignment,
         "augmented_assignment" => Tag::AugmentedAssignment,

@@ -65,8 +65,13 @@ fn mark_search(w: &mut Walker, node: Node) {
     }
 }
 
-/// `left == right` where one side depends on the inner item and the other side does not (and is not a literal).
+/// `left == right` where one side depends on the inner item and the other side does not (and is not a literal),
+/// alone or as a term of an `and` (`a == b and a not in shared`).
 fn is_key_match(w: &Walker, condition: Node, inner: &[&str]) -> bool {
+    if w.tag(condition) == Tag::BooleanOperator && w.grammar.child(condition, w.grammar.fields.operator).is_some_and(|o| w.text(o) == "and") {
+        let (left, right) = (w.grammar.child(condition, w.grammar.fields.left), w.grammar.child(condition, w.grammar.fields.right));
+        return [left, right].into_iter().flatten().any(|term| is_key_match(w, term, inner));
+    }
     if w.tag(condition) != Tag::ComparisonOperator || condition.child_count() != 3 || condition.child(1).is_none_or(|op| op.kind() != "==") {
         return false;
     }
@@ -87,7 +92,7 @@ fn is_key_match(w: &Walker, condition: Node, inner: &[&str]) -> bool {
 fn walks_outer_item(w: &Walker, node: Node, iterable: Node) -> bool {
     let is_range = w.tag(iterable) == Tag::Call && w.grammar.child(iterable, w.grammar.fields.function).is_some_and(|f| w.text(f) == "range");
     if is_range {
-        return false;
+        return is_window(w, iterable);
     }
     let mut ancestor = node.parent();
     while let Some(candidate) = ancestor {
@@ -101,6 +106,16 @@ fn walks_outer_item(w: &Walker, node: Node, iterable: Node) -> bool {
         ancestor = candidate.parent();
     }
     false
+}
+
+/// `range(lo, hi)` whose both bounds move with the outer loop (`lo = max(0, i - r)`, `hi = i + r`): a window of
+/// bounded width around each item (Jaro's match window), not a scan of the whole collection.
+fn is_window(w: &Walker, range_call: Node) -> bool {
+    let Some(arguments) = w.grammar.child(range_call, w.grammar.fields.arguments) else { return false };
+    let mut cursor = arguments.walk();
+    let bounds: Vec<Node> = arguments.named_children(&mut cursor).filter(|a| w.tag(*a) != Tag::Comment).collect();
+    let moves = |bound: &Node| names_in(w, bound).iter().any(|name| w.value_of(name).is_some_and(|v| v.loop_depth >= 1));
+    bounds.len() >= 2 && bounds[..2].iter().all(moves)
 }
 
 /// The identifiers of an expression or target (bounded: targets and keys are small).

@@ -87,3 +87,12 @@ fn an_aggregate_over_the_same_data_inside_a_loop_fires_unless_the_loop_changes_t
     let changing = "def f(seqs, rounds):\n    lengths = [len(s) for s in seqs]\n    for _ in range(rounds):\n        m = min(lengths)\n        seqs = [s[m:] for s in seqs]\n        lengths = [len(s) for s in seqs]\n    return seqs\n";
     assert!(!only_f(changing).is_flagged(), "{:?}", only_f(changing).reasons);
 }
+
+#[test]
+fn a_search_joined_with_and_fires_and_a_moving_window_stays_quiet() {
+    let intersection = "def f(xs, ys):\n    shared = []\n    for a in xs:\n        for b in ys:\n            if a == b and a not in shared:\n                shared.append(a)\n    return shared\n";
+    assert!(lensed_kinds(intersection).contains(&ReasonKind::NestedLoops), "{intersection}");
+    // Jaro's match window: both bounds move with `i`, so the inner loop has a bounded width.
+    let window = "def f(s1, s2, r):\n    flags = [False] * len(s2)\n    n = 0\n    for i, ch in enumerate(s1):\n        lo = max(0, i - r)\n        hi = min(i + r, len(s2) - 1)\n        for j in range(lo, hi + 1):\n            if not flags[j] and s2[j] == ch:\n                flags[j] = True\n                n += 1\n                break\n    return n\n";
+    assert!(!only_f(window).is_flagged(), "{:?}", only_f(window).reasons);
+}
