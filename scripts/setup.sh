@@ -47,6 +47,11 @@ if [ ! -x .venv-tools/bin/pytest ]; then
   python3 -m venv .venv-tools
   .venv-tools/bin/pip install --quiet --disable-pip-version-check pytest==9.2.0 pyperf==2.10.0
 fi
+# The profilers whose output the server reads (tests/tests/profiles.rs makes real profiles with them).
+if [ ! -x .venv-tools/bin/pyinstrument ] || [ ! -x .venv-tools/bin/py-spy ]; then
+  log "pyinstrument and py-spy into .venv-tools"
+  .venv-tools/bin/pip install --quiet --disable-pip-version-check pyinstrument==5.1.3 py-spy==0.4.3
+fi
 
 # Neovim 0.11.4 for the plugin's headless tests.
 if [ ! -x .venv-nvim/bin/nvim ]; then

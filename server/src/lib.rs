@@ -9,6 +9,7 @@ pub mod engine;
 pub mod fsio;
 pub mod lsp;
 pub mod optimize;
+pub mod profile;
 pub mod redact;
 pub mod results;
 pub mod rules;

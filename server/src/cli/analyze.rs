@@ -1,4 +1,5 @@
-//! `weco-lsp analyze PATH... [--json]`: the analysis for scripts and CI.
+//! `weco-lsp analyze PATH... [--json] [--profile FILE]...`: the analysis for scripts and CI, ranked by measured time
+//! when profiles are given.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use super::fail;
 use crate::analysis::index::DEFAULT_DEPTH;
 use crate::analysis::{self, Language};
 use crate::engine::local::rewrites::offline_rewrites;
+use crate::profile::{self, Measured, Target, Unit};
 use crate::workspace::{self, ProjectLayout};
 
 struct Row {
@@ -23,11 +25,33 @@ struct Row {
     dependencies: Vec<(PathBuf, String)>,
     /// The offline engine's rewrites that match the function (flagged functions only).
     offline: Vec<&'static str>,
+    /// Measured time from `--profile` files, summed over them.
+    measured: Option<Measured>,
 }
 
 pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
     let json_output = args.iter().any(|a| a == "--json");
-    let paths: Vec<PathBuf> = args.iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
+    let mut profile_files = Vec::new();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--profile" => match rest.next() {
+                Some(file) => profile_files.push(PathBuf::from(file)),
+                None => return fail("--profile needs a file (cProfile .prof, speedscope or pyinstrument JSON, folded stacks)"),
+            },
+            other if other.starts_with("--profile=") => profile_files.push(PathBuf::from(&other["--profile=".len()..])),
+            other if other.starts_with("--") => {}
+            other => paths.push(PathBuf::from(other)),
+        }
+    }
+    let mut profiles = Vec::new();
+    for file in &profile_files {
+        match profile::load(file) {
+            Ok(p) => profiles.push(p),
+            Err(e) => return fail(&e),
+        }
+    }
     if paths.is_empty() {
         return fail("analyze needs at least one file or folder");
     }
@@ -65,12 +89,18 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
                     function,
                     language,
                     dependencies,
+                    measured: None,
                 });
             }
         }
     }
-    rows.sort_by(|a, b| b.function.is_flagged().cmp(&a.function.is_flagged()).then(b.function.score.cmp(&a.function.score)));
-    let result = if json_output { write_json(&rows, out) } else { write_table(&rows, out) };
+    let unit = attach_profiles(&mut rows, &profiles);
+    // Measured time first (most first), then flagged functions by score.
+    let measured_time = |row: &Row| row.measured.map_or(-1.0, |m| m.total_time);
+    rows.sort_by(|a, b| {
+        measured_time(b).total_cmp(&measured_time(a)).then(b.function.is_flagged().cmp(&a.function.is_flagged())).then(b.function.score.cmp(&a.function.score))
+    });
+    let result = if json_output { write_json(&rows, unit, out) } else { write_table(&rows, unit, out) };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -97,6 +127,32 @@ fn reasons_json(rope: &Rope, reasons: &[analysis::Reason]) -> Vec<serde_json::Va
         .collect()
 }
 
+/// Adds each profile's measured time to the rows its frames land in; returns the unit when every profile has the same
+/// one (seconds and sample counts do not add up).
+fn attach_profiles(rows: &mut [Row], profiles: &[profile::Profile]) -> Option<Unit> {
+    let targets: Vec<Target> = rows
+        .iter()
+        .map(|row| Target {
+            file: row.file.clone(),
+            function: row.function.qualified_name.clone(),
+            first_line: row.range["start"]["line"].as_u64().unwrap_or(0) as u32,
+            last_line: row.range["end"]["line"].as_u64().unwrap_or(0) as u32,
+        })
+        .collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let unit = profiles.first().map(|p| p.unit).filter(|u| profiles.iter().all(|p| p.unit == *u));
+    for p in profiles {
+        for (index, m) in profile::attribute(p, &targets, &cwd) {
+            let sum = rows[index].measured.get_or_insert_with(Measured::default);
+            sum.self_time += m.self_time;
+            sum.total_time += m.total_time;
+            // Shares of several profiles: the mean share.
+            sum.share += m.share / profiles.len() as f64;
+        }
+    }
+    unit
+}
+
 fn available_threads() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
 }
@@ -113,9 +169,17 @@ fn display(path: &Path) -> String {
     path.strip_prefix(&cwd).unwrap_or(path).to_string_lossy().into_owned()
 }
 
-fn write_json(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
+fn write_json(rows: &[Row], unit: Option<Unit>, out: &mut impl Write) -> std::io::Result<()> {
     for row in rows {
         let f = &row.function;
+        let measured = row.measured.map(|m| {
+            let unit = match unit {
+                Some(Unit::Seconds) => "seconds",
+                Some(Unit::Samples) => "samples",
+                None => "mixed",
+            };
+            json!({"share": m.share, "self": m.self_time, "total": m.total_time, "unit": unit})
+        });
         let object = json!({
             "file": display(&row.file),
             "function": f.qualified_name,
@@ -127,13 +191,14 @@ fn write_json(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
             "reasons": row.reasons,
             "dependencies": row.dependencies.iter().map(|(file, function)| json!({"file": display(file), "function": function})).collect::<Vec<_>>(),
             "offline_rewrites": row.offline,
+            "profile": measured,
         });
         writeln!(out, "{object}")?;
     }
     Ok(())
 }
 
-fn write_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
+fn write_table(rows: &[Row], unit: Option<Unit>, out: &mut impl Write) -> std::io::Result<()> {
     let flagged = rows.iter().filter(|r| r.function.is_flagged()).count();
     writeln!(out, "{} functions, {} worth optimizing\n", rows.len(), flagged)?;
     writeln!(out, "{:>5}  {:<40}  {:<32}  reasons", "score", "function", "location")?;
@@ -147,6 +212,13 @@ fn write_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
             (false, true) => "-".into(),
         };
         writeln!(out, "{:>5}  {:<40}  {:<32}  {}", f.score, f.qualified_name, location, reasons)?;
+        if let Some(measured) = &row.measured {
+            let text = match unit {
+                Some(unit) => profile::describe(measured, unit),
+                None => format!("{:.0}% of the profiled time (mean of the profiles)", measured.share * 100.0),
+            };
+            writeln!(out, "{:>5}  measured: {text}", "")?;
+        }
         if !row.dependencies.is_empty() && f.is_flagged() {
             let deps: Vec<String> = row.dependencies.iter().map(|(file, s)| format!("{s} ({})", display(file))).collect();
             writeln!(out, "{:>5}  depends on: {}", "", deps.join(", "))?;

@@ -13,7 +13,10 @@ weco-lsp: find code worth optimizing and optimize it with measured runs
 Usage:
   weco-lsp [--stdio]                 serve the Language Server Protocol over stdio (default)
   weco-lsp --version                 print the version
-  weco-lsp analyze PATH... [--json]  list functions worth optimizing (JSON: one object per line)
+  weco-lsp analyze PATH... [--json] [--profile FILE]
+                                     list functions worth optimizing (JSON: one object per line); with
+                                     profiles (cProfile .prof, speedscope or pyinstrument JSON, folded
+                                     stacks), ranked by measured time
   weco-lsp rules [NAME]              list the guidance documents, or print one
   weco-lsp init FILE::FUNCTION       set up .weco/<task>/ and measure the baseline, no search
   weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--apply]

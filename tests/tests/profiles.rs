@@ -1,0 +1,75 @@
+//! Measured hotness (issue #16): profile a fixture program for real with cProfile, pyinstrument (speedscope and its own
+//! JSON) and py-spy (folded stacks and speedscope), and check that `analyze --profile` ranks the known hot function
+//! first in each format.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use weco_lsp_e2e::{copy_fixture, server_binary};
+
+/// A profiler from the repository's tool venv (`scripts/setup.sh` installs them).
+fn tool(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join(".venv-tools/bin").join(name);
+    assert!(path.exists(), "{} is missing: run scripts/setup.sh", path.display());
+    path
+}
+
+fn run(command: &mut Command) -> std::process::Output {
+    let output = command.output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(output.status.success(), "{command:?}\n{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+fn ranked(root: &Path, profile: &Path) -> Vec<Value> {
+    let output = run(Command::new(server_binary()).args(["analyze", "--json", "--profile"]).arg(profile).arg("app").current_dir(root));
+    String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn assert_hot_first(root: &Path, profile: &Path, unit: &str) {
+    let rows = ranked(root, profile);
+    let first = &rows[0];
+    assert_eq!(first["function"], "unique_ids", "{}: {rows:#?}", profile.display());
+    assert_eq!(first["profile"]["unit"], unit, "{first}");
+    let share = first["profile"]["share"].as_f64().unwrap();
+    assert!(share > 0.5 && share <= 1.0, "{}: share {share}", profile.display());
+    let others: Vec<f64> = rows[1..].iter().filter_map(|r| r["profile"]["share"].as_f64()).collect();
+    assert!(others.iter().all(|s| *s < share), "{others:?}");
+    eprintln!("{}: unique_ids {:.0}% of the profile", profile.file_name().unwrap().to_string_lossy(), share * 100.0);
+}
+
+#[test]
+fn every_supported_profile_format_ranks_the_hot_function_first() {
+    let project = copy_fixture("profile_app");
+    let root = project.path();
+    run(Command::new("python3").args(["-m", "cProfile", "-o", "run.prof", "main.py"]).current_dir(root));
+    assert_hot_first(root, &root.join("run.prof"), "seconds");
+
+    let pyinstrument = tool("pyinstrument");
+    run(Command::new(&pyinstrument).args(["-r", "speedscope", "-o", "pyi.speedscope.json", "main.py"]).current_dir(root));
+    assert_hot_first(root, &root.join("pyi.speedscope.json"), "seconds");
+    run(Command::new(&pyinstrument).args(["-r", "json", "-o", "pyi.json", "main.py"]).current_dir(root));
+    assert_hot_first(root, &root.join("pyi.json"), "seconds");
+
+    // py-spy samples at 100 Hz by default; 1000 Hz gives the short program enough samples.
+    let py_spy = tool("py-spy");
+    run(Command::new(&py_spy).args(["record", "--rate", "1000", "--format", "raw", "-o", "spy.folded", "--", "python3", "main.py"]).current_dir(root));
+    assert_hot_first(root, &root.join("spy.folded"), "samples");
+    run(Command::new(&py_spy)
+        .args(["record", "--rate", "1000", "--format", "speedscope", "-o", "spy.speedscope.json", "--", "python3", "main.py"])
+        .current_dir(root));
+    assert_hot_first(root, &root.join("spy.speedscope.json"), "seconds");
+}
+
+#[test]
+fn a_profile_that_is_not_one_fails_clearly() {
+    let project = copy_fixture("profile_app");
+    let root = project.path();
+    std::fs::write(root.join("notes.txt"), "not a profile at all\n").unwrap();
+    let output = Command::new(server_binary()).args(["analyze", "--profile", "notes.txt", "app"]).current_dir(root).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("notes.txt") && stderr.contains("sample count"), "{stderr}");
+    let missing = Command::new(server_binary()).args(["analyze", "app", "--profile"]).current_dir(root).output().unwrap();
+    assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("--profile needs a file"));
+}
