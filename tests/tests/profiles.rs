@@ -1,12 +1,13 @@
 //! Measured hotness (issue #16): profile a fixture program for real with cProfile, pyinstrument (speedscope and its own
 //! JSON) and py-spy (folded stacks and speedscope), and check that `analyze --profile` ranks the known hot function
-//! first in each format.
+//! first in each format; in the editor, a profile dropped into `.weco/profiles/` puts the measured share on the lens
+//! and the hover.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
-use weco_lsp_e2e::{copy_fixture, server_binary};
+use serde_json::{Value, json};
+use weco_lsp_e2e::{LspClient, copy_fixture, file_uri, server_binary};
 
 /// A profiler from the repository's tool venv (`scripts/setup.sh` installs them).
 fn tool(name: &str) -> PathBuf {
@@ -72,4 +73,40 @@ fn a_profile_that_is_not_one_fails_clearly() {
     assert!(stderr.contains("notes.txt") && stderr.contains("sample count"), "{stderr}");
     let missing = Command::new(server_binary()).args(["analyze", "app", "--profile"]).current_dir(root).output().unwrap();
     assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("--profile needs a file"));
+}
+
+fn lens_titles(client: &mut LspClient, uri: &str) -> Vec<String> {
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    lenses.as_array().cloned().unwrap_or_default().iter().map(|l| l["command"]["title"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn a_profile_written_into_the_workspace_shows_on_the_lens_and_the_hover() {
+    let project = copy_fixture("profile_app");
+    let root = project.path();
+    let mut client = LspClient::start(root);
+    let capabilities = json!({"workspace": {"codeLens": {"refreshSupport": true}, "didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    client.initialize(root, capabilities, json!({}));
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    let orders = root.join("app/orders.py");
+    let uri = client.open(&orders, "python");
+    let before = lens_titles(&mut client, &uri);
+    assert!(before.iter().any(|t| t.contains("list-membership-in-loop")) && !before.iter().any(|t| t.contains("profiled")), "{before:?}");
+
+    // The user profiles the program (an action of theirs), into the folder the server reads profiles from.
+    std::fs::create_dir_all(root.join(".weco/profiles")).unwrap();
+    run(Command::new("python3").args(["-m", "cProfile", "-o", ".weco/profiles/run.prof", "main.py"]).current_dir(root));
+    let profile_uri = file_uri(&root.join(".weco/profiles/run.prof"));
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": profile_uri, "type": 1}]}));
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    let after = lens_titles(&mut client, &uri);
+    let hot = after.iter().find(|t| t.contains("list-membership-in-loop")).unwrap_or_else(|| panic!("{after:?}"));
+    let percent: f64 =
+        hot.split("% of profiled time").next().and_then(|head| head.rsplit('(').next()).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{hot}"));
+    assert!(percent > 50.0, "{hot}");
+
+    let line = std::fs::read_to_string(&orders).unwrap().lines().position(|l| l.starts_with("def unique_ids")).unwrap();
+    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 6}}));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("**Measured:**") && text.contains("of the profiled time") && text.contains(".weco/profiles/run.prof"), "{text}");
 }

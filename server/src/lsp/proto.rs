@@ -9,9 +9,12 @@ use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeLens, Command, Diagnostic, DiagnosticSeverity, Hover, HoverContents, MarkupContent, MarkupKind, NumberOrString, Uri,
 };
 
+use std::collections::HashMap;
+
 use super::documents::DocumentSnapshot;
 use super::ext::{CMD_CONSOLIDATE, CMD_OPTIMIZE, FunctionTarget, LENS_OPTIMIZE, TITLE_CONSOLIDATE, TITLE_OPTIMIZE};
 use super::position::{PositionEncoding, range_of};
+use super::session::MeasuredIn;
 use crate::analysis::FunctionInfo;
 use crate::analysis::index::Dependency;
 use crate::engine::local::rewrites::offline_rewrites;
@@ -47,23 +50,41 @@ pub fn optimize_command(uri: &Uri, function: &str, title: &str) -> Command {
     Command::new(title.to_string(), CMD_OPTIMIZE.to_string(), Some(vec![json!(target)]))
 }
 
-/// A "⚡ Optimize with Weco" lens on the name of every flagged function; it says whether the offline engine has a
+/// A profile share from which a function gets a lens even without a flagged pattern: it is where the time goes.
+pub const HOT_SHARE: f64 = 0.10;
+
+/// A "⚡ Optimize with Weco" lens on the name of every flagged function, and of every function a profile measured at
+/// `HOT_SHARE` or more; it gives the measured share when there is one, and says whether the offline engine has a
 /// rewrite for the function's shape or a candidate needs an LLM endpoint or weco.
-pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding) -> Vec<CodeLens> {
+pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding, measured: &HashMap<String, MeasuredIn>) -> Vec<CodeLens> {
     doc.analysis
         .functions
         .iter()
-        .filter(|f| f.is_flagged())
-        .map(|f| {
+        .filter_map(|f| {
+            let share = measured.get(&f.qualified_name).map(|m| m.measured.share);
+            let hot = share.is_some_and(|s| s >= HOT_SHARE);
+            if !f.is_flagged() && !hot {
+                return None;
+            }
             let offline = offline_rewrites(doc.language, &doc.text, f.range.clone());
             let engine = if offline.is_empty() { LENS_NEEDS_LLM } else { LENS_OFFLINE };
-            CodeLens {
+            let profiled = share.map(|s| format!("{:.0}% of profiled time · ", s * 100.0)).unwrap_or_default();
+            let found = if f.is_flagged() { format!("{}: {} · ", f.score, short_reasons(f)) } else { String::new() };
+            Some(CodeLens {
                 range: range_of(&doc.rope, &f.name_range, encoding),
-                command: Some(optimize_command(&doc.uri, &f.qualified_name, &format!("{LENS_OPTIMIZE} ({}: {} · {engine})", f.score, short_reasons(f)))),
+                command: Some(optimize_command(&doc.uri, &f.qualified_name, &format!("{LENS_OPTIMIZE} ({profiled}{found}{engine})"))),
                 data: None,
-            }
+            })
         })
         .collect()
+}
+
+/// The hover's line on measured time: the share, the times and the profile it comes from.
+pub fn measured_note(measured: Option<&MeasuredIn>, root: Option<&Path>) -> String {
+    match measured {
+        Some(m) => format!("\n**Measured:** {} in `{}`.\n", crate::profile::describe(&m.measured, m.unit), display_path(&m.source, root)),
+        None => String::new(),
+    }
 }
 
 /// What the hover says about the offline engine for one function.
@@ -97,7 +118,14 @@ fn display_path(path: &Path, root: Option<&Path>) -> String {
     root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path).to_string_lossy().into_owned()
 }
 
-pub fn hover(function: &FunctionInfo, language: crate::analysis::Language, dependencies: &[Dependency], root: Option<&Path>, offline: &[&str]) -> Hover {
+pub fn hover(
+    function: &FunctionInfo,
+    language: crate::analysis::Language,
+    dependencies: &[Dependency],
+    root: Option<&Path>,
+    offline: &[&str],
+    measured: Option<&MeasuredIn>,
+) -> Hover {
     let mut text = format!("**weco** · `{}`", function.qualified_name);
     if function.is_flagged() {
         text.push_str(&format!(" · optimization score **{}/100**\n\n", function.score));
@@ -114,6 +142,7 @@ pub fn hover(function: &FunctionInfo, language: crate::analysis::Language, depen
     } else {
         text.push_str(" · no known slow pattern found (it can still be optimized with a measured run)\n");
     }
+    text.push_str(&measured_note(measured, root));
     if dependencies.is_empty() {
         text.push_str("\nNo project-local dependencies.\n");
     } else {

@@ -38,6 +38,16 @@ pub struct Session {
     pub jobs: Arc<JobManager>,
     /// Diagnostics from optimization runs (missing modules...), shown next to the analysis ones.
     run_diagnostics: Mutex<HashMap<Uri, Vec<Diagnostic>>>,
+    /// Profiles found in the workspace (`profile::discover`), read when the workspace opens and when they change.
+    pub profiles: RwLock<Vec<crate::profile::Loaded>>,
+}
+
+/// A function's measured time in the profile where it weighs most, and that profile's file.
+#[derive(Debug, Clone)]
+pub struct MeasuredIn {
+    pub measured: crate::profile::Measured,
+    pub unit: crate::profile::Unit,
+    pub source: PathBuf,
 }
 
 impl Session {
@@ -52,6 +62,7 @@ impl Session {
             support: OnceLock::new(),
             jobs: Arc::new(JobManager::default()),
             run_diagnostics: Mutex::new(HashMap::new()),
+            profiles: RwLock::new(Vec::new()),
         })
     }
 
@@ -106,6 +117,38 @@ impl Session {
     /// The workspace roots (folders the client opened).
     pub fn roots(&self) -> Vec<PathBuf> {
         self.layouts.read().map(|l| l.iter().map(|l| l.root.clone()).collect()).unwrap_or_default()
+    }
+
+    /// Measured times of the functions of a document, by qualified name, from the loaded profiles.
+    pub fn measured_in(&self, doc: &DocumentSnapshot) -> HashMap<String, MeasuredIn> {
+        let Ok(profiles) = self.profiles.read() else { return HashMap::new() };
+        let Some(path) = doc.uri.as_str().starts_with("file:").then(|| doc.uri.to_file_path()).flatten().map(|p| p.into_owned()) else {
+            return HashMap::new();
+        };
+        if profiles.is_empty() {
+            return HashMap::new();
+        }
+        let targets: Vec<crate::profile::Target> = doc
+            .analysis
+            .functions
+            .iter()
+            .map(|f| crate::profile::Target {
+                file: path.clone(),
+                function: f.qualified_name.clone(),
+                first_line: doc.rope.byte_to_line(f.range.start.min(doc.rope.len_bytes())) as u32 + 1,
+                last_line: doc.rope.byte_to_line(f.range.end.min(doc.rope.len_bytes())) as u32 + 1,
+            })
+            .collect();
+        let mut best: HashMap<String, MeasuredIn> = HashMap::new();
+        for loaded in profiles.iter() {
+            for (index, measured) in crate::profile::attribute_resolved(&loaded.profile, &loaded.paths, &targets) {
+                let name = &targets[index].function;
+                if best.get(name).is_none_or(|b| b.measured.share < measured.share) {
+                    best.insert(name.clone(), MeasuredIn { measured, unit: loaded.profile.unit, source: loaded.source.clone() });
+                }
+            }
+        }
+        best
     }
 
     pub fn dependencies(&self, path: &Path, function: &str) -> Vec<Dependency> {

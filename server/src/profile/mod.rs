@@ -127,11 +127,33 @@ pub struct Measured {
 /// times per target. A sample counts once for a function however often it recurses in the stack. `cwd` resolves the
 /// relative paths that profilers write (relative to where the program ran).
 pub fn attribute(profile: &Profile, targets: &[Target], cwd: &Path) -> HashMap<usize, Measured> {
+    attribute_resolved(profile, &frame_paths(profile, cwd), targets)
+}
+
+/// Each frame's file as an absolute, normalized path (`None` for pseudo-files such as `~` and `<frozen ...>`):
+/// computed once per profile, since resolving touches the filesystem.
+pub fn frame_paths(profile: &Profile, cwd: &Path) -> Vec<Option<PathBuf>> {
+    profile
+        .frames
+        .iter()
+        .map(|frame| {
+            if frame.file.is_empty() || frame.file.starts_with('<') || frame.file == "~" {
+                return None;
+            }
+            let path = Path::new(&frame.file);
+            Some(if path.is_absolute() { normalize(path) } else { normalize(&cwd.join(path)) })
+        })
+        .collect()
+}
+
+/// `attribute` with the frames' paths already resolved (`frame_paths`).
+pub fn attribute_resolved(profile: &Profile, paths: &[Option<PathBuf>], targets: &[Target]) -> HashMap<usize, Measured> {
     let mut by_file: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     for (index, target) in targets.iter().enumerate() {
         by_file.entry(normalize(&target.file)).or_default().push(index);
     }
-    let target_of: Vec<Option<usize>> = profile.frames.iter().map(|frame| resolve(frame, targets, &by_file, cwd)).collect();
+    let target_of: Vec<Option<usize>> =
+        profile.frames.iter().zip(paths).map(|(frame, path)| path.as_ref().and_then(|p| resolve(frame, p, targets, &by_file))).collect();
     let mut measured: HashMap<usize, Measured> = HashMap::new();
     match &profile.times {
         Times::Totals(rows) => {
@@ -167,13 +189,9 @@ pub fn attribute(profile: &Profile, targets: &[Target], cwd: &Path) -> HashMap<u
     measured
 }
 
-fn resolve(frame: &Frame, targets: &[Target], by_file: &HashMap<PathBuf, Vec<usize>>, cwd: &Path) -> Option<usize> {
-    if frame.file.is_empty() || frame.file.starts_with('<') || frame.file == "~" {
-        return None;
-    }
+fn resolve(frame: &Frame, absolute: &Path, targets: &[Target], by_file: &HashMap<PathBuf, Vec<usize>>) -> Option<usize> {
     let path = Path::new(&frame.file);
-    let absolute = if path.is_absolute() { normalize(path) } else { normalize(&cwd.join(path)) };
-    let candidates = by_file.get(&absolute).or_else(|| {
+    let candidates = by_file.get(absolute).or_else(|| {
         // A short name (py-spy without --full-filenames writes `pkg/mod.py`): the one target file that ends with it.
         let mut matching = by_file.keys().filter(|file| file.ends_with(path));
         let first = matching.next()?;
@@ -189,6 +207,49 @@ fn resolve(frame: &Frame, targets: &[Target], by_file: &HashMap<PathBuf, Vec<usi
 
 fn normalize(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.components().collect())
+}
+
+/// A profile file the server holds, with its frames' paths resolved against the root it was found in.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub source: PathBuf,
+    pub profile: Profile,
+    pub paths: Vec<Option<PathBuf>>,
+}
+
+impl Loaded {
+    pub fn new(source: PathBuf, profile: Profile, root: &Path) -> Loaded {
+        let paths = frame_paths(&profile, root);
+        Loaded { source, profile, paths }
+    }
+}
+
+/// Where the server looks for profiles in a workspace root: any file in `.weco/profiles/`, and the root's `*.prof`,
+/// `*.pstats` and `*.speedscope.json` files (what `python -m cProfile -o`, py-spy and pyinstrument are usually told).
+pub fn is_profile_path(path: &Path, root: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else { return false };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let in_profiles_folder = relative.parent().is_some_and(|p| p == Path::new(".weco/profiles"));
+    in_profiles_folder || (relative.components().count() == 1 && [".prof", ".pstats", ".speedscope.json"].iter().any(|ext| name.ends_with(ext)))
+}
+
+/// The profile files under `root`, by `is_profile_path`, newest first, at most `MAX_PROFILES`.
+pub fn discover(root: &Path) -> Vec<PathBuf> {
+    const MAX_PROFILES: usize = 16;
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    for folder in [root.to_path_buf(), root.join(".weco/profiles")] {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // Plain files only: a link could point anywhere.
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            if meta.is_file() && is_profile_path(&path, root) {
+                found.push((meta.modified().unwrap_or(std::time::UNIX_EPOCH), path));
+            }
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().take(MAX_PROFILES).map(|(_, p)| p).collect()
 }
 
 /// "31% of the profiled time, 1.2 s total" (or samples), for lenses, hovers and the CLI.

@@ -70,8 +70,10 @@ pub fn initialize(session: &Session, params: InitializeParams) -> InitializeResu
 /// Indexes the workspace in the background and asks to be told about file changes.
 pub async fn initialized(session: Arc<Session>) {
     if session.support().watched_files_dynamic {
-        let watchers =
-            ["**/*.py", "**/*.rs"].iter().map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None }).collect();
+        let watchers = ["**/*.py", "**/*.rs", "*.prof", "*.pstats", "*.speedscope.json", ".weco/profiles/*"]
+            .iter()
+            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
+            .collect();
         let registration = Registration {
             id: "weco-watched-files".into(),
             method: "workspace/didChangeWatchedFiles".into(),
@@ -85,6 +87,7 @@ pub async fn initialized(session: Arc<Session>) {
             }
         });
     }
+    tokio::spawn(super::profiles::reload(session.clone()));
     tokio::spawn(async move {
         let mut layouts = session.layouts.read().map(|l| l.clone()).unwrap_or_default();
         // The filesystem root or a home folder as a workspace folder is not a project: indexing it

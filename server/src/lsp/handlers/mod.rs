@@ -10,6 +10,7 @@ pub mod features;
 pub mod lifecycle;
 pub mod offer;
 pub mod optimize;
+pub mod profiles;
 pub mod results;
 pub mod run_front;
 pub mod run_problems;

@@ -69,9 +69,14 @@ pub async fn did_close(session: &Session, params: DidCloseTextDocumentParams) {
     session.client.publish_diagnostics(uri, Vec::new(), None).await;
 }
 
-pub async fn did_change_watched_files(session: &Session, params: DidChangeWatchedFilesParams) {
+pub async fn did_change_watched_files(session: &Arc<Session>, params: DidChangeWatchedFilesParams) {
+    let mut profiles_changed = false;
     for change in params.changes {
         let Some(path) = uri_path(&change.uri) else { continue };
+        if super::profiles::is_profile(session, &path) {
+            profiles_changed = true;
+            continue;
+        }
         if session.snapshot(&change.uri).is_some() {
             continue; // Open documents belong to the client.
         }
@@ -82,6 +87,9 @@ pub async fn did_change_watched_files(session: &Session, params: DidChangeWatche
         } else {
             reindex_from_disk(session, path);
         }
+    }
+    if profiles_changed {
+        tokio::spawn(super::profiles::reload(session.clone()));
     }
 }
 
