@@ -95,8 +95,9 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
         }
     }
     let unit = attach_profiles(&mut rows, &profiles);
-    // Measured time first (most first), then flagged functions by score.
-    let measured_time = |row: &Row| row.measured.map_or(-1.0, |m| m.total_time);
+    // Measured self time first (most first: where the time is spent, not the entry points that reach it), then
+    // flagged functions by score.
+    let measured_time = |row: &Row| row.measured.map_or(-1.0, |m| m.self_time);
     rows.sort_by(|a, b| {
         measured_time(b).total_cmp(&measured_time(a)).then(b.function.is_flagged().cmp(&a.function.is_flagged())).then(b.function.score.cmp(&a.function.score))
     });
@@ -148,6 +149,7 @@ fn attach_profiles(rows: &mut [Row], profiles: &[profile::Profile]) -> Option<Un
             sum.total_time += m.total_time;
             // Shares of several profiles: the mean share.
             sum.share += m.share / profiles.len() as f64;
+            sum.self_share += m.self_share / profiles.len() as f64;
         }
     }
     unit
@@ -178,7 +180,7 @@ fn write_json(rows: &[Row], unit: Option<Unit>, out: &mut impl Write) -> std::io
                 Some(Unit::Samples) => "samples",
                 None => "mixed",
             };
-            json!({"share": m.share, "self": m.self_time, "total": m.total_time, "unit": unit})
+            json!({"share": m.share, "self_share": m.self_share, "self": m.self_time, "total": m.total_time, "unit": unit})
         });
         let object = json!({
             "file": display(&row.file),

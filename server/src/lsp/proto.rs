@@ -50,11 +50,12 @@ pub fn optimize_command(uri: &Uri, function: &str, title: &str) -> Command {
     Command::new(title.to_string(), CMD_OPTIMIZE.to_string(), Some(vec![json!(target)]))
 }
 
-/// A profile share from which a function gets a lens even without a flagged pattern: it is where the time goes.
-pub const HOT_SHARE: f64 = 0.10;
+/// A share of the profiled time spent in a function's own body from which it gets a lens even without a flagged
+/// pattern: it is where the time goes (inclusive time would put every entry point first).
+pub const HOT_SELF_SHARE: f64 = 0.05;
 
 /// A "⚡ Optimize with Weco" lens on the name of every flagged function, and of every function a profile measured at
-/// `HOT_SHARE` or more; it gives the measured share when there is one, and says whether the offline engine has a
+/// `HOT_SELF_SHARE` or more (in its own body); it gives the measured share when there is one, and says whether the offline engine has a
 /// rewrite for the function's shape or a candidate needs an LLM endpoint or weco.
 pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding, measured: &HashMap<String, MeasuredIn>) -> Vec<CodeLens> {
     doc.analysis
@@ -62,7 +63,7 @@ pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding, measured:
         .iter()
         .filter_map(|f| {
             let share = measured.get(&f.qualified_name).map(|m| m.measured.share);
-            let hot = share.is_some_and(|s| s >= HOT_SHARE);
+            let hot = measured.get(&f.qualified_name).is_some_and(|m| m.measured.self_share >= HOT_SELF_SHARE);
             if !f.is_flagged() && !hot {
                 return None;
             }

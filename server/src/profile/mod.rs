@@ -121,6 +121,8 @@ pub struct Measured {
     pub total_time: f64,
     /// `total_time` over the profile's whole time.
     pub share: f64,
+    /// `self_time` over the profile's whole time: where the function's own body spends it.
+    pub self_share: f64,
 }
 
 /// Maps every frame to the innermost target whose file matches and whose lines hold the frame's line, and sums the
@@ -185,6 +187,7 @@ pub fn attribute_resolved(profile: &Profile, paths: &[Option<PathBuf>], targets:
     }
     for m in measured.values_mut() {
         m.share = if profile.total > 0.0 { (m.total_time / profile.total).min(1.0) } else { 0.0 };
+        m.self_share = if profile.total > 0.0 { (m.self_time / profile.total).min(1.0) } else { 0.0 };
     }
     measured
 }
