@@ -189,6 +189,11 @@ pub fn shell_line(mode: SandboxMode, jail: &Jail, cwd: &Path, script: &str, setu
     ))
 }
 
+/// A value as one shell word (for scripts given to [`prepare`]).
+pub fn shell_word(text: &str) -> String {
+    quoted(std::ffi::OsStr::new(text))
+}
+
 /// A value as one shell word.
 fn quoted(value: &std::ffi::OsStr) -> String {
     format!("'{}'", value.to_string_lossy().replace('\'', "'\\''"))

@@ -110,3 +110,23 @@ fn a_profile_written_into_the_workspace_shows_on_the_lens_and_the_hover() {
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(text.contains("**Measured:**") && text.contains("of the profiled time") && text.contains(".weco/profiles/run.prof"), "{text}");
 }
+
+#[test]
+fn profile_tests_runs_the_projects_tests_under_cprofile_and_the_lens_shows_the_result() {
+    let project = copy_fixture("profile_app");
+    let root = project.path();
+    // The project's environment: the repository's tool venv (it has pytest), where a user has their `.venv`.
+    std::os::unix::fs::symlink(tool("pytest").parent().unwrap().parent().unwrap(), root.join(".venv")).unwrap();
+    let mut client = LspClient::start(root);
+    let capabilities = json!({"workspace": {"codeLens": {"refreshSupport": true}}});
+    client.initialize(root, capabilities, json!({}));
+    client.wait_for("workspace/codeLens/refresh", |_| true);
+    let uri = client.open(&root.join("app/orders.py"), "python");
+    client.request("workspace/executeCommand", json!({"command": "weco.profileTests", "arguments": [{"uri": file_uri(root)}]}));
+    let done = client.wait_for("window/showMessage", |p| p["message"].as_str().is_some_and(|m| m.contains("profiled the tests") || m.contains("failed")));
+    let message = done["message"].as_str().unwrap();
+    assert!(message.contains("2 passed") && message.contains(".weco/profiles/tests.prof"), "{message}");
+    assert!(root.join(".weco/profiles/tests.prof").is_file());
+    let titles = lens_titles(&mut client, &uri);
+    assert!(titles.iter().any(|t| t.contains("list-membership-in-loop") && t.contains("% of profiled time")), "{titles:?}");
+}

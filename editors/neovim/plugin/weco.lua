@@ -13,13 +13,13 @@ vim.api.nvim_create_user_command('Weco', function(args)
   require('weco').command(args)
 end, {
   nargs = '+',
-  desc = 'Weco: optimize|consolidate|cancel|result|apply|discard|report|log',
+  desc = 'Weco: optimize|consolidate|profile|cancel|result|apply|discard|report|log',
   complete = function(arg_lead, cmdline)
     return require('weco').complete(arg_lead, cmdline)
   end,
 })
 
-for _, sub in ipairs({ 'optimize', 'consolidate', 'cancel', 'result', 'apply', 'discard', 'report', 'log' }) do
+for _, sub in ipairs({ 'optimize', 'consolidate', 'profile', 'cancel', 'result', 'apply', 'discard', 'report', 'log' }) do
   vim.keymap.set('n', ('<Plug>(weco-%s)'):format(sub), function()
     require('weco')[sub]()
   end, { desc = 'Weco: ' .. sub })

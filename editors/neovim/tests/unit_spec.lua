@@ -137,7 +137,7 @@ H.test(':Weco completes subcommands and task ids', function()
     state = 'running',
   })
   H.eq({ 'count_common' }, weco.complete('', 'Weco cancel '), 'task ids for cancel')
-  H.eq(8, #weco.complete('', 'Weco '), 'all subcommands')
+  H.eq(9, #weco.complete('', 'Weco '), 'all subcommands')
   vim.cmd('Weco frobnicate')
   H.truthy(H.notified('unknown subcommand "frobnicate"'), 'unknown subcommand is reported')
 end)
@@ -334,7 +334,7 @@ local function fake_server(encoding, received)
           callback(nil, {
             capabilities = {
               positionEncoding = encoding,
-              executeCommandProvider = { commands = { 'weco.optimize', 'weco.consolidate' } },
+              executeCommandProvider = { commands = { 'weco.optimize', 'weco.consolidate', 'weco.profileTests' } },
             },
           })
         elseif method == 'workspace/executeCommand' then
@@ -386,14 +386,17 @@ for _, encoding in ipairs({ 'utf-16', 'utf-8' }) do
     vim.api.nvim_win_set_cursor(0, { 2, 16 })
     vim.cmd('Weco optimize')
     vim.cmd('Weco consolidate')
+    vim.cmd('Weco profile')
     H.wait_for(5000, function()
-      return #received == 2
-    end, 'two executeCommand requests')
+      return #received == 3
+    end, 'three executeCommand requests')
     vim.lsp.get_client_by_id(client_id):stop(true)
     local character = encoding == 'utf-16' and 14 or 16
     H.eq('weco.optimize', received[1].command, 'optimize command')
     H.eq('weco.consolidate', received[2].command, 'consolidate command')
-    for _, params in ipairs(received) do
+    H.eq('weco.profileTests', received[3].command, 'profile command')
+    H.eq({ { uri = vim.uri_from_fname(path) } }, received[3].arguments, 'profile arguments: the buffer')
+    for _, params in ipairs({ received[1], received[2] }) do
       H.eq(
         { { uri = vim.uri_from_fname(path), position = { line = 1, character = character } } },
         params.arguments,

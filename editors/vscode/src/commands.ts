@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { ExecuteCommandRequest } from "vscode-languageclient/node";
 import { type Ctx, UNTRUSTED_MESSAGE } from "./ctx";
-import { type OptimizeArgs, ServerCommand, type TaskTarget } from "./lsp_ext";
+import { type OptimizeArgs, type ProfileTestsArgs, ServerCommand, type TaskTarget } from "./lsp_ext";
 import type { ResultReview } from "./review";
 import { isActive, type RunTracker } from "./run_tracker";
 import { STATUS_CLICK_COMMAND } from "./status";
@@ -52,6 +52,7 @@ export function registerCommands(ctx: Ctx, review: ResultReview, tracker: RunTra
         await executeServerCommand(ctx, ServerCommand.showReport, [{ taskId }]);
       }
     }),
+    register("weco.client.profileTests", () => profileTests(ctx)),
     register("weco.client.restartServer", () => ctx.restart()),
     register("weco.client.showLogs", async () => ctx.outputChannel.show(true)),
     register(STATUS_CLICK_COMMAND, async () => {
@@ -88,6 +89,25 @@ async function runAtCursor(ctx: Ctx, command: string): Promise<void> {
     position: c2p.asPosition(editor.selection.active),
   };
   await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] });
+}
+
+/** Runs the project's tests under cProfile (it runs the user's code, so only in a trusted workspace). */
+async function profileTests(ctx: Ctx): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
+    return;
+  }
+  const target = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!target) {
+    void vscode.window.showInformationMessage("Weco: open a folder or a file of the project whose tests to profile.");
+    return;
+  }
+  const client = ctx.runningClient();
+  if (!client) {
+    return;
+  }
+  const args: ProfileTestsArgs = { uri: client.code2ProtocolConverter.asUri(target) };
+  await client.sendRequest(ExecuteCommandRequest.type, { command: ServerCommand.profileTests, arguments: [args] });
 }
 
 async function cancelRun(ctx: Ctx, tracker: RunTracker): Promise<void> {

@@ -30,6 +30,11 @@ export interface InstallPackageArgs {
   package: string;
 }
 
+/** Arguments of `weco.profileTests`: a file or folder of the project whose tests to profile. */
+export interface ProfileTestsArgs {
+  uri: string;
+}
+
 export interface ResultHunk {
   id: number;
   range: Range;
@@ -104,7 +109,12 @@ export const ServerCommand = {
   discardResult: "weco.discardResult",
   showReport: "weco.showReport",
   installPackage: "weco.installPackage",
+  profileTests: "weco.profileTests",
 } as const;
 
 /** Server commands that run the user's code, so they are refused in an untrusted workspace. */
-export const COMMANDS_NEEDING_TRUST: readonly string[] = [ServerCommand.optimize, ServerCommand.consolidate];
+export const COMMANDS_NEEDING_TRUST: readonly string[] = [
+  ServerCommand.optimize,
+  ServerCommand.consolidate,
+  ServerCommand.profileTests,
+];

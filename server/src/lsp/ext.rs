@@ -13,9 +13,19 @@ pub const CMD_APPLY_RESULT: &str = "weco.applyResult";
 pub const CMD_DISCARD_RESULT: &str = "weco.discardResult";
 pub const CMD_SHOW_REPORT: &str = "weco.showReport";
 pub const CMD_INSTALL_PACKAGE: &str = "weco.installPackage";
+pub const CMD_PROFILE_TESTS: &str = "weco.profileTests";
 
-pub const ALL_COMMANDS: &[&str] =
-    &[CMD_OPTIMIZE, CMD_CONSOLIDATE, CMD_CANCEL, CMD_SHOW_RESULT, CMD_APPLY_RESULT, CMD_DISCARD_RESULT, CMD_SHOW_REPORT, CMD_INSTALL_PACKAGE];
+pub const ALL_COMMANDS: &[&str] = &[
+    CMD_OPTIMIZE,
+    CMD_CONSOLIDATE,
+    CMD_CANCEL,
+    CMD_SHOW_RESULT,
+    CMD_APPLY_RESULT,
+    CMD_DISCARD_RESULT,
+    CMD_SHOW_REPORT,
+    CMD_INSTALL_PACKAGE,
+    CMD_PROFILE_TESTS,
+];
 
 /// Code action titles, exact: editors and tests look them up by title.
 pub const TITLE_OPTIMIZE: &str = "Optimize with Weco";
@@ -50,6 +60,14 @@ pub struct OptimizeArgs {
 pub struct InstallPackageArgs {
     pub task_id: String,
     pub package: String,
+}
+
+/// Arguments of `weco.profileTests`: a file or folder of the project whose tests to profile.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct ProfileTestsArgs {
+    #[cfg_attr(test, schemars(with = "String"))]
+    pub uri: Uri,
 }
 
 /// Arguments of the result and cancel commands.

@@ -35,6 +35,13 @@ function M.consolidate()
   wlsp.run_at_cursor(protocol.commands.consolidate)
 end
 
+--- Runs the tests of the current buffer's project under cProfile; lenses then show measured time.
+function M.profile()
+  local name = vim.api.nvim_buf_get_name(0)
+  local target = name ~= '' and name or vim.fn.getcwd()
+  wlsp.exec(protocol.commands.profile_tests, { { uri = vim.uri_from_fname(target) } })
+end
+
 ---@param task_id? string
 ---@return string?
 local function default_task(task_id)
@@ -128,6 +135,7 @@ end
 M.subcommands = {
   optimize = { impl = M.optimize },
   consolidate = { impl = M.consolidate },
+  profile = { impl = M.profile },
   cancel = {
     impl = M.cancel,
     complete = function()

@@ -106,6 +106,7 @@ pub fn protocol() -> Value {
     add::<OptimizeArgs>(&mut types, Direction::Received);
     add::<TaskTarget>(&mut types, Direction::Received);
     add::<InstallPackageArgs>(&mut types, Direction::Received);
+    add::<ProfileTestsArgs>(&mut types, Direction::Received);
     let command_args = [
         (CMD_OPTIMIZE, "OptimizeArgs"),
         (CMD_CONSOLIDATE, "OptimizeArgs"),
@@ -115,6 +116,7 @@ pub fn protocol() -> Value {
         (CMD_DISCARD_RESULT, "TaskTarget"),
         (CMD_SHOW_REPORT, "TaskTarget"),
         (CMD_INSTALL_PACKAGE, "InstallPackageArgs"),
+        (CMD_PROFILE_TESTS, "ProfileTestsArgs"),
     ];
     assert_eq!(command_args.len(), ALL_COMMANDS.len(), "every command has its arguments' type");
     let commands: Map<String, Value> = command_args.iter().map(|(c, t)| (c.to_string(), json!(t))).collect();

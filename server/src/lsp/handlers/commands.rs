@@ -6,7 +6,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use super::ui::say;
-use crate::lsp::ext::{self, InstallPackageArgs, OptimizeArgs, TaskTarget};
+use crate::lsp::ext::{self, InstallPackageArgs, OptimizeArgs, ProfileTestsArgs, TaskTarget};
 use crate::lsp::jobs::PendingResult;
 use crate::lsp::session::Session;
 
@@ -93,6 +93,11 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
         ext::CMD_INSTALL_PACKAGE => {
             let args: InstallPackageArgs = serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{taskId, package}}: {e}")))?;
             tokio::spawn(super::run_problems::install(session.clone(), args.task_id, args.package));
+            Ok(None)
+        }
+        ext::CMD_PROFILE_TESTS => {
+            let args: ProfileTestsArgs = serde_json::from_value(argument).map_err(|e| Error::invalid_params(format!("expected {{uri}}: {e}")))?;
+            tokio::spawn(super::profiles::profile_tests(session.clone(), args.uri));
             Ok(None)
         }
         other => Err(Error::invalid_params(format!("unknown command {other}"))),
