@@ -53,3 +53,55 @@ fn analyze_table_puts_flagged_functions_first_and_bad_paths_fail_clearly() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
 }
+
+#[test]
+fn analyze_changed_lists_the_functions_a_change_touched_against_each_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        let out = Command::new("git").args(args).current_dir(root).env("GIT_CONFIG_GLOBAL", "/dev/null").output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let names = |extra: &[&str]| -> Vec<String> {
+        let output = Command::new(server_binary()).args(["analyze", "--json", "--changed"]).args(extra).arg("pkg").current_dir(root).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let mut names: Vec<String> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["function"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "user.email", "t@example.com"]);
+    git(&["config", "user.name", "t"]);
+    std::fs::create_dir(root.join("pkg")).unwrap();
+    let module = "def a():\n    return 1\n\n\ndef b(xs):\n    return sorted(xs)\n\n\ndef c():\n    x = 1\n    y = 2\n    return x + y\n";
+    std::fs::write(root.join("pkg/m.py"), module).unwrap();
+    std::fs::write(root.join("pkg/old.py"), "def moved():\n    return 1\n\n\ndef kept():\n    return 2\n").unwrap();
+    // Before the first commit every file counts as changed, and the output says why.
+    assert_eq!(names(&[]), ["a", "b", "c", "kept", "moved"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "one"]);
+    assert!(names(&[]).is_empty(), "nothing changed");
+
+    // An edit in `a`, a deleted line in `c`, a rename with an edit in `moved`, an untracked file.
+    std::fs::write(root.join("pkg/m.py"), module.replace("return 1", "return 2").replace("    y = 2\n", "")).unwrap();
+    git(&["mv", "pkg/old.py", "pkg/new.py"]);
+    std::fs::write(root.join("pkg/new.py"), "def moved():\n    return 10\n\n\ndef kept():\n    return 2\n").unwrap();
+    std::fs::write(root.join("pkg/extra.py"), "def fresh():\n    return 3\n").unwrap();
+    assert_eq!(names(&[]), ["a", "c", "fresh", "moved"]);
+    // Against the index: the rename is staged, the edits are not.
+    git(&["add", "pkg/m.py"]);
+    assert_eq!(names(&["--base", "index"]), ["fresh", "moved"]);
+    assert_eq!(names(&["--base", "merge-base"]), ["a", "c", "fresh", "moved"]);
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.py"), "def f():\n    return 1\n").unwrap();
+    let output = Command::new(server_binary()).args(["analyze", "--changed"]).arg(outside.path()).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not in a git repository"));
+    let bad = Command::new(server_binary()).args(["analyze", "--changed", "--base", "yesterday", "pkg"]).current_dir(root).output().unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("expected HEAD, index or merge-base"));
+}

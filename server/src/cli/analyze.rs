@@ -1,5 +1,6 @@
-//! `weco-lsp analyze PATH... [--json] [--profile FILE]...`: the analysis for scripts and CI, ranked by measured time
-//! when profiles are given.
+//! `weco-lsp analyze PATH... [--json] [--profile FILE]... [--changed [--base HEAD|index|merge-base]]`: the analysis
+//! for scripts and CI, ranked by measured time when profiles are given, limited to what a change touched with
+//! `--changed`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ struct Row {
 
 pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
     let json_output = args.iter().any(|a| a == "--json");
+    let only_changed = args.iter().any(|a| a == "--changed");
+    let mut base = super::changed::Base::Head;
     let mut profile_files = Vec::new();
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut rest = args.iter();
@@ -41,6 +44,11 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
                 None => return fail("--profile needs a file (cProfile .prof, speedscope or pyinstrument JSON, folded stacks)"),
             },
             other if other.starts_with("--profile=") => profile_files.push(PathBuf::from(&other["--profile=".len()..])),
+            "--base" => match rest.next().map(|b| super::changed::Base::parse(b)) {
+                Some(Ok(b)) => base = b,
+                Some(Err(e)) => return fail(&e),
+                None => return fail("--base needs HEAD, index or merge-base"),
+            },
             other if other.starts_with("--") => {}
             other => paths.push(PathBuf::from(other)),
         }
@@ -62,10 +70,28 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
         if !path.exists() {
             return fail(&format!("{} does not exist", path.display()));
         }
+        let changes = if only_changed {
+            let folder = if path.is_dir() { path.clone() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+            match super::changed::changes(&folder, base) {
+                Ok((changes, note)) => {
+                    if let Some(note) = note {
+                        eprintln!("weco-lsp: {note}");
+                    }
+                    Some(changes)
+                }
+                Err(e) => return fail(&e),
+            }
+        } else {
+            None
+        };
         let root = workspace::project_root_for(&path);
         let index = indexes.entry(root.clone()).or_insert_with(|| workspace::build_index(&[ProjectLayout::new(&root)], available_threads()));
         let files = if path.is_dir() { workspace::source_files(&path) } else { vec![path.clone()] };
         for file in files {
+            let canonical = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            if changes.as_ref().is_some_and(|c| !c.contains_key(&canonical)) {
+                continue;
+            }
             let Some(language) = Language::from_path(&file) else {
                 return fail(&format!("{} is not a Python or Rust file", file.display()));
             };
@@ -79,6 +105,12 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
             let rope = Rope::from_str(&text);
             let analysis = analysis::analyze_source(language, &text);
             for function in analysis.functions {
+                if let Some(changes) = &changes {
+                    let line = |offset: usize| rope.byte_to_line(offset.min(rope.len_bytes())) as u32 + 1;
+                    if !super::changed::touches(changes, &canonical, line(function.range.start), line(function.range.end)) {
+                        continue;
+                    }
+                }
                 let dependencies = index.dependencies(&file, &function.qualified_name, DEFAULT_DEPTH).into_iter().map(|d| (d.file, d.symbol)).collect();
                 let offline = if function.is_flagged() { offline_rewrites(language, &text, function.range.clone()) } else { Vec::new() };
                 rows.push(Row {

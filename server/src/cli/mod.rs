@@ -1,6 +1,7 @@
 //! Command-line entry points: argument parsing and dispatch to the server or a headless mode.
 
 pub mod analyze;
+pub mod changed;
 pub mod consolidate;
 pub mod optimize;
 
@@ -16,7 +17,8 @@ Usage:
   weco-lsp analyze PATH... [--json] [--profile FILE]
                                      list functions worth optimizing (JSON: one object per line); with
                                      profiles (cProfile .prof, speedscope or pyinstrument JSON, folded
-                                     stacks), ranked by measured time
+                                     stacks), ranked by measured time; --changed [--base HEAD|index|
+                                     merge-base]: only functions whose lines changed
   weco-lsp rules [NAME]              list the guidance documents, or print one
   weco-lsp init FILE::FUNCTION       set up .weco/<task>/ and measure the baseline, no search
   weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--apply]
