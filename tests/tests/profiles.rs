@@ -31,7 +31,7 @@ fn assert_hot_first(root: &Path, profile: &Path, unit: &str) {
     let rows = ranked(root, profile);
     let first = &rows[0];
     assert_eq!(first["function"], "unique_ids", "{}: {rows:#?}", profile.display());
-    assert_eq!(first["profile"]["unit"], unit, "{first}");
+    assert_eq!(first["profile"]["unit"], unit, "{}: {first}", profile.display());
     let share = first["profile"]["share"].as_f64().unwrap();
     assert!(share > 0.5 && share <= 1.0, "{}: share {share}", profile.display());
     let others: Vec<f64> = rows[1..].iter().filter_map(|r| r["profile"]["share"].as_f64()).collect();

@@ -179,7 +179,9 @@ pub fn attribute_resolved(profile: &Profile, paths: &[Option<PathBuf>], targets:
                         measured.entry(*target).or_default().total_time += weight;
                     }
                 }
-                if let Some(Some(leaf)) = stack.last().and_then(|f| target_of.get(*f)) {
+                // Pseudo-frames without a file (pyinstrument's `[self]`, `[await]`) are their parent's own time.
+                let leaf = stack.iter().rev().find(|f| profile.frames.get(**f).is_some_and(|frame| !frame.file.is_empty()));
+                if let Some(Some(leaf)) = leaf.and_then(|f| target_of.get(*f)) {
                     measured.entry(*leaf).or_default().self_time += weight;
                 }
             }

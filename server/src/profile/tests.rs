@@ -40,6 +40,11 @@ fn speedscope_sampled_and_evented_and_pyinstrument_json_give_inclusive_times() {
     let profile = parse(evented.as_bytes()).unwrap();
     let measured = attribute(&profile, &targets(root), root);
     assert_eq!((profile.total, measured[&0].total_time, measured[&1].total_time), (4.0, 3.0, 1.0));
+    // pyinstrument under load: a `[self]` child without a file holds its parent's own time.
+    let with_self = r#"{"shared": {"frames": [{"name": "slow", "file": "/proj/app/hot.py", "line": 1}, {"name": "[self]", "file": null, "line": null}]}, "profiles": [{"type": "evented", "startValue": 0, "events": [{"type": "O", "at": 0, "frame": 0}, {"type": "O", "at": 0, "frame": 1}, {"type": "C", "at": 2, "frame": 1}, {"type": "C", "at": 2, "frame": 0}]}]}"#;
+    let profile = parse(with_self.as_bytes()).unwrap();
+    let measured = attribute(&profile, &targets(root), root);
+    assert_eq!((measured[&0].self_time, measured[&0].total_time), (2.0, 2.0));
     let tree = r#"{"root_frame": {"function": "<module>", "file_path": "/proj/app/main.py", "line_no": 1, "time": 2.0, "children": [{"function": "slow", "file_path": "/proj/app/hot.py", "line_no": 1, "time": 1.5, "children": []}, {"function": "cold", "file_path": "/proj/app/hot.py", "line_no": 8, "time": 0.25, "children": []}]}}"#;
     let profile = parse(tree.as_bytes()).unwrap();
     let measured = attribute(&profile, &targets(root), root);
