@@ -98,8 +98,9 @@ pub fn offline_note(offline: &[&str]) -> String {
     }
 }
 
+/// The kinds of the reasons that earned the lens (hints stay in the hover).
 fn short_reasons(function: &FunctionInfo) -> String {
-    let mut kinds: Vec<&str> = function.reasons.iter().map(|r| r.kind.id()).collect();
+    let mut kinds: Vec<&str> = function.reasons.iter().filter(|r| !r.hint).map(|r| r.kind.id()).collect();
     kinds.dedup();
     kinds.join(", ")
 }
