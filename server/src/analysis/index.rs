@@ -148,7 +148,14 @@ impl ProjectIndex {
                 continue;
             }
             for name_use in &function.uses {
-                for target in self.resolve_use(path, &name_use.path) {
+                let targets = match name_use.path.as_slice() {
+                    [receiver, member] if file.analysis.language == Language::Python && matches!(receiver.as_str(), "self" | "cls") => {
+                        let class = function.qualified_name.rsplit_once('.').map_or("", |(class, _)| class);
+                        self.class_member(path, class, member, 0)
+                    }
+                    _ => self.resolve_use(path, &name_use.path),
+                };
+                for target in targets {
                     if target.0 == path && (target.1 == symbol || target.1.starts_with(&class_prefix)) {
                         continue;
                     }
@@ -157,6 +164,34 @@ impl ProjectIndex {
             }
         }
         out
+    }
+
+    /// `self.member` in a method of `class` (in `path`): the method of that class, else of the first project-local base
+    /// that defines it (with that base class, which the method needs). Attributes that are not methods resolve to
+    /// nothing.
+    fn class_member(&self, path: &Path, class: &str, member: &str, depth: usize) -> Vec<(PathBuf, String)> {
+        const MAX_BASE_DEPTH: usize = 8;
+        let Some(file) = self.files.get(path) else { return Vec::new() };
+        let qualified = format!("{class}.{member}");
+        if file.analysis.symbols.iter().any(|s| s.qualified_name == qualified) {
+            return vec![(path.to_path_buf(), qualified)];
+        }
+        if depth >= MAX_BASE_DEPTH {
+            return Vec::new();
+        }
+        let Some(symbol) = file.analysis.symbols.iter().find(|s| s.qualified_name == class && s.kind == SymbolKind::Class) else { return Vec::new() };
+        for base in &symbol.bases {
+            let segments: Vec<String> = base.split('.').map(str::to_string).collect();
+            let mut passed = Vec::new();
+            let Some(Target::Symbol(base_file, base_class)) = self.resolve_chain(path, &segments, &mut passed) else { continue };
+            let found = self.class_member(&base_file, &base_class, member, depth + 1);
+            if !found.is_empty() {
+                let mut out = vec![(base_file, base_class)];
+                out.extend(found);
+                return out;
+            }
+        }
+        Vec::new()
     }
 
     /// Resolves a used name path (`["helpers", "normalize"]`) seen from `path` to the definitions

@@ -113,6 +113,8 @@ pub struct Symbol {
     pub kind: SymbolKind,
     /// Whole definition, decorators/attributes included.
     pub range: ByteRange,
+    /// Python classes: the base classes as written (`Base`, `mod.Base`), for `self.method` lookups.
+    pub bases: Vec<String>,
 }
 
 /// A reference from inside a function body to a name defined elsewhere.

@@ -120,3 +120,24 @@ fn module_keys_follow_python_roots_and_rust_src_layout() {
         Some(ModuleKey::Rust { crate_root: "/r".into(), path: vec!["crate".into(), "a".into()] })
     );
 }
+
+#[test]
+fn self_and_cls_members_resolve_to_the_class_and_its_project_local_bases() {
+    let index = build(
+        "/q",
+        &[
+            ("pkg/__init__.py", ""),
+            ("pkg/base.py", "class Base:\n    def key(self, x):\n        return x\n\n    def unused(self):\n        return 0\n"),
+            (
+                "pkg/shop.py",
+                "from .base import Base\n\nclass Shop(Base):\n    def clean(self, xs):\n        return [self.fix(x) for x in xs]\n\n    def fix(self, x):\n        return self.key(x)\n\n    def other(self):\n        return 1\n\n    @classmethod\n    def make(cls):\n        return cls.build()\n\n    @classmethod\n    def build(cls):\n        return cls()\n",
+            ),
+        ],
+        None,
+    );
+    let clean = deps(&index, "/q/pkg/shop.py", "Shop.clean");
+    assert!(clean.contains(&("/q/pkg/shop.py".into(), "Shop.fix".into(), 1)), "{clean:?}");
+    assert!(clean.contains(&("/q/pkg/base.py".into(), "Base.key".into(), 2)), "{clean:?}");
+    assert!(!clean.iter().any(|d| d.1 == "Shop.other" || d.1 == "Base.unused"), "only what it reaches: {clean:?}");
+    assert_eq!(deps(&index, "/q/pkg/shop.py", "Shop.make"), [("/q/pkg/shop.py".into(), "Shop.build".into(), 1)]);
+}

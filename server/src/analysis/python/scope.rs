@@ -283,7 +283,13 @@ impl<'s, 't> Walker<'s, 't> {
             return;
         }
         let statement = self.entries.last().filter(|e| e.tag == Tag::ExpressionStatement).map_or(node, |e| e.node);
-        self.symbols.push(Symbol { name: name.to_string(), qualified_name: name.to_string(), kind: SymbolKind::Constant, range: statement.byte_range() });
+        self.symbols.push(Symbol {
+            name: name.to_string(),
+            qualified_name: name.to_string(),
+            kind: SymbolKind::Constant,
+            range: statement.byte_range(),
+            bases: Vec::new(),
+        });
     }
 
     fn import(&mut self, node: Node) {
@@ -333,7 +339,7 @@ impl<'s, 't> Walker<'s, 't> {
             _ => None,
         };
         if let (Some(kind), false) = (symbol_kind, name.is_empty()) {
-            self.symbols.push(Symbol { name: name.to_string(), qualified_name: qualified_name.clone(), kind, range: range.clone() });
+            self.symbols.push(Symbol { name: name.to_string(), qualified_name: qualified_name.clone(), kind, range: range.clone(), bases: Vec::new() });
         }
         let mut frame = Frame::new(FrameKind::Function, name, qualified_name.clone(), false);
         frame.is_method = is_method;
@@ -365,9 +371,20 @@ impl<'s, 't> Walker<'s, 't> {
         let exported = outer.exported && outer.kind != FrameKind::Function;
         let qualified_name = qualify(&outer.qualified_name, name);
         if exported && !name.is_empty() {
-            self.symbols.push(Symbol { name: name.to_string(), qualified_name: qualified_name.clone(), kind: SymbolKind::Class, range });
+            let bases = self.class_bases(node);
+            self.symbols.push(Symbol { name: name.to_string(), qualified_name: qualified_name.clone(), kind: SymbolKind::Class, range, bases });
         }
         self.frames.push(Frame::new(FrameKind::Class, name, qualified_name, exported));
+    }
+
+    /// `class C(Base, mod.Other, metaclass=M)`: the positional bases that are names or attribute chains.
+    fn class_bases(&self, node: Node) -> Vec<String> {
+        let Some(list) = node.child_by_field_name("superclasses") else { return Vec::new() };
+        let mut cursor = list.walk();
+        list.named_children(&mut cursor)
+            .filter(|c| matches!(self.tag(*c), Tag::Identifier | Tag::Attribute))
+            .map(|c| self.text(c).split_whitespace().collect::<String>())
+            .collect()
     }
 
     fn has_cache_decorator(&self, decorated: Node) -> bool {
@@ -390,8 +407,16 @@ impl<'s, 't> Walker<'s, 't> {
         let is_local = |name: &str| frame.params.contains(name) || (frame.locals.contains(name) && !frame.declared_outer.contains(name));
         let mut seen: HashSet<&[&str]> = HashSet::default();
         let mut free: Vec<Vec<&'s str>> = Vec::new();
+        // `self.helper()` / `cls.build()` in a method: a use of a member of its class, resolved by the index.
+        let mut members: Vec<Vec<&'s str>> = Vec::new();
         for path in &frame.raw_uses {
             let first = path[0];
+            if frame.is_method && matches!(first, "self" | "cls") && frame.params.contains(first) && path.len() >= 2 {
+                if !members.iter().any(|m| m[1] == path[1]) {
+                    members.push(vec![first, path[1]]);
+                }
+                continue;
+            }
             if is_local(first) || is_builtin(first) || !seen.insert(path.as_slice()) {
                 continue;
             }
@@ -400,6 +425,7 @@ impl<'s, 't> Walker<'s, 't> {
         if let Some(enclosing) = self.frames.iter_mut().rev().find(|f| f.kind == FrameKind::Function) {
             enclosing.raw_uses.extend(free.iter().cloned());
         }
+        free.extend(members);
 
         let mut reasons = frame.reasons;
         if let Some(search) = frame.search_nest.clone() {

@@ -125,9 +125,21 @@ impl<'a> FileWalker<'a> {
         let qualified_name = self.qualified(&name);
         let range = item_start..node.end_byte();
         if self.at_module_level() {
-            self.symbols.push(Symbol { name: name.clone(), qualified_name: qualified_name.clone(), kind: SymbolKind::Function, range: range.clone() });
+            self.symbols.push(Symbol {
+                name: name.clone(),
+                qualified_name: qualified_name.clone(),
+                kind: SymbolKind::Function,
+                range: range.clone(),
+                bases: Vec::new(),
+            });
         } else if container.is_some() && self.open.is_empty() {
-            self.symbols.push(Symbol { name: name.clone(), qualified_name: qualified_name.clone(), kind: SymbolKind::Method, range: range.clone() });
+            self.symbols.push(Symbol {
+                name: name.clone(),
+                qualified_name: qualified_name.clone(),
+                kind: SymbolKind::Method,
+                range: range.clone(),
+                bases: Vec::new(),
+            });
         }
         let own_generics = generic_names(node, self.source);
         let generics: HashSet<String> = self.scopes.iter().flat_map(|s| s.generics.iter().cloned()).chain(own_generics.iter().cloned()).collect();
@@ -168,7 +180,13 @@ impl<'a> FileWalker<'a> {
             _ => SymbolKind::Class,
         };
         if self.at_module_level() || (kind == SymbolKind::Constant && self.container().is_some()) {
-            self.symbols.push(Symbol { name: name.to_string(), qualified_name: self.qualified(name), kind, range: item_start..node.end_byte() });
+            self.symbols.push(Symbol {
+                name: name.to_string(),
+                qualified_name: self.qualified(name),
+                kind,
+                range: item_start..node.end_byte(),
+                bases: Vec::new(),
+            });
         }
     }
 

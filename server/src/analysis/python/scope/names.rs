@@ -121,7 +121,9 @@ impl<'s> Walker<'s, '_> {
         let Some(first) = path.first() else { return };
         // Cheap early filter; the exact one runs when the scope closes.
         let local = frame.locals.contains(first) && !frame.declared_outer.contains(first);
-        if local || frame.params.contains(first) || is_builtin(first) {
+        // `self.member` in a method stays: the index resolves it to the class's method.
+        let member = frame.is_method && matches!(*first, "self" | "cls") && path.len() >= 2;
+        if !member && (local || frame.params.contains(first) || is_builtin(first)) {
             return;
         }
         frame.raw_uses.push(path);
