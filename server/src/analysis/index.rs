@@ -219,6 +219,8 @@ impl ProjectIndex {
             self.resolve_binding(path, binding, 0)?
         } else if analysis.child_modules.iter().any(|m| m == first) {
             Target::Module(self.child_module(path, first)?)
+        } else if let Some((p, s)) = self.find_through_star(path, first, 0) {
+            Target::Symbol(p, s)
         } else {
             return None;
         };
@@ -281,11 +283,27 @@ impl ProjectIndex {
         if hops >= 4 {
             return None;
         }
-        let binding = file.analysis.imports.iter().find(|b| b.local_name == name)?;
-        match self.resolve_binding(module_path, binding, hops + 1)? {
-            Target::Symbol(p, s) => Some((p, s)),
-            Target::Module(_) => None,
+        if let Some(binding) = file.analysis.imports.iter().find(|b| b.local_name == name) {
+            return match self.resolve_binding(module_path, binding, hops + 1)? {
+                Target::Symbol(p, s) => Some((p, s)),
+                Target::Module(_) => None,
+            };
         }
+        self.find_through_star(module_path, name, hops)
+    }
+
+    /// `from .x import *` re-exports the public names of `x` (a package's `__init__.py` that gathers its modules):
+    /// the first star-imported module that defines `name`. `__all__` is not read: a public name left out of it still
+    /// resolves, which can only add a dependency.
+    fn find_through_star(&self, module_path: &Path, name: &str, hops: usize) -> Option<(PathBuf, String)> {
+        if name.starts_with('_') || hops >= 4 {
+            return None;
+        }
+        let file = self.files.get(module_path)?;
+        file.analysis.imports.iter().filter(|b| b.local_name == "*").find_map(|binding| {
+            let module = self.resolve_module_ref(module_path, &binding.module)?;
+            self.find_symbol(&module, name, hops + 1)
+        })
     }
 
     fn resolve_binding(&self, path: &Path, binding: &ImportBinding, hops: usize) -> Option<Target> {

@@ -141,3 +141,23 @@ fn self_and_cls_members_resolve_to_the_class_and_its_project_local_bases() {
     assert!(!clean.iter().any(|d| d.1 == "Shop.other" || d.1 == "Base.unused"), "only what it reaches: {clean:?}");
     assert_eq!(deps(&index, "/q/pkg/shop.py", "Shop.make"), [("/q/pkg/shop.py".into(), "Shop.build".into(), 1)]);
 }
+
+#[test]
+fn names_re_exported_through_a_star_import_resolve_to_their_definition() {
+    let index = build(
+        "/r",
+        &[
+            ("pkg/__init__.py", "from .helpers import *\nfrom .base import Base\n"),
+            ("pkg/helpers.py", "__all__ = [\"norm\"]\n\ndef norm(x):\n    return x.strip()\n\ndef _private(x):\n    return x\n"),
+            ("pkg/base.py", "class Base:\n    pass\n"),
+            (
+                "pkg/shop.py",
+                "from pkg import norm\nfrom .helpers import *\n\ndef clean(xs):\n    return [norm(x) for x in xs]\n\ndef direct(x):\n    return norm(x) + _private(x)\n",
+            ),
+        ],
+        None,
+    );
+    assert_eq!(deps(&index, "/r/pkg/shop.py", "clean"), [("/r/pkg/helpers.py".into(), "norm".into(), 1)]);
+    // A private name is not re-exported by a star import.
+    assert_eq!(deps(&index, "/r/pkg/shop.py", "direct"), [("/r/pkg/helpers.py".into(), "norm".into(), 1)]);
+}
