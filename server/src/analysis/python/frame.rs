@@ -66,6 +66,9 @@ pub(super) struct Frame<'s> {
     pub function_index: usize,
     pub is_method: bool,
     pub cached: bool,
+    /// Compiled to machine code by its decorator (`@numba.njit`, `@jit`, `@cython.compile`): loop shapes there cost
+    /// what they cost in C, so its findings are hints.
+    pub compiled: bool,
     pub params: HashSet<&'s str>,
     pub locals: HashSet<&'s str>,
     pub declared_outer: HashSet<&'s str>,
@@ -100,6 +103,7 @@ impl<'s> Frame<'s> {
             function_index: usize::MAX,
             is_method: false,
             cached: false,
+            compiled: false,
             params: HashSet::default(),
             locals: HashSet::default(),
             declared_outer: HashSet::default(),

@@ -323,6 +323,7 @@ impl<'s, 't> Walker<'s, 't> {
         let name_range = name_node.map_or(node.start_byte()..node.start_byte(), |n| n.byte_range());
         let (range, decorated) = self.definition_extent(node);
         let cached = decorated.is_some_and(|d| self.has_cache_decorator(d));
+        let compiled = decorated.is_some_and(|d| self.has_compiling_decorator(d));
         let depth = self.frame().loop_depth();
         let outer = self.frame();
         if !name.is_empty() {
@@ -344,6 +345,7 @@ impl<'s, 't> Walker<'s, 't> {
         let mut frame = Frame::new(FrameKind::Function, name, qualified_name.clone(), false);
         frame.is_method = is_method;
         frame.cached = cached;
+        frame.compiled = compiled;
         frame.function_index = self.functions.len();
         self.functions.push(FunctionInfo {
             name: name.to_string(),
@@ -385,6 +387,18 @@ impl<'s, 't> Walker<'s, 't> {
             .filter(|c| matches!(self.tag(*c), Tag::Identifier | Tag::Attribute))
             .map(|c| self.text(c).split_whitespace().collect::<String>())
             .collect()
+    }
+
+    /// `@numba.jit`, `@njit(cache=True)`, `@nb.vectorize`, `@cython.compile`, `@cython.cfunc`...
+    fn has_compiling_decorator(&self, decorated: Node) -> bool {
+        let mut cursor = decorated.walk();
+        decorated.named_children(&mut cursor).filter(|c| self.tag(*c) == Tag::Decorator).any(|decorator| {
+            let text = self.text(decorator).trim_start_matches('@');
+            let callee = text.split('(').next().unwrap_or("").trim();
+            let last = callee.rsplit('.').next().unwrap_or("");
+            let numba = matches!(last, "jit" | "njit" | "vectorize" | "guvectorize" | "stencil" | "cfunc" | "generated_jit");
+            numba || callee.starts_with("cython.")
+        })
     }
 
     fn has_cache_decorator(&self, decorated: Node) -> bool {
@@ -452,6 +466,11 @@ impl<'s, 't> Walker<'s, 't> {
                 range: first_call.clone(),
                 hint: frame.overlap_weight < 2,
             });
+        }
+        if frame.compiled {
+            for reason in &mut reasons {
+                reason.hint = true;
+            }
         }
         reasons.sort_by_key(|r| (r.range.start, r.kind));
         let trivial = !frame.any_loop && frame.recursive_calls.is_empty() && frame.statements <= 2 && reasons.is_empty();

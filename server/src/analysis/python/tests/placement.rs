@@ -96,3 +96,16 @@ fn a_search_joined_with_and_fires_and_a_moving_window_stays_quiet() {
     let window = "def f(s1, s2, r):\n    flags = [False] * len(s2)\n    n = 0\n    for i, ch in enumerate(s1):\n        lo = max(0, i - r)\n        hi = min(i + r, len(s2) - 1)\n        for j in range(lo, hi + 1):\n            if not flags[j] and s2[j] == ch:\n                flags[j] = True\n                n += 1\n                break\n    return n\n";
     assert!(!only_f(window).is_flagged(), "{:?}", only_f(window).reasons);
 }
+
+#[test]
+fn functions_compiled_by_numba_or_cython_keep_their_findings_as_hints() {
+    for decorator in ["@numba.njit", "@njit(cache=True)", "@nb.jit(nopython=True)", "@cython.compile"] {
+        let source = format!(
+            "{decorator}\ndef f(xs, ys):\n    n = 0\n    for x in xs:\n        for y in ys:\n            if y == x:\n                n += 1\n    return n\n"
+        );
+        let f = only_f(&source);
+        assert!(!f.reasons.is_empty() && !f.is_flagged(), "{source}\n{:?}", f.reasons);
+    }
+    let plain = "def f(xs, ys):\n    n = 0\n    for x in xs:\n        for y in ys:\n            if y == x:\n                n += 1\n    return n\n";
+    assert!(only_f(plain).is_flagged(), "the same search without the decorator earns a lens");
+}
