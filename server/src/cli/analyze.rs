@@ -88,7 +88,8 @@ pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
         let index = indexes.entry(root.clone()).or_insert_with(|| workspace::build_index(&[ProjectLayout::new(&root)], available_threads()));
         let files = if path.is_dir() { workspace::source_files(&path) } else { vec![path.clone()] };
         for file in files {
-            let canonical = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            // git names files by their real path; only `--changed` needs it.
+            let canonical = changes.as_ref().map(|_| std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone())).unwrap_or_default();
             if changes.as_ref().is_some_and(|c| !c.contains_key(&canonical)) {
                 continue;
             }

@@ -119,12 +119,9 @@ impl Session {
         self.layouts.read().map(|l| l.iter().map(|l| l.root.clone()).collect()).unwrap_or_default()
     }
 
-    /// Measured times of the functions of a document, by qualified name, from the loaded profiles.
-    pub fn measured_in(&self, doc: &DocumentSnapshot) -> HashMap<String, MeasuredIn> {
+    /// Measured times of the functions of a document (at `path`), by qualified name, from the loaded profiles.
+    pub fn measured_in(&self, doc: &DocumentSnapshot, path: &Path) -> HashMap<String, MeasuredIn> {
         let Ok(profiles) = self.profiles.read() else { return HashMap::new() };
-        let Some(path) = doc.uri.as_str().starts_with("file:").then(|| doc.uri.to_file_path()).flatten().map(|p| p.into_owned()) else {
-            return HashMap::new();
-        };
         if profiles.is_empty() {
             return HashMap::new();
         }
@@ -133,7 +130,7 @@ impl Session {
             .functions
             .iter()
             .map(|f| crate::profile::Target {
-                file: path.clone(),
+                file: path.to_path_buf(),
                 function: f.qualified_name.clone(),
                 first_line: doc.rope.byte_to_line(f.range.start.min(doc.rope.len_bytes())) as u32 + 1,
                 last_line: doc.rope.byte_to_line(f.range.end.min(doc.rope.len_bytes())) as u32 + 1,

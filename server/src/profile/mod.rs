@@ -150,9 +150,13 @@ pub fn frame_paths(profile: &Profile, cwd: &Path) -> Vec<Option<PathBuf>> {
 
 /// `attribute` with the frames' paths already resolved (`frame_paths`).
 pub fn attribute_resolved(profile: &Profile, paths: &[Option<PathBuf>], targets: &[Target]) -> HashMap<usize, Measured> {
+    // Targets come a file at a time (a document's functions): resolve each distinct file once, since it touches
+    // the filesystem and this runs on every lens request.
+    let mut normalized: HashMap<&Path, PathBuf> = HashMap::new();
     let mut by_file: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     for (index, target) in targets.iter().enumerate() {
-        by_file.entry(normalize(&target.file)).or_default().push(index);
+        let file = normalized.entry(target.file.as_path()).or_insert_with(|| normalize(&target.file)).clone();
+        by_file.entry(file).or_default().push(index);
     }
     let target_of: Vec<Option<usize>> =
         profile.frames.iter().zip(paths).map(|(frame, path)| path.as_ref().and_then(|p| resolve(frame, p, targets, &by_file))).collect();

@@ -4,6 +4,7 @@
 
 use super::grammar::Tag;
 use super::heuristics::{function_depth, only_statement};
+use super::placement::{identifiers, mentions};
 use super::scope::Walker;
 use tree_sitter::Node;
 
@@ -18,7 +19,7 @@ pub(super) fn search_loop(w: &mut Walker, node: Node) {
         return;
     }
     let Some(condition) = w.grammar.child(test, fields.condition) else { return };
-    let inner = names_in(w, &target);
+    let inner = identifiers(w, target);
     if is_key_match(w, condition, &inner) && !walks_outer_item(w, node, iterable) {
         mark_search(w, node);
     }
@@ -37,7 +38,7 @@ pub(super) fn comprehension(w: &mut Walker, node: Node) {
         return;
     }
     let Some(target) = w.grammar.child(last, fields.left) else { return };
-    let inner = names_in(w, &target);
+    let inner = identifiers(w, target);
     let tests = children.iter().copied().filter(|c| w.tag(*c) == Tag::IfClause).filter_map(|c| c.named_child(0));
     let body = w.grammar.child(node, fields.body).into_iter();
     if !tests.chain(body).any(|test| is_key_match(w, test, &inner)) {
@@ -45,7 +46,7 @@ pub(super) fn comprehension(w: &mut Walker, node: Node) {
     }
     // `for a in xs for b in a.parts`: the inner clause walks a part of the outer item.
     let walks = match (clauses.len().checked_sub(2).map(|i| clauses[i]), w.grammar.child(last, fields.right)) {
-        (Some(previous), Some(iterable)) => w.grammar.child(previous, fields.left).is_some_and(|outer| mentions_any(w, iterable, &names_in(w, &outer))),
+        (Some(previous), Some(iterable)) => w.grammar.child(previous, fields.left).is_some_and(|outer| mentions(w, iterable, &identifiers(w, outer))),
         _ => false,
     };
     if !walks {
@@ -76,7 +77,7 @@ fn is_key_match(w: &Walker, condition: Node, inner: &[&str]) -> bool {
         return false;
     }
     let (Some(left), Some(right)) = (condition.child(0), condition.child(2)) else { return false };
-    let (left_inner, right_inner) = (mentions_any(w, left, inner), mentions_any(w, right, inner));
+    let (left_inner, right_inner) = (mentions(w, left, inner), mentions(w, right, inner));
     let outer = if left_inner && !right_inner {
         right
     } else if right_inner && !left_inner {
@@ -84,14 +85,13 @@ fn is_key_match(w: &Walker, condition: Node, inner: &[&str]) -> bool {
     } else {
         return false;
     };
-    !names_in(w, &outer).is_empty()
+    !identifiers(w, outer).is_empty()
 }
 
 /// The loop's iterable reads the nearest enclosing loop's item (`for b in a.children`, `for j in graph[i]`), outside
 /// a `range(...)` (where `range(i)` is the triangle of all earlier items, still a search).
 fn walks_outer_item(w: &Walker, node: Node, iterable: Node) -> bool {
-    let is_range = w.tag(iterable) == Tag::Call && w.grammar.child(iterable, w.grammar.fields.function).is_some_and(|f| w.text(f) == "range");
-    if is_range {
+    if super::placement::is_range_call(w, iterable) {
         return is_window(w, iterable);
     }
     let mut ancestor = node.parent();
@@ -100,8 +100,8 @@ fn walks_outer_item(w: &Walker, node: Node, iterable: Node) -> bool {
             return false;
         }
         if w.tag(candidate) == Tag::ForStatement {
-            let outer = w.grammar.child(candidate, w.grammar.fields.left).map(|t| names_in(w, &t)).unwrap_or_default();
-            return mentions_any(w, iterable, &outer);
+            let outer = w.grammar.child(candidate, w.grammar.fields.left).map(|t| identifiers(w, t)).unwrap_or_default();
+            return mentions(w, iterable, &outer);
         }
         ancestor = candidate.parent();
     }
@@ -114,38 +114,8 @@ fn is_window(w: &Walker, range_call: Node) -> bool {
     let Some(arguments) = w.grammar.child(range_call, w.grammar.fields.arguments) else { return false };
     let mut cursor = arguments.walk();
     let bounds: Vec<Node> = arguments.named_children(&mut cursor).filter(|a| w.tag(*a) != Tag::Comment).collect();
-    let moves = |bound: &Node| names_in(w, bound).iter().any(|name| w.value_of(name).is_some_and(|v| v.loop_depth >= 1));
+    let moves = |bound: &Node| identifiers(w, *bound).iter().any(|name| w.value_of(name).is_some_and(|v| v.loop_depth >= 1));
     bounds.len() >= 2 && bounds[..2].iter().all(moves)
-}
-
-/// The identifiers of an expression or target (bounded: targets and keys are small).
-fn names_in<'s>(w: &Walker<'s, '_>, node: &Node) -> Vec<&'s str> {
-    const MAX_NODES: usize = 64;
-    let mut names = Vec::new();
-    let mut stack = vec![*node];
-    let mut seen = 0;
-    while let Some(n) = stack.pop() {
-        seen += 1;
-        if seen > MAX_NODES {
-            break;
-        }
-        if w.tag(n) == Tag::Identifier {
-            // `a.key`: the attribute name is not a variable.
-            let is_attribute_name =
-                n.parent().is_some_and(|p| w.tag(p) == Tag::Attribute && p.child_by_field_name("attribute").is_some_and(|a| a.id() == n.id()));
-            if !is_attribute_name {
-                names.push(w.text(n));
-            }
-            continue;
-        }
-        let mut cursor = n.walk();
-        stack.extend(n.named_children(&mut cursor));
-    }
-    names
-}
-
-fn mentions_any(w: &Walker, node: Node, names: &[&str]) -> bool {
-    !names.is_empty() && names_in(w, &node).iter().any(|n| names.contains(n))
 }
 
 pub(super) fn search_nest_message() -> String {

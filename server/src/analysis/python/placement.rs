@@ -157,10 +157,14 @@ pub(super) fn descends_into_loop_item(w: &Walker, call: Node, arguments: &[Node]
 fn passes_item_of(w: &Walker, looping: Node, arguments: &[Node]) -> bool {
     let fields = &w.grammar.fields;
     let iterable = w.grammar.child(looping, fields.right);
-    let is_range = iterable.is_some_and(|i| w.tag(i) == Tag::Call && w.grammar.child(i, fields.function).is_some_and(|f| w.text(f) == "range"));
-    let Some(target) = w.grammar.child(looping, fields.left).filter(|_| !is_range) else { return false };
+    let Some(target) = w.grammar.child(looping, fields.left).filter(|_| !iterable.is_some_and(|i| is_range_call(w, i))) else { return false };
     let items = identifiers(w, target);
-    arguments.iter().any(|a| identifiers(w, *a).iter().any(|name| items.contains(name)))
+    arguments.iter().any(|a| mentions(w, *a, &items))
+}
+
+/// `range(...)`.
+pub(super) fn is_range_call(w: &Walker, node: Node) -> bool {
+    w.tag(node) == Tag::Call && w.grammar.child(node, w.grammar.fields.function).is_some_and(|f| w.text(f) == "range")
 }
 
 /// The identifiers in a small expression or target (bounded: arguments and targets are short).
@@ -189,4 +193,9 @@ pub(super) fn identifiers<'s>(w: &Walker<'s, '_>, node: Node) -> Vec<&'s str> {
         stack.extend(n.named_children(&mut cursor));
     }
     names
+}
+
+/// `node` reads one of `names`.
+pub(super) fn mentions(w: &Walker, node: Node, names: &[&str]) -> bool {
+    !names.is_empty() && identifiers(w, node).iter().any(|n| names.contains(n))
 }

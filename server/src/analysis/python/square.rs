@@ -6,7 +6,7 @@
 
 use super::grammar::Tag;
 use super::heuristics::function_depth;
-use super::placement;
+use super::placement::{self, mentions};
 use super::scope::Walker;
 use tree_sitter::Node;
 
@@ -165,8 +165,4 @@ fn size_names<'s>(w: &Walker<'s, '_>, node: Node, depth: usize) -> Vec<&'s str> 
         }
         _ => Vec::new(),
     }
-}
-
-fn mentions(w: &Walker, node: Node, names: &[&str]) -> bool {
-    !names.is_empty() && placement::identifiers(w, node).iter().any(|n| names.contains(n))
 }

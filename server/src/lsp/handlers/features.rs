@@ -10,7 +10,8 @@ use crate::lsp::session::Session;
 
 pub fn code_lens(session: &Session, params: CodeLensParams) -> Option<Vec<CodeLens>> {
     let doc = session.snapshot(&params.text_document.uri)?;
-    let mut lenses = proto::code_lenses(&doc, session.encoding(), &session.measured_in(&doc));
+    let measured = uri_path(&doc.uri).map(|path| session.measured_in(&doc, &path)).unwrap_or_default();
+    let mut lenses = proto::code_lenses(&doc, session.encoding(), &measured);
     // While a function is being optimized its lens shows the run instead of the offer.
     for job in session.jobs.running_in(&doc.uri) {
         let Some(function) = doc.analysis.functions.iter().find(|f| f.qualified_name == job.function) else { continue };
@@ -35,7 +36,7 @@ pub fn hover(session: &Session, params: HoverParams) -> Option<Hover> {
     let dependencies = path.as_deref().map(|p| session.dependencies(p, &function.qualified_name)).unwrap_or_default();
     let root = path.as_deref().map(|p| session.root_for(p));
     let offline = if function.is_flagged() { offline_rewrites(doc.language, &doc.text, function.range.clone()) } else { Vec::new() };
-    let measured = session.measured_in(&doc).remove(&function.qualified_name);
+    let measured = path.as_deref().and_then(|p| session.measured_in(&doc, p).remove(&function.qualified_name));
     Some(proto::hover(function, doc.language, &dependencies, root.as_deref(), &offline, measured.as_ref()))
 }
 
