@@ -329,7 +329,7 @@ fn invariant_data(w: &Walker, node: Node) -> bool {
 
 fn is_invariant_name(w: &Walker, name: &str) -> bool {
     let Some(frame) = w.frames.last() else { return false };
-    if placement::rebound_in_loop(w, name) {
+    if placement::rebound_in_loop(w, name) || placement::mutated_in_loop(w, name) {
         return false;
     }
     match frame.values.get(name) {

@@ -55,6 +55,13 @@ pub(super) fn rebound_in_loop(w: &Walker, name: &str) -> bool {
     })
 }
 
+/// `target` grows or shrinks inside the enclosing loops (`grows_in_loop`, or `.clear()`, `.pop`, `.remove`,
+/// `.popleft`, `.appendleft`, `.add`, `.update`, `.discard` on it): different data from one iteration to the next.
+pub(super) fn mutated_in_loop(w: &Walker, target: &str) -> bool {
+    const MUTATORS: &[&str] = &["clear(", "pop(", "popleft(", "remove(", "appendleft(", "add(", "update(", "discard(", "sort(", "reverse("];
+    grows_in_loop(w, target) || outermost_loop_text(w).is_some_and(|text| MUTATORS.iter().any(|m| text.contains(&format!("{target}.{m}"))))
+}
+
 /// An attribute chain of plain names (`self.items`, `registry.names`): no calls or subscripts in it.
 pub(super) fn is_plain_chain(w: &Walker, node: Node) -> bool {
     match w.tag(node) {

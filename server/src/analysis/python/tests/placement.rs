@@ -86,6 +86,9 @@ fn an_aggregate_over_the_same_data_inside_a_loop_fires_unless_the_loop_changes_t
     // textdistance's MRA: `lengths` is rebuilt later in the same loop, so `min(lengths)` changes every step.
     let changing = "def f(seqs, rounds):\n    lengths = [len(s) for s in seqs]\n    for _ in range(rounds):\n        m = min(lengths)\n        seqs = [s[m:] for s in seqs]\n        lengths = [len(s) for s in seqs]\n    return seqs\n";
     assert!(!only_f(changing).is_flagged(), "{:?}", only_f(changing).reasons);
+    // boltons' format_int_list: `min` over a run that the loop appends to and clears (each run is scanned once).
+    let runs = "def f(xs):\n    out = []\n    run = []\n    for x in xs:\n        if run and x - run[-1] > 1:\n            out.append((min(run), max(run)))\n            run.clear()\n        run.append(x)\n    return out\n";
+    assert!(!only_f(runs).is_flagged(), "{:?}", only_f(runs).reasons);
 }
 
 #[test]
