@@ -2,11 +2,15 @@
 `record_inputs`). Usage: python record_inputs.py <settings.json>. Writes the first distinct calls, pickled,
 to the output path. Runs pytest when it is importable, otherwise a small runner for plain `test_*` functions
 and unittest cases."""
+import importlib
 import inspect
+import io
 import json
+import marshal
 import os
 import pickle
 import sys
+import types
 import unittest
 
 SETTINGS = json.load(open(sys.argv[1]))
@@ -15,6 +19,7 @@ QUALNAME = SETTINGS["function"]
 NAME = QUALNAME.split(".")[-1]
 LIMIT = int(SETTINGS.get("limit", 20))
 recorded = []
+by_code = 0  # calls whose arguments needed functions pickled as code
 seen = set()
 calls_seen = 0
 not_recorded = {}  # reason -> count
@@ -37,13 +42,81 @@ def _capture(frame):
     calls_seen += 1
     try:
         blob = pickle.dumps((tuple(positional), keyword))
-    except Exception as error:
-        reason = _unpicklable(code, positional, keyword, error)
-        not_recorded[reason] = not_recorded.get(reason, 0) + 1
-        return
+    except Exception:
+        blob = None
+    if blob is None:
+        try:
+            blob = _dumps_with_code((tuple(positional), keyword))
+            global by_code
+            by_code += 1
+        except Exception as error:
+            reason = _unpicklable(code, positional, keyword, error)
+            not_recorded[reason] = not_recorded.get(reason, 0) + 1
+            return
     if blob not in seen:
         seen.add(blob)
         recorded.append(blob)
+
+
+def _by_reference(function):
+    """Whether pickle's own by-name reference will find this function again when the harness loads the inputs:
+    a lambda, a function defined inside another, or one defined in a test module (which the harness does not
+    import) will not."""
+    qualname = getattr(function, "__qualname__", "")
+    if "<lambda>" in qualname or "<locals>" in qualname:
+        return False
+    module = sys.modules.get(getattr(function, "__module__", None) or "")
+    base = os.path.basename(getattr(module, "__file__", None) or "")
+    if not base or base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py":
+        return False
+    target = module
+    for part in qualname.split("."):
+        target = getattr(target, part, None)
+    return target is function
+
+
+def _global_names(code):
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _global_names(constant)
+    return names
+
+
+_LOAD_TYPES = {types.FunctionType: "FunctionType", types.CellType: "CellType"}
+
+
+class _CodePickler(pickle.Pickler):
+    """Pickles functions that pickle cannot find by name (lambdas and local functions, such as a test's
+    `key=lambda r: r[1]`) as their compiled code, defaults, closure and the globals they name, so the harness
+    rebuilds an equal function. The load side needs only the standard library (marshal, types). Replayed by
+    the same interpreter that recorded, so marshal's format matches."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, type) and obj in _LOAD_TYPES:
+            return getattr, (types, _LOAD_TYPES[obj])
+        if isinstance(obj, types.ModuleType):
+            return importlib.import_module, (obj.__name__,)
+        if isinstance(obj, types.CodeType):
+            return marshal.loads, (marshal.dumps(obj),)
+        if isinstance(obj, types.CellType):
+            return types.CellType, (obj.cell_contents,)
+        if not isinstance(obj, types.FunctionType) or _by_reference(obj):
+            return NotImplemented
+        code = obj.__code__
+        namespace = {name: obj.__globals__[name] for name in sorted(_global_names(code))
+                     if name in obj.__globals__ and obj.__globals__[name] is not obj}
+        namespace["__builtins__"] = importlib.import_module("builtins")
+        namespace["__name__"] = obj.__globals__.get("__name__")
+        attributes = {"__kwdefaults__": obj.__kwdefaults__, "__qualname__": obj.__qualname__, "__module__": obj.__module__}
+        attributes.update(obj.__dict__)
+        return types.FunctionType, (code, namespace, obj.__name__, obj.__defaults__, obj.__closure__), (None, attributes)
+
+
+def _dumps_with_code(value):
+    buffer = io.BytesIO()
+    _CodePickler(buffer).dump(value)
+    return buffer.getvalue()
 
 
 def _describe(value):
@@ -163,11 +236,13 @@ def main():
     report += ["test file not importable: %s: %s" % item for item in unimportable[:5]]
     if calls_seen == 0:
         report.append("no test called `%s` (tests searched: %s)" % (QUALNAME, ", ".join(paths) or "none found"))
+    if by_code:
+        report.append("%d recorded call%s pass lambdas or local functions: they are replayed from their compiled code" % (by_code, "" if by_code == 1 else "s"))
     with open(os.path.join(os.path.dirname(SETTINGS["output"]), "recording.txt"), "w") as handle:
         handle.write("\n".join(report) + "\n")
     calls = [pickle.loads(blob) for blob in recorded]
     with open(SETTINGS["output"] + ".tmp", "wb") as handle:
-        pickle.dump(calls, handle)
+        handle.write(_dumps_with_code(calls) if by_code else pickle.dumps(calls))
     os.replace(SETTINGS["output"] + ".tmp", SETTINGS["output"])
     sys.stdout.write("recorded %d distinct calls\n" % len(calls))
 
