@@ -13,6 +13,7 @@ pub mod layout;
 pub mod preflight;
 pub mod profile;
 pub mod pysig;
+mod rust_generics;
 pub mod rust_harness;
 pub mod rust_types;
 

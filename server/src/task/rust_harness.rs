@@ -187,6 +187,11 @@ pub fn inputs_rs(signature: &RustSignature, function: &str) -> InputsFile {
     let synthesizable = owned.iter().all(Option::is_some);
     let (origin, make_inputs) = if synthesizable {
         let items: Vec<String> = owned.iter().flatten().map(|t| rust_types::synth_expr(t, 0)).collect();
+        // Two texts taken together are usually compared pairwise (edit distances, alignments): O(n·m) time
+        // and often an n·m table, which 10k characters each would make a gigabyte.
+        let texts = |t: &&Ty| matches!(t, Ty::String) || matches!(t, Ty::Vec(item) if matches!(item.as_ref(), Ty::Char));
+        let sequences = owned.iter().flatten().filter(texts).count();
+        let collection_size = if sequences >= 2 { rust_types::PAIRWISE_SIZE } else { rust_types::COLLECTION_SIZE };
         let tuple = if items.len() == 1 { format!("({},)", items[0]) } else { format!("({})", items.join(", ")) };
         let body = format!(
             "        // Synthesized from the parameter types; edit the sizes when the real workload looks different.\n\
@@ -199,7 +204,7 @@ pub fn inputs_rs(signature: &RustSignature, function: &str) -> InputsFile {
              \x20               {tuple}\n\
              \x20           }})\n\
              \x20           .collect()",
-            rust_types::COLLECTION_SIZE,
+            collection_size,
             rust_types::NESTED_SIZE,
             rust_types::SCALAR_INT,
         );
@@ -212,8 +217,14 @@ pub fn inputs_rs(signature: &RustSignature, function: &str) -> InputsFile {
     };
     let origin_note = if origin == InputOrigin::Manual {
         fill_in("the parameter types are not ones the harness can make up; write `make_inputs()`")
-    } else {
+    } else if signature.instantiated.is_empty() {
         "synthesized from the parameter types".into()
+    } else {
+        let types: Vec<String> = signature.instantiated.iter().map(|(name, ty)| format!("{name} = {ty}")).collect();
+        format!(
+            "synthesized from the parameter types, generic parameters instantiated as {} (edit `Input` and `make_inputs()` for the types the real workload uses)",
+            types.join(", ")
+        )
     };
     let text = template
         .replace("__INPUT_TYPE__", &input_type)

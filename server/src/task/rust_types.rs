@@ -38,8 +38,11 @@ pub struct RustSignature {
     pub params: Vec<String>,
     /// `()` when there is no return type.
     pub output: String,
-    /// Methods and generic functions cannot be called by the generated code.
+    /// Methods, and generic functions whose type parameters have no standard instantiation, cannot be called
+    /// by the generated code.
     pub callable: bool,
+    /// The concrete type each generic parameter was given (`params` and `output` are written with them).
+    pub instantiated: Vec<(String, String)>,
 }
 
 /// The signature of the free function `function` at the top level of `source` (or in an inline module is not
@@ -82,19 +85,28 @@ fn field_text<'a>(node: tree_sitter::Node, field: &str, source: &'a str) -> Opti
 
 fn signature_of(item: tree_sitter::Node, source: &str) -> RustSignature {
     let mut params = Vec::new();
-    let mut callable = item.child_by_field_name("type_parameters").is_none();
+    let mut instantiated = Vec::new();
+    let mut callable = true;
+    if let Some(generics) = field_text(item, "type_parameters", source) {
+        let mut cursor = item.walk();
+        let where_clause = item.children(&mut cursor).find(|c| c.kind() == "where_clause").and_then(|c| source.get(c.byte_range())).unwrap_or("");
+        match super::rust_generics::instantiate(generics, where_clause) {
+            Some(types) => instantiated = types,
+            None => callable = false,
+        }
+    }
     if let Some(list) = item.child_by_field_name("parameters") {
         let mut cursor = list.walk();
         for param in list.named_children(&mut cursor) {
             match param.kind() {
-                "parameter" => params.push(field_text(param, "type", source).unwrap_or("_").to_string()),
+                "parameter" => params.push(super::rust_generics::substitute(field_text(param, "type", source).unwrap_or("_"), &instantiated)),
                 "self_parameter" | "variadic_parameter" => callable = false,
                 _ => {}
             }
         }
     }
-    let output = field_text(item, "return_type", source).unwrap_or("()").to_string();
-    RustSignature { params, output, callable }
+    let output = super::rust_generics::substitute(field_text(item, "return_type", source).unwrap_or("()"), &instantiated);
+    RustSignature { params, output, callable, instantiated }
 }
 
 /// Parses a type as written. Never fails: what is not understood is [`Ty::Other`].
@@ -271,6 +283,8 @@ impl Ty {
 
 /// Sizes of synthesized values: top-level collections, collections inside collections, plain integers.
 pub const COLLECTION_SIZE: usize = 10_000;
+/// The top-level size when two sequences are passed together.
+pub const PAIRWISE_SIZE: usize = 2_000;
 pub const NESTED_SIZE: usize = 30;
 pub const SCALAR_INT: u32 = 20;
 
@@ -333,11 +347,14 @@ mod tests {
     fn rust_signatures_of_free_functions_methods_and_generics() {
         let source = "use std::collections::HashMap;\n\
                       pub fn count(a: &[u32], mut b: Vec<u32>) -> usize { 0 }\n\
-                      fn apply<T>(x: T) {}\n\
+                      fn apply<T: Into<f64>>(x: T) {}\n\
+                      fn pairs<E: Eq>(a: &[E]) -> Vec<E> { vec![] }\n\
                       struct S;\nimpl S { fn go(&self, n: u64) -> u64 { n } }\n";
         let count = find_signature(source, "count").unwrap();
         assert_eq!((count.params.clone(), count.output.as_str(), count.callable), (vec!["&[u32]".into(), "Vec<u32>".into()], "usize", true));
         assert!(!find_signature(source, "apply").unwrap().callable);
+        let pairs = find_signature(source, "pairs").unwrap();
+        assert!(pairs.callable && pairs.params == ["&[char]"] && pairs.output == "Vec<char>", "{pairs:?}");
         let method = find_signature(source, "S::go").unwrap();
         assert!(!method.callable && method.output == "u64");
         assert!(find_signature(source, "missing").is_none());

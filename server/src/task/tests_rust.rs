@@ -213,3 +213,26 @@ fn rust_harness_manifest_keeps_dependencies_with_absolute_paths() {
     assert!(toml.contains("regex = \"1.10\""), "{toml}");
     assert!(toml.contains("edition = \"2024\"") && toml.contains("[workspace]") && !toml.contains("tempfile"), "{toml}");
 }
+
+/// strsim's shape: a generic edit distance over any `Eq + Hash` elements, and a similarity over anything whose
+/// reference iterates.
+const GENERIC: &str = "use std::hash::Hash;\n\
+    pub fn common<E>(a: &[E], b: &[E]) -> usize\n\
+    where\n    E: Eq + Hash + Clone,\n{\n\
+    \x20   a.iter().filter(|x| b.contains(x)).count()\n}\n\n\
+    pub fn matches<'a, 'b, I1, I2, E1, E2>(a: &'a I1, b: &'b I2) -> usize\n\
+    where\n    &'a I1: IntoIterator<Item = E1>,\n    &'b I2: IntoIterator<Item = E2>,\n    E1: PartialEq<E2>,\n{\n\
+    \x20   a.into_iter().zip(b).filter(|(x, y)| x == y).count()\n}\n";
+
+#[test]
+fn generic_functions_are_called_with_standard_types_that_meet_their_bounds() {
+    let root = crate_fixture(&[("src/lib.rs", GENERIC)]);
+    for function in ["common", "matches"] {
+        let task = prepare_task(&request(root.path(), "src/lib.rs", function)).unwrap();
+        assert_eq!(task.inputs, InputOrigin::TypeHints, "{function}");
+        let inputs = std::fs::read_to_string(task.dir.join("src/inputs.rs")).unwrap();
+        assert!(inputs.contains("instantiated as"), "{inputs}");
+        let baseline = preflight(&task, EVAL_TIMEOUT).unwrap_or_else(|e| panic!("{function}: {e}"));
+        assert!(baseline.metric_value > 0.7 && baseline.metric_value < 1.3, "{function}:\n{}", baseline.output);
+    }
+}
