@@ -63,11 +63,13 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
-    /// True when the verified result beats the baseline.
     /// Which of the ways a run ends without a win this one took, in words for the user.
     pub fn why_no_win(&self) -> String {
         let candidates: Vec<&StepRecord> = self.steps.iter().filter(|s| s.step > 0).collect();
         if candidates.is_empty() {
+            if !self.backend.contains("rules") {
+                return "the optimizer proposed no candidate".into();
+            }
             return "no rewrite matched this function: the offline engine has none for its shape (an LLM endpoint or weco may find one)".into();
         }
         if candidates.iter().all(|s| s.metric.is_none()) {
@@ -79,6 +81,7 @@ impl RunSummary {
         format!("the {} candidate(s) measured were slower, or not faster than the timing noise", candidates.iter().filter(|s| s.metric.is_some()).count())
     }
 
+    /// True when the verified result beats the baseline.
     pub fn improved(&self) -> bool {
         match (self.baseline_metric, self.best_metric, &self.verification) {
             (Some(base), Some(best), Some(v)) => v.passed && self.goal.is_better(best, base) && !self.diff.is_empty(),
@@ -205,13 +208,19 @@ pub fn render(summary: &RunSummary, impact: &ImpactAssumptions) -> String {
         }
     } else {
         let _ = writeln!(out, "## No verified improvement\n");
-        let _ = writeln!(
-            out,
-            "No candidate beat the baseline under the harness's correctness and noise checks. This usually means one of:\n\n\
-             - the function is already well optimized for these inputs (gains would be incremental);\n\
-             - the time goes elsewhere (I/O, network, the callers), so profiling the whole call path is the next step;\n\
-             - the improvement needs changes beyond this one function (data structures, architecture): try **Consolidate for optimization**, or review the call graph.\n"
-        );
+        let _ = writeln!(out, "What happened: {}.\n", summary.why_no_win());
+        let measured = summary.steps.iter().any(|s| s.step > 0 && s.metric.is_some());
+        if measured {
+            let _ = writeln!(
+                out,
+                "Candidates ran and were checked but none was faster beyond the noise. This usually means one of:\n\n\
+                 - the function is already well optimized for these inputs (gains would be incremental);\n\
+                 - the time goes elsewhere (I/O, network, the callers), so profiling the whole call path is the next step;\n\
+                 - the improvement needs changes beyond this one function (data structures, architecture): try **Consolidate for optimization**, or review the call graph.\n"
+            );
+        } else {
+            let _ = writeln!(out, "This says nothing about how fast the function already is: no candidate was measured. The reason for each step is below.\n");
+        }
     }
 
     let _ = writeln!(out, "## Approaches tried\n");
@@ -310,7 +319,7 @@ mod tests {
             function: "dedupe".into(),
             metric: "speedup".into(),
             goal: Goal::Maximize,
-            backend: "local (rules)".into(),
+            backend: "local engine (rules)".into(),
             outcome: "completed".into(),
             baseline_metric: Some(1.0),
             best_metric: Some(12.5),

@@ -270,7 +270,7 @@ pub fn membership_to_set(source: &str, function: Option<&str>) -> Option<String>
                     && node.end_byte() <= anchor.start_byte()
                     && node.child_by_field_name("left").is_some_and(|left| is_identifier(left, source, &name))
             });
-            if !params.contains(&name) && !assigned_before {
+            if !params.contains(&name) && !assigned_before || already_hashed_or_aliased(&all, source, &name) {
                 continue;
             }
             let uses: Vec<Node> = all.iter().copied().filter(|n| contains(anchor, *n) && is_identifier(*n, source, &name)).collect();
@@ -292,6 +292,28 @@ pub fn membership_to_set(source: &str, function: Option<&str>) -> Option<String>
         }
     }
     None
+}
+
+/// Whether `name` is bound to a set or mapping somewhere in the function (membership is O(1) already), or one
+/// of its methods is taken as a value (`seen_add = seen.add`, toolz's idiom), through which the loop may grow it
+/// without naming it.
+fn already_hashed_or_aliased(all: &[Node], source: &str, name: &str) -> bool {
+    const HASHED: &[&str] = &["set", "frozenset", "dict", "defaultdict", "collections.defaultdict", "Counter", "collections.Counter", "OrderedDict"];
+    all.iter().any(|node| match node.kind() {
+        "assignment" => {
+            node.child_by_field_name("left").is_some_and(|left| is_identifier(left, source, name))
+                && node.child_by_field_name("right").is_some_and(|right| match right.kind() {
+                    "set" | "dictionary" | "set_comprehension" | "dictionary_comprehension" => true,
+                    "call" => right.child_by_field_name("function").is_some_and(|f| HASHED.contains(&text(f, source))),
+                    _ => false,
+                })
+        }
+        "attribute" => {
+            node.child_by_field_name("object").is_some_and(|object| is_identifier(object, source, name))
+                && !node.parent().is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function").is_some_and(|f| f.id() == node.id()))
+        }
+        _ => false,
+    })
 }
 
 /// `x in self.allowed` inside a loop that neither assigns the attribute nor calls any method of `self` (which could):
