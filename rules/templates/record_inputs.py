@@ -10,6 +10,7 @@ import marshal
 import os
 import pickle
 import sys
+import time
 import types
 import unittest
 
@@ -25,6 +26,39 @@ calls_seen = 0
 not_recorded = {}  # reason -> count
 unimportable = []  # (test file, error)
 _resumed = set()  # generator frames already seen
+_PROGRESS = os.path.join(os.path.dirname(SETTINGS["output"]), ".recording.progress")
+_started = time.monotonic()
+_tests_run = 0
+_last_progress = [0.0]
+
+
+def _progress(current=None, final=False):
+    """Rewrites the one-line progress file the language server shows (at most twice a second)."""
+    now = time.monotonic()
+    if now - _last_progress[0] < 0.5 and not final:
+        return
+    _last_progress[0] = now
+    text = "%d test%s run, %d call%s of `%s` seen, %d recorded, %.0f s%s" % (
+        _tests_run, "" if _tests_run == 1 else "s", calls_seen, "" if calls_seen == 1 else "s", QUALNAME, len(recorded),
+        now - _started, "; running %s" % current if current else "")
+    try:
+        with open(_PROGRESS + ".tmp", "w") as handle:
+            handle.write(text + "\n")
+        os.replace(_PROGRESS + ".tmp", _PROGRESS)
+    except OSError:
+        pass
+
+
+class _PytestProgress:
+    """A pytest plugin counting the tests as they run."""
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        _progress(nodeid)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        global _tests_run
+        _tests_run += 1
+        _progress(nodeid)
 
 
 def _capture(frame):
@@ -56,6 +90,7 @@ def _capture(frame):
     if blob not in seen:
         seen.add(blob)
         recorded.append(blob)
+    _progress()
 
 
 def _by_reference(function):
@@ -174,6 +209,7 @@ def _profile(frame, event, arg):
 def _plain_runner(paths):
     """Imports test files and calls their argument-free `test_*` functions and unittest cases."""
     import importlib.util
+    global _tests_run
     files = []
     for path in paths:
         if os.path.isfile(path):
@@ -195,10 +231,12 @@ def _plain_runner(paths):
             if name.startswith("test") and inspect.isfunction(value):
                 params = [p for p in inspect.signature(value).parameters.values() if p.default is p.empty]
                 if not params:
+                    _progress("%s::%s" % (os.path.relpath(file), name))
                     try:
                         value()
                     except Exception:
                         pass
+                    _tests_run += 1
             elif isinstance(value, type) and issubclass(value, unittest.TestCase):
                 suite = unittest.defaultTestLoader.loadTestsFromTestCase(value)
                 suite.run(unittest.TestResult())
@@ -219,7 +257,7 @@ def main():
             pytest = None
         if pytest is not None:
             runner = "pytest"
-            status = pytest.main(["-q", "-x", "-p", "no:cacheprovider", "--no-header"] + paths)
+            status = pytest.main(["-q", "-x", "-p", "no:cacheprovider", "--no-header"] + paths, plugins=[_PytestProgress()])
             meaning = {0: "all tests passed", 1: "a test failed (recording stops at the first failure)", 2: "interrupted: a test file could not be collected (see above)",
                        4: "pytest usage error", 5: "no tests were collected"}.get(int(status), "")
         else:
@@ -228,6 +266,7 @@ def main():
             _plain_runner(paths)
     finally:
         sys.setprofile(None)
+    _progress(final=True)
     report = ["runner: " + runner]
     if status is not None:
         report.append("pytest exit status: %s%s" % (int(status), " (%s)" % meaning if meaning else ""))

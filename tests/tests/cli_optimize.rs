@@ -90,3 +90,25 @@ fn json_prints_one_object_per_line_with_the_runs_facts() {
     assert_eq!(finished["improved"], true, "{finished}");
     assert!(finished["win"].as_str().unwrap().contains("speedup"), "{finished}");
 }
+
+#[test]
+fn recording_inputs_from_the_tests_says_how_far_it_got() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    std::fs::create_dir_all(root.join("tests")).unwrap();
+    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
+    std::fs::write(
+        root.join("util.py"),
+        "def dedup(xs):\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return out\n",
+    )
+    .unwrap();
+    let test = "from util import dedup\n\n\ndef test_dedup():\n    assert dedup([i % 300 for i in range(3000)]) == list(range(300))\n\n\n\
+                def test_dedup_small():\n    assert dedup([1, 1, 2]) == [1, 2]\n";
+    std::fs::write(root.join("tests/test_util.py"), test).unwrap();
+    let init = Command::new(server_binary()).args(["init", "util.py::dedup"]).current_dir(&root).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(init.status.code(), Some(0), "{}", text(&init));
+    let progress = text(&init).lines().filter(|l| l.starts_with("weco: recording inputs from the tests: ")).map(str::to_string).collect::<Vec<_>>();
+    let last = progress.last().unwrap_or_else(|| panic!("{}", text(&init)));
+    assert!(last.contains("2 tests run, 2 calls of `dedup` seen, 2 recorded"), "the final count is shown: {}", text(&init));
+    assert!(text(&init).contains("(inputs: recorded)"), "{}", text(&init));
+}

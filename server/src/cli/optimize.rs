@@ -222,6 +222,7 @@ async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode 
         apply: options.apply,
         cancel,
         code: Mutex::new(ExitCode::SUCCESS),
+        last_progress: Mutex::new((None, None)),
     };
     pipeline::execute(run, &front).await;
     front.code.into_inner().unwrap_or_else(|e| e.into_inner())
@@ -239,6 +240,8 @@ struct CliFront<W> {
     apply: bool,
     cancel: CancellationToken,
     code: Mutex<ExitCode>,
+    /// When the last progress line of a long step was printed, and the newest one held back since.
+    last_progress: Mutex<(Option<std::time::Instant>, Option<String>)>,
 }
 
 impl<W: Write + Send> CliFront<W> {
@@ -337,6 +340,11 @@ impl<W: Write + Send> Frontend for CliFront<W> {
     async fn event(&self, event: PipelineEvent) {
         match event {
             PipelineEvent::TaskReady(task) => {
+                // The final count of a step whose last lines were held back.
+                let pending = self.last_progress.lock().unwrap_or_else(|e| e.into_inner()).1.take();
+                if let Some(message) = pending {
+                    self.line(format_args!("weco: {message}"));
+                }
                 self.emit(serde_json::json!({"event": "task", "folder": task.harness_dir, "inputs": task.inputs.id(), "metric": task.metric, "inPlace": task.backup.is_some()}));
                 self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")));
                 if let Some(backup) = &task.backup {
@@ -356,6 +364,17 @@ impl<W: Write + Send> Frontend for CliFront<W> {
             }
             PipelineEvent::Stage { message, .. } if message == "measuring the baseline" => self.line("weco: measuring the baseline"),
             PipelineEvent::Stage { message, .. } if message.starts_with("Verifying") => self.line(format_args!("weco: {message}")),
+            PipelineEvent::Stage { message, .. } if message.starts_with("recording inputs") => {
+                // A line every few seconds: enough to see the tests run, not a flood.
+                let mut last = self.last_progress.lock().unwrap_or_else(|e| e.into_inner());
+                if last.0.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(5)) {
+                    *last = (Some(std::time::Instant::now()), None);
+                    drop(last);
+                    self.line(format_args!("weco: {message}"));
+                } else {
+                    last.1 = Some(message);
+                }
+            }
             PipelineEvent::Stage { .. } => {}
             PipelineEvent::Baseline { baseline, presentation } => {
                 self.emit(serde_json::json!({"event": "baseline", "value": baseline.metric_value, "secondsPerCall": baseline.per_call_seconds, "cv": baseline.cv, "evalSeconds": baseline.eval_seconds}));

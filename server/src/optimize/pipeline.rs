@@ -9,7 +9,7 @@ use super::run::{Resumed, Run};
 use super::{BackendChoice, PipelineError, Recording, RunResult, Start};
 use crate::config::Backend;
 use crate::results::set::{FileTexts, ResultSet};
-use crate::task::{Baseline, PreparedTask, TaskError};
+use crate::task::{Baseline, PreparedTask, TaskError, TaskRequest};
 
 /// Runs `run` to its end and hands the end to the frontend.
 pub async fn execute(run: Run, front: &impl Frontend) {
@@ -75,7 +75,17 @@ async fn prepare_and_measure(run: &Run, front: &impl Frontend) -> Result<(Prepar
         }
     }
     front.event(PipelineEvent::Stage { message: "setting up the task folder".into(), percentage: 0 }).await;
-    let prepared = super::prepare(run.task_request(), reuse).await;
+    let (progress, mut progress_lines) = tokio::sync::mpsc::unbounded_channel();
+    let request = TaskRequest { progress: Some(progress), ..run.task_request() };
+    let preparing = super::prepare(request, reuse);
+    tokio::pin!(preparing);
+    // Recording inputs runs the project's tests, which can take minutes: its running count is shown.
+    let prepared = loop {
+        tokio::select! {
+            prepared = &mut preparing => break prepared,
+            Some(line) = progress_lines.recv() => front.event(PipelineEvent::Stage { message: line, percentage: 0 }).await,
+        }
+    };
     if run.cancel.is_cancelled() {
         // Recording inputs (the project's tests) was stopped; whatever it left is not a task.
         return Err(RunEnd::Cancelled { stage: "cancelled", message: Some("weco: optimization cancelled while the task was set up.".into()) });

@@ -67,6 +67,7 @@ impl Run {
             source_text: self.start.text.clone(),
             consolidated_from: self.consolidated.as_ref().map(|c| c.table.target_file.clone()),
             cancel: self.cancel.clone(),
+            progress: None,
         }
     }
 }

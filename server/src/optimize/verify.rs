@@ -117,6 +117,7 @@ mod tests {
             source_text: source.into(),
             consolidated_from: None,
             cancel: Default::default(),
+            progress: None,
         })
         .unwrap();
         let cached = source.replace("def digit_sum", "import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef digit_sum");

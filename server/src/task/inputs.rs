@@ -209,6 +209,29 @@ fn split_args(text: &str) -> Vec<&str> {
 /// What recording inputs from the tests found, in words (`recording.txt` in the task folder).
 pub const RECORDING_REPORT: &str = "recording.txt";
 
+/// The recorder's running count (tests run, calls seen and recorded, the test running), rewritten as it goes.
+const RECORDING_PROGRESS: &str = ".recording.progress";
+
+/// Sends each new line the recorder writes to its progress file, until `done`.
+fn forward_progress(file: &Path, sender: &tokio::sync::mpsc::UnboundedSender<String>, done: &std::sync::atomic::AtomicBool) {
+    let mut last = String::new();
+    loop {
+        // Read once more after the recorder ended: its final count is the line that stays.
+        let finished = done.load(std::sync::atomic::Ordering::Relaxed);
+        let text = std::fs::read_to_string(file).unwrap_or_default().trim().to_string();
+        if !text.is_empty() && text != last {
+            if sender.send(format!("recording inputs from the tests: {text}")).is_err() {
+                return;
+            }
+            last = text;
+        }
+        if finished {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
 /// The recording report of a task folder, when inputs were not recorded and it says why.
 pub fn recording_report(harness_dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(harness_dir.join(RECORDING_REPORT)).ok()?;
@@ -224,6 +247,7 @@ pub fn record_from_tests(
     settings: &serde_json::Value,
     timeout: Duration,
     cancel: &tokio_util::sync::CancellationToken,
+    progress: Option<&tokio::sync::mpsc::UnboundedSender<String>>,
 ) -> Option<usize> {
     let script = task_dir.join(".record_inputs.py");
     let settings_path = task_dir.join(".record_settings.json");
@@ -240,7 +264,20 @@ pub fn record_from_tests(
         super::harness::single_quoted(&settings_path.to_string_lossy())
     );
     let prepared = crate::sandbox::prepare(&jail, &root, &line);
+    let progress_file = task_dir.join(RECORDING_PROGRESS);
+    let _ = std::fs::remove_file(&progress_file);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = progress.cloned().map(|sender| {
+        let done = done.clone();
+        let file = progress_file.clone();
+        std::thread::spawn(move || forward_progress(&file, &sender, &done))
+    });
     let result = super::preflight::run_cancellable(prepared.std_command(), timeout, Some(cancel));
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(watcher) = watcher {
+        let _ = watcher.join();
+    }
+    let _ = std::fs::remove_file(&progress_file);
     super::preflight::wrote_in_project(&prepared);
     let _ = std::fs::remove_file(&script);
     let _ = std::fs::remove_file(&settings_path);

@@ -104,6 +104,8 @@ pub struct TaskRequest {
     pub consolidated_from: Option<PathBuf>,
     /// Stops recording inputs (the project's tests run then) when the user cancels.
     pub cancel: tokio_util::sync::CancellationToken,
+    /// Where progress of a long setup step goes, a line at a time (recording inputs from the tests).
+    pub progress: Option<tokio::sync::mpsc::UnboundedSender<String>>,
 }
 
 /// A task folder ready to evaluate.
@@ -269,7 +271,7 @@ fn fill_task_folder(req: &TaskRequest, source: &str, signature: &pysig::PySignat
             "output": harness_dir.join("inputs.pkl"),
             "limit": 20,
         });
-        recorded_calls = inputs::record_from_tests(&interpreter.path, harness_dir, &settings, RECORD_TIMEOUT, &req.cancel);
+        recorded_calls = inputs::record_from_tests(&interpreter.path, harness_dir, &settings, RECORD_TIMEOUT, &req.cancel, req.progress.as_ref());
     }
     let doctests = signature.docstring.as_deref().map(|d| inputs::doctest_calls(d, &req.function)).unwrap_or_default();
     let origin = if recorded_calls.is_some() {

@@ -177,6 +177,7 @@ fn task_rust_functions_in_place_are_refused_with_prose() {
         placement: Placement::InPlace,
         consolidated_from: None,
         cancel: Default::default(),
+        progress: None,
     })
     .unwrap_err();
     assert!(matches!(err, TaskError::Unsupported(_)));
@@ -199,6 +200,7 @@ fn task_unknown_function_is_an_error_and_leaves_no_folder() {
         placement: Placement::Isolated,
         consolidated_from: None,
         cancel: Default::default(),
+        progress: None,
     })
     .unwrap_err();
     assert!(matches!(err, TaskError::FunctionNotFound { .. }), "{err}");

@@ -59,6 +59,7 @@ fn request(root: &Path, file: &Path, function: &str, metric: MetricKind, placeme
         source_text: std::fs::read_to_string(file).unwrap_or_default(),
         consolidated_from: None,
         cancel: Default::default(),
+        progress: None,
     }
 }
 

@@ -79,6 +79,7 @@ fn request(root: &Path, file: &Path) -> TaskRequest {
         source_text: std::fs::read_to_string(file).unwrap(),
         consolidated_from: None,
         cancel: Default::default(),
+        progress: None,
     }
 }
 

@@ -62,6 +62,7 @@ fn request(root: &Path, file: &str, function: &str) -> TaskRequest {
         source_text: std::fs::read_to_string(root.join(file)).unwrap_or_default(),
         consolidated_from: None,
         cancel: Default::default(),
+        progress: None,
     }
 }
 

@@ -67,7 +67,8 @@ fn membership_skips_mutated_lists_substrings_and_tests_outside_loops() {
     // toolz's unique: a set grown through a bound-method alias; and a set already
     let aliased = "def unique(seq, key):\n    seen = set()\n    seen_add = seen.add\n    for item in seq:\n        val = key(item)\n        if val not in seen:\n            seen_add(val)\n            yield item\n";
     assert_eq!(membership_to_set(aliased, None), None);
-    let aliased_list = "def unique(seq):\n    seen = []\n    add = seen.append\n    for item in seq:\n        if item not in seen:\n            add(item)\n    return seen\n";
+    let aliased_list =
+        "def unique(seq):\n    seen = []\n    add = seen.append\n    for item in seq:\n        if item not in seen:\n            add(item)\n    return seen\n";
     assert_eq!(membership_to_set(aliased_list, None), None);
 }
 
