@@ -19,11 +19,18 @@ fn help_and_exit_codes_follow_conventions() {
     let dir = tempfile::tempdir().unwrap();
     let help = optimize(dir.path(), &["--help"]);
     assert_eq!(help.status.code(), Some(0));
-    assert!(text(&help).contains("usage: weco-lsp optimize") && text(&help).contains("Exit codes"), "{}", text(&help));
+    assert!(text(&help).contains("Usage: weco-lsp optimize") && text(&help).contains("Exit codes"), "{}", text(&help));
     let bad = optimize(dir.path(), &["--no-such-option"]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
     let missing = optimize(dir.path(), &["nowhere.py::f"]);
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
+    for command in ["init", "analyze", "consolidate", "rules"] {
+        let help = Command::new(server_binary()).args([command, "--help"]).output().unwrap();
+        assert!(help.status.success() && text(&help).contains(&format!("Usage: weco-lsp {command}")), "{command}: {}", text(&help));
+    }
+    let misspelled = optimize(dir.path(), &["x.py::f", "--step", "3"]);
+    assert_eq!(misspelled.status.code(), Some(2));
+    assert!(text(&misspelled).contains("--steps"), "a misspelled option gets a suggestion: {}", text(&misspelled));
 }
 
 #[test]
@@ -89,6 +96,21 @@ fn json_prints_one_object_per_line_with_the_runs_facts() {
     let finished = events.iter().find(|e| e["event"] == "finished").unwrap();
     assert_eq!(finished["improved"], true, "{finished}");
     assert!(finished["win"].as_str().unwrap().contains("speedup"), "{finished}");
+}
+
+#[test]
+fn fail_if_no_win_exits_1_only_when_nothing_was_won() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
+    // Nothing for the offline engine to rewrite: the run completes without a win.
+    std::fs::write(root.join("calc.py"), "def total(xs: list[int]) -> int:\n    return sum(xs)\n").unwrap();
+    let plain = optimize(&root, &["calc.py::total", "--backend", "local", "--steps", "1"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain));
+    assert!(text(&plain).contains("no verified improvement"), "{}", text(&plain));
+    let strict = optimize(&root, &["calc.py::total", "--backend", "local", "--steps", "1", "--fail-if-no-win"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict));
 }
 
 #[test]

@@ -30,38 +30,14 @@ struct Row {
     measured: Option<Measured>,
 }
 
-pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
-    let json_output = args.iter().any(|a| a == "--json");
-    let only_changed = args.iter().any(|a| a == "--changed");
-    let mut base = super::changed::Base::Head;
-    let mut profile_files = Vec::new();
-    let mut paths: Vec<PathBuf> = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--profile" => match rest.next() {
-                Some(file) => profile_files.push(PathBuf::from(file)),
-                None => return fail("--profile needs a file (cProfile .prof, speedscope or pyinstrument JSON, folded stacks)"),
-            },
-            other if other.starts_with("--profile=") => profile_files.push(PathBuf::from(&other["--profile=".len()..])),
-            "--base" => match rest.next().map(|b| super::changed::Base::parse(b)) {
-                Some(Ok(b)) => base = b,
-                Some(Err(e)) => return fail(&e),
-                None => return fail("--base needs HEAD, index or merge-base"),
-            },
-            other if other.starts_with("--") => {}
-            other => paths.push(PathBuf::from(other)),
-        }
-    }
+pub fn run(args: super::args::AnalyzeArgs, out: &mut impl Write) -> ExitCode {
+    let super::args::AnalyzeArgs { paths, json: json_output, profile: profile_files, changed: only_changed, base } = args;
     let mut profiles = Vec::new();
     for file in &profile_files {
         match profile::load(file) {
             Ok(p) => profiles.push(p),
             Err(e) => return fail(&e),
         }
-    }
-    if paths.is_empty() {
-        return fail("analyze needs at least one file or folder");
     }
     let mut rows = Vec::new();
     let mut indexes = std::collections::HashMap::new();

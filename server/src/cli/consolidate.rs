@@ -12,11 +12,7 @@ use crate::optimize::consolidated as consolidated_run;
 
 pub const USAGE: &str = "weco-lsp consolidate FILE::FUNCTION";
 
-pub fn run(args: &[String], out: &mut impl Write) -> ExitCode {
-    let target = match args {
-        [target] if !target.starts_with("--") => target,
-        _ => return fail(&format!("which function? usage: {USAGE}")),
-    };
+pub fn run(target: &str, out: &mut impl Write) -> ExitCode {
     let Some((file, function)) = parse_target(target) else { return fail(&format!("`{target}` is not FILE::FUNCTION\nusage: {USAGE}")) };
     let Ok(file) = std::path::absolute(&file) else { return fail("bad file path") };
     if !file.is_file() {

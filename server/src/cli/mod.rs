@@ -1,6 +1,7 @@
 //! Command-line entry points: argument parsing and dispatch to the server or a headless mode.
 
 pub mod analyze;
+pub mod args;
 pub mod changed;
 pub mod consolidate;
 pub mod optimize;
@@ -8,71 +9,47 @@ pub mod optimize;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-weco-lsp: find code worth optimizing and optimize it with measured runs
+use clap::Parser;
 
-Usage:
-  weco-lsp [--stdio]                 serve the Language Server Protocol over stdio (default)
-  weco-lsp --version                 print the version
-  weco-lsp analyze PATH... [--json] [--profile FILE]
-                                     list functions worth optimizing (JSON: one object per line); with
-                                     profiles (cProfile .prof, speedscope or pyinstrument JSON, folded
-                                     stacks), ranked by measured time; --changed [--base HEAD|index|
-                                     merge-base]: only functions whose lines changed
-  weco-lsp rules [NAME]              list the guidance documents, or print one
-  weco-lsp init FILE::FUNCTION       set up .weco/<task>/ and measure the baseline, no search
-  weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--apply]
-                                     optimize one function in a terminal; --apply writes the result
-                                     (`weco-lsp optimize --help` for every option and the exit codes)
-  weco-lsp consolidate FILE::FUNCTION
-                                     write one self-contained file with the function and the project
-                                     code it uses (.weco/<function>_consolidated/), to optimize as one file
-";
+use args::{Cli, Command};
 
-pub fn main(args: Vec<String>) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match args.first().map(String::as_str) {
-        None | Some("--stdio") => {
-            drop(stdout);
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
-            match runtime {
-                Ok(rt) => {
-                    rt.block_on(crate::lsp::run_stdio());
-                    // The stdin reader is a blocking thread that never returns on its own;
-                    // waiting for it would keep the process alive after `exit`.
-                    rt.shutdown_background();
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&format!("cannot start the async runtime: {e}")),
-            }
+pub fn main(arguments: Vec<String>) -> ExitCode {
+    let cli = match Cli::try_parse_from(std::iter::once("weco-lsp".to_string()).chain(arguments)) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and --version go to stdout and exit 0; a usage error goes to stderr and exits 2.
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(COULD_NOT_RUN) } else { ExitCode::SUCCESS };
         }
-        Some("--version" | "-V") => {
-            let _ = writeln!(stdout, "weco-lsp {}", env!("CARGO_PKG_VERSION"));
+    };
+    let mut stdout = std::io::stdout();
+    match cli.command {
+        None => serve(),
+        Some(Command::Analyze(args)) => analyze::run(args, &mut stdout.lock()),
+        Some(Command::Init(args)) => optimize::run_init(args, &mut stdout),
+        Some(Command::Optimize(args)) => optimize::run(args, &mut stdout),
+        Some(Command::Rules(args)) => rules(args.name.as_deref(), &mut stdout.lock()),
+        Some(Command::Consolidate(args)) => consolidate::run(&args.target, &mut stdout.lock()),
+    }
+}
+
+/// The language server over stdio.
+fn serve() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => {
+            rt.block_on(crate::lsp::run_stdio());
+            // The stdin reader is a blocking thread that never returns on its own;
+            // waiting for it would keep the process alive after `exit`.
+            rt.shutdown_background();
             ExitCode::SUCCESS
         }
-        Some("--help" | "-h" | "help") => {
-            let _ = write!(stdout, "{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Some("analyze") => analyze::run(&args[1..], &mut stdout),
-        Some("optimize") => {
-            // The run's frontend is shared across tasks: it writes through the (Send) handle.
-            drop(stdout);
-            optimize::run(&args[1..], &mut std::io::stdout())
-        }
-        Some("init") => {
-            drop(stdout);
-            optimize::run_init(&args[1..], &mut std::io::stdout())
-        }
-        Some("rules") => rules(&args[1..], &mut stdout),
-        Some("consolidate") => consolidate::run(&args[1..], &mut stdout),
-        Some(other) => fail(&format!("unknown command `{other}`\n\n{USAGE}")),
+        Err(e) => fail(&format!("cannot start the async runtime: {e}")),
     }
 }
 
 /// `weco-lsp rules [NAME]`: lists the embedded guidance documents, or prints one.
-fn rules(args: &[String], out: &mut impl Write) -> ExitCode {
-    match args.first() {
+fn rules(name: Option<&str>, out: &mut impl Write) -> ExitCode {
+    match name {
         None => {
             for name in crate::rules::DOCS.iter().chain(crate::rules::REWRITES).map(|d| d.name) {
                 let _ = writeln!(out, "{name}");

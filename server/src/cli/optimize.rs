@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::analysis::Language;
-use crate::config::{Backend, Metric, Settings};
+#[cfg(test)]
+use crate::config::Backend;
+use crate::config::Settings;
 use crate::engine::OptimizerEvent;
 use crate::optimize::RunResult;
 use crate::optimize::frontend::{FailedAt, Frontend, PipelineEvent, Question, RunEnd};
@@ -27,6 +29,8 @@ pub struct Options {
     pub function: String,
     pub settings: Settings,
     pub apply: bool,
+    /// `--fail-if-no-win`: exit 1 when the run finds no verified improvement.
+    pub fail_if_no_win: bool,
     /// Set up a new task folder even when an earlier one for this function exists.
     pub fresh: bool,
     /// `--workspace`: isolated (the default) or in place (the user's file is rewritten during
@@ -40,9 +44,8 @@ pub struct Options {
     pub json: bool,
 }
 
-pub const USAGE: &str = "weco-lsp optimize FILE::FUNCTION [--backend auto|weco|local] [--steps N] [--metric speedup|latency_ms|peak_memory_mb] [--eval-timeout SECONDS] [--sandbox auto|network|off] [--additional-instructions TEXT] [--llm-base-url URL --llm-model NAME [--llm-key-env VAR]] [--workspace isolated|in-place] [--mode vibe|scientist] [--fresh] [--json] [--apply]";
-
-pub const INIT_USAGE: &str = "weco-lsp init FILE::FUNCTION [--metric speedup|latency_ms|peak_memory_mb] [--workspace isolated|in-place] [--mode vibe|scientist] [--fresh] [--sandbox auto|network|off]";
+/// The exit code of a run that found no verified improvement when `--fail-if-no-win` asks for one.
+const NO_WIN: u8 = 1;
 
 /// Splits `path/to/file.py::Class.method`.
 pub fn parse_target(target: &str) -> Option<(PathBuf, String)> {
@@ -55,100 +58,57 @@ pub fn parse_target(target: &str) -> Option<(PathBuf, String)> {
     Some((PathBuf::from(file), function.to_string()))
 }
 
-pub fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut settings = Settings::default();
-    let mut target = None;
-    let mut apply = false;
-    let mut fresh = false;
-    let mut placement = Placement::Isolated;
-    let mut scientist = false;
-    let mut json = false;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| iter.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--backend" => {
-                settings.backend = match value("--backend")?.as_str() {
-                    "auto" => Backend::Auto,
-                    "weco" => Backend::Weco,
-                    "local" => Backend::Local,
-                    other => return Err(format!("unknown backend `{other}` (auto, weco or local)")),
-                }
-            }
-            "--steps" | "-n" => settings.steps = value("--steps")?.parse().map_err(|_| "--steps needs a number".to_string())?,
-            "--metric" => {
-                let name = value("--metric")?;
-                settings.metric = Metric::from_name(&name).ok_or_else(|| format!("unknown metric `{name}` (speedup, latency_ms or peak_memory_mb)"))?
-            }
-            "--eval-timeout" => settings.eval_timeout = value("--eval-timeout")?.parse().map_err(|_| "--eval-timeout needs seconds".to_string())?,
-            "--apply" => apply = true,
-            "--fresh" => fresh = true,
-            "--json" => json = true,
-            "--workspace" => {
-                placement = match value("--workspace")?.as_str() {
-                    "isolated" => Placement::Isolated,
-                    "in-place" | "in_place" => Placement::InPlace,
-                    other => return Err(format!("unknown --workspace `{other}` (isolated or in-place)")),
-                }
-            }
-            "--mode" => {
-                scientist = match value("--mode")?.as_str() {
-                    "vibe" => false,
-                    "scientist" | "assistant-scientist" => true,
-                    other => return Err(format!("unknown --mode `{other}` (vibe or scientist)")),
-                }
-            }
-            "--sandbox" => {
-                settings.sandbox = match value("--sandbox")?.as_str() {
-                    "auto" => crate::config::SandboxMode::Auto,
-                    "network" => crate::config::SandboxMode::Network,
-                    "off" => crate::config::SandboxMode::Off,
-                    other => return Err(format!("unknown --sandbox `{other}` (auto, network or off)")),
-                }
-            }
-            "--additional-instructions" | "-i" => settings.additional_instructions = Some(value("--additional-instructions")?),
-            "--llm-base-url" => settings.llm.base_url = Some(value("--llm-base-url")?),
-            "--llm-model" => settings.llm.model = Some(value("--llm-model")?),
-            "--llm-key-env" => settings.llm.api_key_env = value("--llm-key-env")?,
-            other if other.starts_with("--") => return Err(format!("unknown option {other}")),
-            other => target = Some(other.to_string()),
-        }
+/// The options of a run from the parsed command line; the target must be `FILE::FUNCTION`.
+pub fn options_of(task: super::args::TaskArgs, optimize: Option<super::args::SearchArgs>) -> Result<Options, String> {
+    let mut settings = Settings { metric: task.metric.into(), sandbox: task.sandbox.into(), ..Settings::default() };
+    if let Some(seconds) = task.eval_timeout {
+        settings.eval_timeout = seconds;
     }
-    let target = target.ok_or("which function? FILE::FUNCTION")?;
-    let (file, function) = parse_target(&target).ok_or_else(|| format!("`{target}` is not FILE::FUNCTION"))?;
-    Ok(Options { file, function, settings, apply, fresh, placement, scientist, set_up_only: false, json })
+    let (file, function) = parse_target(&task.target).ok_or_else(|| format!("`{}` is not FILE::FUNCTION", task.target))?;
+    let mut options = Options {
+        file,
+        function,
+        settings,
+        apply: false,
+        fail_if_no_win: false,
+        fresh: task.fresh,
+        placement: task.workspace.into(),
+        scientist: task.mode == super::args::ModeArg::Scientist,
+        set_up_only: optimize.is_none(),
+        json: task.json,
+    };
+    if let Some(optimize) = optimize {
+        let settings = &mut options.settings;
+        settings.backend = optimize.backend.into();
+        if let Some(steps) = optimize.steps {
+            settings.steps = steps;
+        }
+        settings.additional_instructions = optimize.additional_instructions;
+        settings.llm.base_url = optimize.llm_base_url;
+        settings.llm.model = optimize.llm_model;
+        if let Some(variable) = optimize.llm_key_env {
+            settings.llm.api_key_env = variable;
+        }
+        options.apply = optimize.apply;
+        options.fail_if_no_win = optimize.fail_if_no_win;
+    }
+    Ok(options)
 }
 
 /// `weco-lsp init`: the task folder and an accepted baseline, no search.
-pub fn run_init(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        let _ = writeln!(
-            out,
-            "usage: {INIT_USAGE}\n\nSets up .weco/<task>/ and measures the baseline (the A/A gate), without optimizing. Exit codes as for optimize."
-        );
-        return ExitCode::SUCCESS;
+pub fn run_init(args: super::args::InitArgs, out: &mut (impl Write + Send)) -> ExitCode {
+    match options_of(args.task, None) {
+        Ok(options) => run_options(options, out),
+        Err(e) => super::could_not_run(&e),
     }
-    let mut options = match parse_args(args) {
-        Ok(o) => o,
-        Err(e) => return super::could_not_run(&format!("{e}\nusage: {INIT_USAGE}")),
-    };
-    options.set_up_only = true;
-    run_options(options, out)
 }
 
-pub fn run(args: &[String], out: &mut (impl Write + Send)) -> ExitCode {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        let _ = writeln!(
-            out,
-            "usage: {USAGE}\n\nExit codes: 0 the optimization ran (with or without a verified improvement); 2 it could not run (bad arguments, no project folder, the baseline rejected, weco unusable, cancelled)."
-        );
-        return ExitCode::SUCCESS;
+/// `weco-lsp optimize`.
+pub fn run(args: super::args::OptimizeArgs, out: &mut (impl Write + Send)) -> ExitCode {
+    match options_of(args.task, Some(args.search)) {
+        Ok(options) => run_options(options, out),
+        Err(e) => super::could_not_run(&e),
     }
-    let options = match parse_args(args) {
-        Ok(o) => o,
-        Err(e) => return super::could_not_run(&format!("{e}\nusage: {USAGE}")),
-    };
-    run_options(options, out)
 }
 
 fn run_options(options: Options, out: &mut (impl Write + Send)) -> ExitCode {
@@ -220,6 +180,7 @@ async fn run_async(options: Options, out: &mut (impl Write + Send)) -> ExitCode 
         set_up_only: options.set_up_only,
         json: options.json,
         apply: options.apply,
+        fail_if_no_win: options.fail_if_no_win,
         cancel,
         code: Mutex::new(ExitCode::SUCCESS),
         last_progress: Mutex::new((None, None)),
@@ -238,6 +199,7 @@ struct CliFront<W> {
     set_up_only: bool,
     json: bool,
     apply: bool,
+    fail_if_no_win: bool,
     cancel: CancellationToken,
     code: Mutex<ExitCode>,
     /// When the last progress line of a long step was printed, and the newest one held back since.
@@ -285,6 +247,9 @@ impl<W: Write + Send> CliFront<W> {
                 format!("{}: {}", result.summary.outcome, result.summary.why_no_win())
             };
             self.line(format_args!("weco: no verified improvement ({why}). Your file is unchanged."));
+            if self.fail_if_no_win {
+                *self.code.lock().unwrap_or_else(|e| e.into_inner()) = ExitCode::from(NO_WIN);
+            }
             return;
         }
         self.line(format_args!("weco: verified {}", result.win));
@@ -446,9 +411,17 @@ mod tests {
 
     #[test]
     fn options_are_parsed_and_bad_ones_explained() {
-        let args: Vec<String> = ["x.py::f", "--backend", "local", "--steps", "3", "--apply"].iter().map(|s| s.to_string()).collect();
-        let o = parse_args(&args).unwrap();
-        assert_eq!((o.settings.backend, o.settings.steps, o.apply), (Backend::Local, 3, true));
-        assert!(parse_args(&["x.py::f".into(), "--backend".into(), "cloud".into()]).unwrap_err().contains("unknown backend"));
+        use clap::Parser;
+        let parse = |line: &[&str]| super::super::args::Cli::try_parse_from(std::iter::once("weco-lsp").chain(line.iter().copied()));
+        let Some(super::super::args::Command::Optimize(args)) =
+            parse(&["optimize", "x.py::f", "--backend", "local", "--steps", "3", "--apply"]).unwrap().command
+        else {
+            panic!("optimize")
+        };
+        let o = options_of(args.task, Some(args.search)).unwrap();
+        assert_eq!((o.settings.backend, o.settings.steps, o.apply, o.set_up_only), (Backend::Local, 3, true, false));
+        let bad = parse(&["optimize", "x.py::f", "--backend", "cloud"]).unwrap_err().to_string();
+        assert!(bad.contains("invalid value 'cloud'") && bad.contains("auto, weco, local"), "{bad}");
+        assert!(parse(&["init", "x.py::f", "--apply"]).is_err(), "init has no --apply");
     }
 }

@@ -223,7 +223,7 @@ const GENERIC: &str = "use std::hash::Hash;\n\
     \x20   a.iter().filter(|x| b.contains(x)).count()\n}\n\n\
     pub fn matches<'a, 'b, I1, I2, E1, E2>(a: &'a I1, b: &'b I2) -> usize\n\
     where\n    &'a I1: IntoIterator<Item = E1>,\n    &'b I2: IntoIterator<Item = E2>,\n    E1: PartialEq<E2>,\n{\n\
-    \x20   a.into_iter().zip(b).filter(|(x, y)| x == y).count()\n}\n";
+    \x20   a.into_iter().map(|x| b.into_iter().filter(|y| x == *y).count()).sum()\n}\n";
 
 #[test]
 fn generic_functions_are_called_with_standard_types_that_meet_their_bounds() {
