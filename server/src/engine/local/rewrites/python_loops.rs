@@ -140,6 +140,16 @@ pub fn string_concat_to_join(source: &str, function: Option<&str>) -> Option<Str
     None
 }
 
+/// min/max that fail on an empty input as `sorted(xs)[0]` does (`IndexError`; `min` alone raises `ValueError`,
+/// which a caller catching `IndexError` would not expect).
+const SORTED_END_HELPER: &str = "def _weco_sorted_end(pick, items, **key):
+    \"\"\"min or max of items, failing as sorted(items)[0] does on an empty input (IndexError).\"\"\"
+    found = pick(items, default=_weco_sorted_end, **key)
+    if found is _weco_sorted_end:
+        raise IndexError(\"list index out of range\")
+    return found
+";
+
 /// `sorted(xs)[0]` → `min(xs)`, `sorted(xs)[-1]` → `max(xs)` (with `key=`/`reverse=` when ties stay identical).
 pub fn sorted_index_to_min_max(source: &str, function: Option<&str>) -> Option<String> {
     let tree = parse(source)?;
@@ -191,7 +201,10 @@ pub fn sorted_index_to_min_max(source: &str, function: Option<&str>) -> Option<S
             }
             let builtin = if takes_smallest { "min" } else { "max" };
             let key_text = key.map(|k| format!(", key={k}")).unwrap_or_default();
-            edits.push(Edit::replace(subscript.byte_range(), format!("{builtin}({}{key_text})", text(*iterable, source))));
+            edits.push(Edit::replace(subscript.byte_range(), format!("_weco_sorted_end({builtin}, {}{key_text})", text(*iterable, source))));
+        }
+        if !edits.is_empty() {
+            edits.extend(super::ensure_helper(tree.root_node(), source, "def _weco_sorted_end(", SORTED_END_HELPER));
         }
         if let Some(result) = finish(Language::Python, source, &edits) {
             return Some(result);

@@ -36,6 +36,26 @@ const SEEN_HELPER: &str = "class _WecoSeen:
             return item in self.items
 ";
 
+/// Emitted once per module for a constant list turned into a set: a `frozenset` (hash lookups in C) whose
+/// membership test falls back to the list for a probe that cannot be hashed (a `bytearray` equal to a `bytes`
+/// constant, a list), where `frozenset` alone would raise `TypeError` and the list scan answered.
+const FROZEN_HELPER: &str = "class _WecoFrozen(frozenset):
+    \"\"\"A frozenset of a constant list; an unhashable probe is looked up in the list itself, as before.\"\"\"
+
+    __slots__ = (\"items\",)
+
+    def __new__(cls, items):
+        self = super().__new__(cls, items)
+        self.items = items
+        return self
+
+    def __contains__(self, item):
+        try:
+            return frozenset.__contains__(self, item)
+        except TypeError:
+            return item in self.items
+";
+
 fn line_starts_at(source: &str, byte: usize) -> bool {
     let line_start = source[..byte].rfind('\n').map_or(0, |i| i + 1);
     source[line_start..byte].trim().is_empty()
@@ -295,7 +315,10 @@ pub fn constant_to_frozenset(source: &str, function: Option<&str>) -> Option<Str
                 continue;
             }
             let set_name = fresh_name(source, &format!("_{name}_SET"));
-            edits.push(Edit::insert(definition.end_byte(), format!("\n{set_name} = frozenset({name})")));
+            if !edits.iter().any(|e: &Edit| e.text.contains("class _WecoFrozen")) {
+                edits.extend(ensure_helper(root, source, "class _WecoFrozen", FROZEN_HELPER));
+            }
+            edits.push(Edit::insert(definition.end_byte(), format!("\n{set_name} = _WecoFrozen({name})")));
             for usage in occurrences(body, source, &name) {
                 if usage.parent().and_then(membership_operand).is_some_and(|r| r.id() == usage.id()) {
                     edits.push(Edit::replace(usage.byte_range(), set_name.clone()));

@@ -133,7 +133,7 @@ fn string_concat_skips_strings_read_inside_the_loop_or_not_started_empty() {
 #[test]
 fn sorted_first_and_last_become_min_and_max() {
     let before = "def f(xs, ys):\n    return sorted(xs)[0], sorted(xs)[-1], sorted(ys, key=len)[0], sorted(xs, reverse=True)[0]\n";
-    let after = "def f(xs, ys):\n    return min(xs), max(xs), min(ys, key=len), max(xs)\n";
+    let after = "def _weco_sorted_end(pick, items, **key):\n    \"\"\"min or max of items, failing as sorted(items)[0] does on an empty input (IndexError).\"\"\"\n    found = pick(items, default=_weco_sorted_end, **key)\n    if found is _weco_sorted_end:\n        raise IndexError(\"list index out of range\")\n    return found\n\n\ndef f(xs, ys):\n    return _weco_sorted_end(min, xs), _weco_sorted_end(max, xs), _weco_sorted_end(min, ys, key=len), _weco_sorted_end(max, xs)\n";
     assert_rewrites(sorted_index_to_min_max, None, before, after);
 }
 
