@@ -1,4 +1,4 @@
--- Defines :Weco, the <Plug>(weco-*) maps and the progress autocmd. Everything else loads lazily.
+-- Defines :Weco, the <Plug>(weco-*) maps and the progress and code lens autocmds. Everything else loads lazily.
 if vim.g.loaded_weco then
   return
 end
@@ -30,5 +30,30 @@ vim.api.nvim_create_autocmd('LspProgress', {
   desc = 'Echo weco-lsp progress',
   callback = function(args)
     require('weco.status').on_progress(args)
+  end,
+})
+
+-- Neovim shows code lenses only after vim.lsp.codelens.refresh(); without this a user sees none unless they
+-- add an autocommand themselves. `vim.g.weco.codelens = false` turns it off.
+vim.api.nvim_create_autocmd('LspAttach', {
+  group = vim.api.nvim_create_augroup('weco.codelens', {}),
+  desc = 'Show weco-lsp code lenses',
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if not client or client.name ~= 'weco' or require('weco.config').get().codelens == false then
+      return
+    end
+    local bufnr = args.buf
+    local function refresh()
+      if vim.api.nvim_buf_is_valid(bufnr) and #vim.lsp.get_clients({ bufnr = bufnr, name = 'weco' }) > 0 then
+        vim.lsp.codelens.refresh({ bufnr = bufnr })
+      end
+    end
+    vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost', 'TextChanged' }, {
+      group = vim.api.nvim_create_augroup('weco.codelens.' .. bufnr, {}),
+      buffer = bufnr,
+      callback = refresh,
+    })
+    refresh()
   end,
 })

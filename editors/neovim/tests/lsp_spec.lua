@@ -46,6 +46,20 @@ H.test('a function that uses another module is also offered "Consolidate for opt
   H.truthy(vim.tbl_contains(titles, 'Consolidate for optimization'), 'titles: ' .. vim.inspect(titles))
 end)
 
+H.test('code lenses are shown without an autocommand of the user', function()
+  local lens = H.wait_for(15000, function()
+    for _, item in ipairs(vim.lsp.codelens.get(bufnr)) do
+      if item.command and item.command.title:find('Optimize with Weco', 1, true) then
+        return item
+      end
+    end
+  end, 'an "Optimize with Weco" lens in the buffer')
+  H.truthy(
+    lens.range.start.line + 1 >= COUNT_COMMON.first - 1,
+    'the lens is at count_common: ' .. vim.inspect(lens.range)
+  )
+end)
+
 H.test('diagnostics arrive for the slow function', function()
   local namespace = vim.lsp.diagnostic.get_namespace(client.id, false)
   local inside = H.wait_for(15000, function()

@@ -18,6 +18,7 @@ local M = {}
 ---@field server_path? string path of the `weco-lsp` binary (default: `weco-lsp` on $PATH)
 ---@field settings? table server settings, keys as in docs/lsp-extensions.md (sent as init_options and `settings.weco`)
 ---@field progress? boolean echo `$/progress` messages of the server in the echo area
+---@field codelens? boolean show the server's code lenses (refreshed on enter, leaving insert mode and writing)
 ---@field review_keys? weco.ReviewKeys buffer-local keys of the review tab
 
 ---@type weco.Opts
@@ -25,6 +26,7 @@ M.defaults = {
   server_path = nil, -- nil: `settings.server.path`, else `weco-lsp` on $PATH
   settings = {}, -- empty: the server's own defaults apply (server/src/config.rs is the source of truth)
   progress = true, -- echo progress in the echo area
+  codelens = true, -- show the lenses ("Optimize with Weco", run progress) without an autocommand of your own
   review_keys = {
     accept = 'ga',
     reject = 'gr',
@@ -121,6 +123,7 @@ function M.validate(opts)
     vim.validate('server_path', opts.server_path, 'string', true)
     vim.validate('settings', opts.settings, 'table', true)
     vim.validate('progress', opts.progress, 'boolean', true)
+    vim.validate('codelens', opts.codelens, 'boolean', true)
     vim.validate('review_keys', opts.review_keys, 'table', true)
     validate_settings(opts.settings or {})
   end)
