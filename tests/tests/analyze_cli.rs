@@ -6,10 +6,17 @@ use serde_json::Value;
 use weco_lsp_e2e::{fixture, server_binary};
 
 #[test]
-fn version_prints_the_crate_version() {
+fn version_prints_the_release_the_commit_and_the_tested_weco() {
     let output = Command::new(server_binary()).arg("--version").output().unwrap();
     assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("weco-lsp {}", env!("CARGO_PKG_VERSION")));
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    assert!(version.starts_with(&format!("weco-lsp {} (", env!("CARGO_PKG_VERSION"))), "{version}");
+    assert!(version.contains("tested with weco 0.4.0"), "{version}");
+    let commit = Command::new("git").args(["rev-parse", "--short=12", "HEAD"]).output().unwrap();
+    if commit.status.success() {
+        let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+        assert!(version.contains(&commit), "the commit it was built from: {version} (HEAD is {commit})");
+    }
 }
 
 #[test]

@@ -16,8 +16,11 @@ pub const EXIT_CODES: &str = "Exit codes:\n  \
     1  it ran, found no verified improvement, and --fail-if-no-win was given\n  \
     2  it could not run: bad arguments, no project folder, no inputs, the baseline rejected by the A/A gate, weco unusable, cancelled";
 
+/// `weco-lsp --version`: the release, the commit it was built from, and the weco CLI release it was tested with.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("WECO_LSP_COMMIT"), "; tested with weco 0.4.0)");
+
 #[derive(Debug, Parser)]
-#[command(name = "weco-lsp", version, about = "Find code worth optimizing and optimize it with measured runs.", long_about = None)]
+#[command(name = "weco-lsp", version = VERSION, about = "Find code worth optimizing and optimize it with measured runs.", long_about = None)]
 pub struct Cli {
     /// Serve the Language Server Protocol over stdio (also what no command does).
     #[arg(long)]
@@ -223,5 +226,13 @@ impl From<SandboxArg> for SandboxMode {
             SandboxArg::Network => SandboxMode::Network,
             SandboxArg::Off => SandboxMode::Off,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_version_names_the_weco_release_the_runner_was_tested_with() {
+        assert!(super::VERSION.contains(&format!("tested with weco {})", crate::engine::weco::TESTED_WECO_VERSION)), "{}", super::VERSION);
     }
 }

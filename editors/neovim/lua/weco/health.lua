@@ -56,7 +56,7 @@ local function check_server()
   local path = vim.fn.exepath(cmd[1])
   if path == '' then
     health.error(('%s not found'):format(cmd[1]), {
-      'Build it with `cargo build -p weco-lsp` and put it on $PATH,',
+      'Install it from a checkout of weco-lsp with `cargo install --locked --path server` (or `bash scripts/install.sh`),',
       "or set vim.g.weco = { server_path = '/path/to/weco-lsp' }.",
     })
     return
