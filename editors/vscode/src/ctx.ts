@@ -13,7 +13,7 @@ import {
 } from "vscode-languageclient/node";
 import { restartTriggeredBy, serverSettings, settingKeysFromPackageJson, SETTINGS_PREFIX } from "./config";
 import { COMMANDS_NEEDING_TRUST } from "./lsp_ext";
-import { chooseServerPath } from "./server_path";
+import { chooseServerPath, hostTarget } from "./server_path";
 
 export const UNTRUSTED_MESSAGE =
   "Weco: optimizing runs this workspace's code, so it is disabled in an untrusted workspace. Trust the workspace to optimize.";
@@ -69,13 +69,18 @@ export class Ctx {
       pathEnv: process.env.PATH,
       homeDir: os.homedir(),
       isExecutable,
+      bundledTarget: readBundledTarget(this.extensionContext.extensionPath),
+      host: hostTarget(),
     });
     if (choice.kind === "missing") {
       const open = "Open Settings";
-      const picked = await vscode.window.showErrorMessage(
-        `Weco: cannot find the weco-lsp server (tried ${choice.tried.join(", ")}). Set weco.server.path.`,
-        open,
-      );
+      const message = choice.wrongPlatform
+        ? `Weco: this extension was packaged with a weco-lsp server for ${choice.wrongPlatform.bundled}, and this machine is ${choice.wrongPlatform.host}. ` +
+          `Install the weco-${choice.wrongPlatform.host}.vsix (\`npm run package:bundled\` in editors/vscode on such a machine), ` +
+          "or install the server with `cargo install --locked --path server` so that it is found on PATH, or set weco.server.path."
+        : `Weco: cannot find the weco-lsp server (tried ${choice.tried.join(", ")}). ` +
+          "Install it with `cargo install --locked --path server` from a checkout of weco-lsp, or set weco.server.path.";
+      const picked = await vscode.window.showErrorMessage(message, open);
       if (picked === open) {
         await vscode.commands.executeCommand("workbench.action.openSettings", "weco.server.path");
       }
@@ -157,5 +162,14 @@ function isExecutable(file: string): boolean {
     return fs.statSync(file).isFile();
   } catch {
     return false;
+  }
+}
+
+/** The target the bundled server was built for (`server/target`, one line), when the package has one. */
+function readBundledTarget(extensionPath: string): string | undefined {
+  try {
+    return fs.readFileSync(`${extensionPath}/server/target`, "utf8").trim() || undefined;
+  } catch {
+    return undefined;
   }
 }

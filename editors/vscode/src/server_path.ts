@@ -15,11 +15,20 @@ export interface ServerPathInputs {
   pathEnv?: string;
   homeDir?: string;
   isExecutable: (file: string) => boolean;
+  /** The VS Code target the bundled binary was built for (`server/target`, written by the packaging script). */
+  bundledTarget?: string;
+  /** This machine as a VS Code target (`linux-x64`, `darwin-arm64`, ...): see {@link hostTarget}. */
+  host?: string;
 }
 
 export type ServerPathChoice =
   | { kind: "found"; path: string; source: "env" | "setting" | "bundled" | "path" }
-  | { kind: "missing"; tried: string[] };
+  | { kind: "missing"; tried: string[]; wrongPlatform?: { bundled: string; host: string } };
+
+/** This machine in VS Code's platform-specific extension names (`process.platform`-`process.arch`). */
+export function hostTarget(platform: string = process.platform, arch: string = process.arch): string {
+  return `${platform}-${arch}`;
+}
 
 /** Order: `WECO_LSP_PATH`, then `weco.server.path`, then the bundled binary, then `PATH`. */
 export function chooseServerPath(inputs: ServerPathInputs): ServerPathChoice {
@@ -41,8 +50,13 @@ export function chooseServerPath(inputs: ServerPathInputs): ServerPathChoice {
   }
   const bundled = path.join(inputs.extensionPath, "server", SERVER_BINARY);
   tried.push(bundled);
+  let wrongPlatform: { bundled: string; host: string } | undefined;
   if (inputs.isExecutable(bundled)) {
-    return { kind: "found", path: bundled, source: "bundled" };
+    // A binary for another platform is executable as a file but cannot run here: look further, and say why.
+    if (!inputs.bundledTarget || !inputs.host || inputs.bundledTarget === inputs.host) {
+      return { kind: "found", path: bundled, source: "bundled" };
+    }
+    wrongPlatform = { bundled: inputs.bundledTarget, host: inputs.host };
   }
   for (const dir of (inputs.pathEnv ?? "").split(path.delimiter)) {
     if (dir === "") {
@@ -54,7 +68,7 @@ export function chooseServerPath(inputs: ServerPathInputs): ServerPathChoice {
     }
   }
   tried.push(`${SERVER_BINARY} on PATH`);
-  return { kind: "missing", tried };
+  return { kind: "missing", tried, wrongPlatform };
 }
 
 function expandHome(file: string, homeDir: string | undefined): string {

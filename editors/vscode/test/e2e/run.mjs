@@ -83,22 +83,38 @@ function prepareProfile(root) {
     "editor.codeLens": true,
     "files.autoSave": "off",
     "workbench.secondarySideBar.defaultVisibility": "hidden",
-    "weco.server.path": SERVER,
+    // The real server is bundled in the package, as users get it: no setting names it.
+    ...(FAKE_SERVER ? { "weco.server.path": SERVER } : {}),
   };
   fs.mkdirSync(path.join(root, "user/User"), { recursive: true });
   fs.writeFileSync(path.join(root, "user/User/settings.json"), JSON.stringify(userSettings, null, 2));
   // code-server is a remote window: machine-scoped settings are read from the remote "Machine" settings, and
   // reading them from User settings alone raced with activation (the server path was sometimes unset).
-  fs.mkdirSync(path.join(root, "user/Machine"), { recursive: true });
-  fs.writeFileSync(path.join(root, "user/Machine/settings.json"), JSON.stringify({ "weco.server.path": SERVER }, null, 2));
+  if (FAKE_SERVER) {
+    fs.mkdirSync(path.join(root, "user/Machine"), { recursive: true });
+    fs.writeFileSync(path.join(root, "user/Machine/settings.json"), JSON.stringify({ "weco.server.path": SERVER }, null, 2));
+  }
   fs.writeFileSync(path.join(root, "config.yaml"), "auth: none\ncert: false\n");
   return workspace;
 }
 
 function buildAndInstallExtension(root, env) {
-  log("packaging the extension (npm run package)");
-  execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION_ROOT, stdio: "inherit" });
-  const vsix = path.join(EXTENSION_ROOT, "weco.vsix");
+  let vsix;
+  if (FAKE_SERVER) {
+    log("packaging the extension (npm run package)");
+    execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION_ROOT, stdio: "inherit" });
+    vsix = path.join(EXTENSION_ROOT, "weco.vsix");
+  } else {
+    // The platform-specific package with the server inside, as `npm run package:bundled` makes it for users.
+    log("packaging the extension with the server inside (scripts/package-vscode.sh)");
+    const printed = execFileSync("bash", [path.join(REPO_ROOT, "scripts/package-vscode.sh"), "--binary", SERVER], {
+      cwd: EXTENSION_ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    vsix = printed.trim().split("\n").pop();
+    log(`package: ${path.basename(vsix)}`);
+  }
   execFileSync(
     CODE_SERVER,
     ["--config", path.join(root, "config.yaml"), "--user-data-dir", path.join(root, "user"), "--extensions-dir", path.join(root, "ext"), "--install-extension", vsix],
@@ -251,6 +267,29 @@ async function analysisStages(page, stages) {
   log("waiting for the server's code lens");
   await page.locator(".editor-instance .codelens-decoration", { hasText: "Optimize with Weco" }).first().waitFor({ timeout: 15_000 });
   await stages.shot("codelens");
+  if (!FAKE_SERVER) {
+    const servers = runningServers();
+    log(`server processes: ${servers.join(", ")}`);
+    if (!servers.some((file) => file.includes(`${path.sep}ext${path.sep}`) && file.endsWith(`${path.sep}server${path.sep}weco-lsp`))) {
+      throw new Error(`the lens came from a server outside the installed package: ${servers.join(", ") || "none running"}`);
+    }
+  }
+}
+
+/** Executables of the running weco-lsp processes (Linux /proc). */
+function runningServers() {
+  const found = [];
+  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+      if (path.basename(exe) === "weco-lsp") {
+        found.push(exe);
+      }
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
 }
 
 /** Clicks whichever of `labels` shows up first in a notification; returns the label clicked. */
@@ -372,7 +411,7 @@ async function main() {
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "weco-vscode-e2e-"));
   const workspace = prepareProfile(root);
-  // The extension finds the server through the weco.server.path user setting, not the environment.
+  // The extension finds the server in its own package (the fake one through weco.server.path), not the environment.
   const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` };
   delete env.WECO_LSP_PATH;
   log(`server: ${SERVER}`);

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
-import { chooseServerPath, SERVER_BINARY } from "../../src/server_path";
+import { chooseServerPath, hostTarget, SERVER_BINARY } from "../../src/server_path";
 
 const extensionPath = "/ext";
 const bundled = path.join(extensionPath, "server", SERVER_BINARY);
@@ -56,4 +56,19 @@ test("nothing found lists what was tried", () => {
   const choice = chooseServerPath({ setting: "  ", extensionPath, pathEnv: "/a", isExecutable: () => false });
   assert.equal(choice.kind, "missing");
   assert.deepEqual(choice.kind === "missing" && choice.tried, [bundled, `${SERVER_BINARY} on PATH`]);
+});
+
+test("a bundled server built for another platform is not started, and the choice says why", () => {
+  const choice = chooseServerPath({
+    extensionPath,
+    isExecutable: (file) => file === bundled,
+    bundledTarget: "linux-x64",
+    host: "darwin-arm64",
+    pathEnv: "",
+  });
+  assert.equal(choice.kind, "missing");
+  assert.deepEqual(choice.kind === "missing" && choice.wrongPlatform, { bundled: "linux-x64", host: "darwin-arm64" });
+  const matching = chooseServerPath({ extensionPath, isExecutable: (file) => file === bundled, bundledTarget: "linux-x64", host: "linux-x64" });
+  assert.deepEqual(matching, { kind: "found", path: bundled, source: "bundled" });
+  assert.equal(hostTarget("linux", "x64"), "linux-x64");
 });
