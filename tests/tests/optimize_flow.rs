@@ -24,7 +24,7 @@ fn optimize(client: &mut LspClient, file: &Path) {
 }
 
 #[test]
-fn apply_accepts_every_hunk_with_confirmable_annotations_and_writes_a_report() {
+fn apply_applies_every_hunk_without_asking_again_and_writes_a_report() {
     let project = copy_fixture("optimize_py");
     let root = project.path();
     let file = root.join("inventory.py");
@@ -50,9 +50,20 @@ fn apply_accepts_every_hunk_with_confirmable_annotations_and_writes_a_report() {
     assert!(asked.last().unwrap().contains("Apply the change"), "{asked:?}");
     let requests = client.server_requests.lock().unwrap().clone();
     let (edit, _) = requests.iter().find(|(r, _)| r["method"] == "workspace/applyEdit").expect("an applyEdit");
-    let annotations = edit["params"]["edit"]["changeAnnotations"].as_object().expect("change annotations");
-    assert!(annotations.values().all(|a| a["needsConfirmation"] == true));
-    assert!(annotations.values().all(|a| a["label"].as_str().unwrap().contains("(step 1)")), "labels name the step: {annotations:?}");
+    // The lenses stop showing the run before the result question waits for an answer: one refresh when the
+    // run starts, one when it ends, both before the question.
+    let asked_at = |text: &str| {
+        requests
+            .iter()
+            .position(|(r, _)| r["method"] == "window/showMessageRequest" && r["params"]["message"].as_str().is_some_and(|m| m.contains(text)))
+            .unwrap_or_else(|| panic!("the question {text:?}"))
+    };
+    let (workspace_question, offer) = (asked_at("Where should weco work"), asked_at("Apply the change"));
+    let refreshes = requests[workspace_question..offer].iter().filter(|(r, _)| r["method"] == "workspace/codeLens/refresh").count();
+    assert!(refreshes >= 2, "lens refreshes during the run, before the result question: {refreshes}");
+    // Apply applies: no refactor preview with every hunk unticked (needsConfirmation) that applies nothing.
+    let confirmations = edit["params"]["edit"]["changeAnnotations"].as_object().map(|a| a.values().filter(|a| a["needsConfirmation"] == true).count());
+    assert_eq!(confirmations.unwrap_or(0), 0, "{edit}");
 
     let after = std::fs::read_to_string(&file).unwrap();
     assert_ne!(after, before);

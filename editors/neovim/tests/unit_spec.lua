@@ -194,6 +194,32 @@ H.test('statusline shows step, total and best while running, and the outcome aft
   H.truthy(H.notified('baseline crashed'), 'a failure is notified')
 end)
 
+H.test('server messages are shown as one line that fits the echo area; the whole text is in the log', function()
+  local baseline = 'weco · baseline of `count_known`: speedup = 1.0000. The function takes 4.3 ms per call '
+    .. '(timing noise 0.2%). What that costs depends on how often it runs.\nOne evaluation takes 2.4 s; 20 steps need '
+    .. 'at least 49.8 s.\nEvaluations run in a sandbox.'
+  local before = #H.notifications
+  require('weco.lsp').handlers['window/showMessage'](
+    nil,
+    { type = 3, message = baseline },
+    { client_id = 0, method = 'window/showMessage' }
+  )
+  local shown = H.notifications[before + 1]
+  H.truthy(shown, 'a notification')
+  H.truthy(not shown.msg:find('\n'), 'one line: ' .. shown.msg)
+  H.truthy(vim.fn.strdisplaywidth(shown.msg) < vim.v.echospace, 'fits the echo area: ' .. shown.msg)
+  H.truthy(vim.startswith(shown.msg, 'weco · baseline of `count_known`'), 'the start of the message: ' .. shown.msg)
+  H.truthy(shown.msg:find(':Weco log', 1, true), 'says where the rest is: ' .. shown.msg)
+  local status = require('weco.status')
+  H.eq('weco: done', status.one_line('weco: done'), 'a short message is left as it is')
+  H.truthy(
+    vim.iter(status.history):any(function(line)
+      return line:find('Evaluations run in a sandbox', 1, true) ~= nil
+    end),
+    'the whole message is in :Weco log'
+  )
+end)
+
 H.test('server questions go through vim.ui.select with the server message', function()
   local handler = require('weco.lsp').handlers['window/showMessageRequest']
   local seen

@@ -46,7 +46,8 @@ local function show_message_request(_, params)
     return vim.NIL
   end
   vim.ui.select(actions, {
-    prompt = 'Weco: ' .. params.message,
+    -- One "Weco:" in front, not "Weco: weco · ..." (the server's messages carry their own prefix).
+    prompt = 'Weco: ' .. params.message:gsub('^weco: ', ''):gsub('^weco · ', ''),
     kind = 'weco.question',
     format_item = function(action)
       return (action.title:gsub('\r?\n', ' '))
@@ -75,10 +76,19 @@ local function run_status(_, params)
   require('weco.status').on_run_status(params)
 end
 
---- Keeps the server's messages in `:Weco log`, then shows them as Neovim does.
+--- Keeps the server's messages in `:Weco log` and shows each as one line: a long or multi-line message
+--- (the baseline's context is three lines) would raise "Press ENTER" while the run goes on, and the Enter
+--- pressed to get past it could answer the next question.
 local function show_message(err, params, ctx)
-  require('weco.status').log('message: ' .. tostring(params and params.message))
-  return vim.lsp.handlers['window/showMessage'](err, params, ctx)
+  local status = require('weco.status')
+  status.log('message: ' .. tostring(params and params.message))
+  if err or type(params) ~= 'table' or type(params.message) ~= 'string' then
+    return vim.lsp.handlers['window/showMessage'](err, params, ctx)
+  end
+  local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
+  local text = status.one_line(params.message:gsub('^weco:%s*', 'weco: '), ' · :Weco log')
+  vim.notify(text, levels[params.type] or vim.log.levels.INFO)
+  return vim.NIL
 end
 
 --- Handlers for this client only (`vim.lsp.Config.handlers`).

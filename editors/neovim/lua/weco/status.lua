@@ -132,9 +132,27 @@ function M.on_progress(args)
   end
   M.log('progress ' .. text)
   if require('weco.config').get().progress then
-    vim.api.nvim_echo({ { 'weco: ' .. text } }, false, {})
+    vim.api.nvim_echo({ { M.one_line('weco: ' .. text:gsub('^weco:%s*', '')) } }, false, {})
   end
   vim.cmd.redrawstatus({ bang = true })
+end
+
+--- `text` as one line that fits the echo area: its first line, cut with "…" at the width Neovim can echo
+--- without a hit-enter prompt (`v:echospace`). The whole text stays in `:Weco log`.
+---@param text string
+---@param suffix? string appended when the text had to be cut (" · :Weco log")
+---@return string
+function M.one_line(text, suffix)
+  local first, rest = text:match('^([^\r\n]*)(.*)$')
+  local width = math.max(vim.v.echospace - 1, 20)
+  local cut = rest:find('%S') ~= nil
+  suffix = suffix or ''
+  if vim.fn.strdisplaywidth(first) > width or (cut and vim.fn.strdisplaywidth(first .. suffix) > width) then
+    local room = width - vim.fn.strdisplaywidth(suffix) - 1
+    first = vim.fn.strcharpart(first, 0, math.max(room, 10)) .. '…'
+    cut = true
+  end
+  return cut and (first .. suffix) or first
 end
 
 --- Progress titles by token: `report` and `end` values carry no title.

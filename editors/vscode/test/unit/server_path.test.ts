@@ -68,7 +68,12 @@ test("a bundled server built for another platform is not started, and the choice
   });
   assert.equal(choice.kind, "missing");
   assert.deepEqual(choice.kind === "missing" && choice.wrongPlatform, { bundled: "linux-x64", host: "darwin-arm64" });
-  const matching = chooseServerPath({ extensionPath, isExecutable: (file) => file === bundled, bundledTarget: "linux-x64", host: "linux-x64" });
+  const matching = chooseServerPath({
+    extensionPath,
+    isExecutable: (file) => file === bundled,
+    bundledTarget: "linux-x64",
+    host: "linux-x64",
+  });
   assert.deepEqual(matching, { kind: "found", path: bundled, source: "bundled" });
   assert.equal(hostTarget("linux", "x64"), "linux-x64");
 });

@@ -202,6 +202,8 @@ impl Frontend for LspFront {
             }
             RunEnd::Finished(result) => {
                 self.end_job(&result.summary.outcome).await;
+                // The lens stops showing the run's progress now, not when the user has answered the question.
+                ui::refresh_lenses(session).await;
                 super::offer::offer(session, &self.job, *result, self.consolidated).await;
             }
         }
