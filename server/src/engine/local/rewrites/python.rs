@@ -581,8 +581,5 @@ mod sort;
 pub use sort::{append_sort_to_insort, running_top_k_to_heap, sort_once_after_loop};
 
 #[cfg(test)]
-#[path = "python_property_tests.rs"]
-mod property_tests;
-#[cfg(test)]
 #[path = "python_tests.rs"]
 mod tests;
