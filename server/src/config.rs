@@ -68,6 +68,20 @@ pub struct Settings {
     pub metric: Metric,
     pub llm: LlmSettings,
     pub sandbox: SandboxMode,
+    pub mode: ModeSetting,
+}
+
+/// Whether each optimization asks for the mode (`weco.mode`), as the workflow's first rule says, or always uses one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModeSetting {
+    /// Ask at every optimization, the last choice first.
+    #[default]
+    Ask,
+    /// Vibe mode without asking.
+    Vibe,
+    /// Assistant Scientist mode without asking.
+    Scientist,
 }
 
 /// Where user code runs (`weco.sandbox`): see `sandbox`.
@@ -95,6 +109,7 @@ impl Default for Settings {
             metric: Metric::Speedup,
             llm: LlmSettings::default(),
             sandbox: SandboxMode::Auto,
+            mode: ModeSetting::Ask,
         }
     }
 }
@@ -151,6 +166,12 @@ pub const SETTINGS: &[SettingSpec] = &[
         key: "sandbox",
         schema: || json!({"type": "string", "enum": ["auto", "network", "off"], "default": "auto"}),
         description: "Where evaluations run: auto, a sandbox where your project and the machine are read-only and there is no network (when Linux user namespaces allow it; otherwise you are told); network, the same sandbox with network; off, no sandbox.",
+        editor_only: false,
+    },
+    SettingSpec {
+        key: "mode",
+        schema: || json!({"type": "string", "enum": ["ask", "vibe", "scientist"], "default": "ask"}),
+        description: "How weco works on a function: ask at every optimization (the last choice offered first), or always Vibe (few questions, straight to results) or Assistant Scientist (an interview, a validation run, deeper explanations).",
         editor_only: false,
     },
     SettingSpec {

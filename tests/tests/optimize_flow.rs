@@ -231,7 +231,7 @@ fn inputs_the_user_writes_are_kept_by_reusing_the_earlier_evaluation() {
 }
 
 #[test]
-fn assistant_scientist_mode_interviews_validates_one_step_then_runs_and_remembers() {
+fn assistant_scientist_mode_interviews_validates_one_step_then_runs_and_is_offered_first_next_time() {
     let project = copy_fixture("optimize_py");
     let root = project.path();
     let file = root.join("inventory.py");
@@ -248,12 +248,29 @@ fn assistant_scientist_mode_interviews_validates_one_step_then_runs_and_remember
     let report = std::fs::read_to_string(root.join(".weco/missing_skus/report.md")).unwrap();
     assert!(report.contains("At 10000 calls per day"), "{report}");
 
-    // The mode is remembered: the next optimization does not ask for it again.
+    // Each optimization asks for the mode again, the last choice offered first and marked.
     let before = questions.lock().unwrap().len();
     client.request("workspace/executeCommand", json!({"command": "weco.optimize", "arguments": [{"uri": file_uri(&file), "function": "fib"}]}));
-    client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("`fib`"));
+    let mode = client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("How should weco work on `fib`"));
+    let titles: Vec<&str> = mode["actions"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
+    assert_eq!(titles, ["Assistant Scientist Mode (last used)", "Vibe Mode"]);
     client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("Still accurate?"));
     let next = questions.lock().unwrap()[before..].to_vec();
-    assert!(next.first().is_some_and(|q| q.contains("Where should weco work")), "{next:#?}");
+    assert!(next.get(1).is_some_and(|q| q.contains("Where should weco work")), "{next:#?}");
     assert!(next.iter().any(|q| q.contains("about 10000 calls per day")), "the profile's answer is confirmed, not asked again: {next:#?}");
+}
+
+#[test]
+fn the_mode_setting_turns_the_mode_question_off() {
+    let project = copy_fixture("optimize_py");
+    let root = project.path();
+    let file = root.join("inventory.py");
+    let mut options = local_backend(2);
+    options["weco"]["mode"] = json!("vibe");
+    let (mut client, questions) = start_editor(root, vec!["Isolated directory (recommended)", "Keep separate"], options);
+    optimize(&mut client, &file);
+    client.message_containing("kept separate");
+    let asked = questions.lock().unwrap().clone();
+    assert!(asked.first().is_some_and(|q| q.contains("Where should weco work")), "no mode question with weco.mode = vibe: {asked:#?}");
+    assert!(!asked.iter().any(|q| q.contains("How should weco work")), "{asked:#?}");
 }

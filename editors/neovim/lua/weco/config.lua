@@ -54,6 +54,7 @@ M.settings_spec = {
   { key = 'evalTimeout', type = 'integer', default = 300 },
   { key = 'metric', type = 'string', default = 'speedup', enum = { 'speedup', 'latency_ms', 'peak_memory_mb' } },
   { key = 'sandbox', type = 'string', default = 'auto', enum = { 'auto', 'network', 'off' } },
+  { key = 'mode', type = 'string', default = 'ask', enum = { 'ask', 'vibe', 'scientist' } },
   { key = 'llm.baseUrl', type = { 'string', 'null' }, default = vim.NIL },
   { key = 'llm.model', type = { 'string', 'null' }, default = vim.NIL },
   { key = 'llm.apiKeyEnv', type = 'string', default = 'OPENAI_API_KEY' },

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::*;
 
 use super::run_front::LspFront;
-use super::ui::{self, ANSWER_CANCEL, CONFIRM_IN_PLACE, MODE_SCIENTIST, MODE_VIBE, STILL_ACCURATE, UPDATE_IT, WORKSPACE_IN_PLACE, WORKSPACE_ISOLATED, say};
+use super::ui::{
+    self, ANSWER_CANCEL, CONFIRM_IN_PLACE, LAST_USED, MODE_SCIENTIST, MODE_VIBE, STILL_ACCURATE, UPDATE_IT, WORKSPACE_IN_PLACE, WORKSPACE_ISOLATED, say,
+};
 use super::uri_path;
 use crate::analysis::Language;
 use crate::lsp::ext::{FunctionTarget, OptimizeArgs};
@@ -113,15 +115,24 @@ async fn ask_mode_and_workspace(session: &Session, function: &str, source_path: 
         .await;
     }
     let mut profile = Profile::load_or_create(&root);
-    let mode = match profile.mode.clone() {
-        Some(mode) => mode,
-        None => {
+    let mode = match session.settings().mode {
+        crate::config::ModeSetting::Vibe => "vibe".to_string(),
+        crate::config::ModeSetting::Scientist => "assistant_scientist".to_string(),
+        // The workflow's first rule: ask at each optimization, the last choice first.
+        crate::config::ModeSetting::Ask => {
             let question = format!(
                 "How should weco work on `{function}`?\n\nVibe: few questions, straight to results. Assistant Scientist: a short interview, a 1-step validation run, deeper explanations."
             );
-            match ui::ask(session, question, &[MODE_VIBE, MODE_SCIENTIST]).await.as_deref() {
-                Some(MODE_VIBE) => "vibe".to_string(),
-                Some(MODE_SCIENTIST) => "assistant_scientist".to_string(),
+            let last_scientist = profile.mode.as_deref() == Some("assistant_scientist");
+            let (vibe, scientist) = match profile.mode.as_deref() {
+                Some("vibe") => (format!("{MODE_VIBE} {LAST_USED}"), MODE_SCIENTIST.to_string()),
+                Some("assistant_scientist") => (MODE_VIBE.to_string(), format!("{MODE_SCIENTIST} {LAST_USED}")),
+                _ => (MODE_VIBE.to_string(), MODE_SCIENTIST.to_string()),
+            };
+            let options: Vec<&str> = if last_scientist { vec![&scientist, &vibe] } else { vec![&vibe, &scientist] };
+            match ui::ask(session, question, &options).await {
+                Some(answer) if answer == vibe => "vibe".to_string(),
+                Some(answer) if answer == scientist => "assistant_scientist".to_string(),
                 _ => return None,
             }
         }

@@ -9,6 +9,8 @@ use crate::lsp::jobs::RunningJob;
 use crate::lsp::session::Session;
 
 pub const MODE_VIBE: &str = "Vibe Mode";
+/// Marks the mode chosen last time, offered first.
+pub const LAST_USED: &str = "(last used)";
 pub const MODE_SCIENTIST: &str = "Assistant Scientist Mode";
 pub const WORKSPACE_ISOLATED: &str = "Isolated directory (recommended)";
 pub const WORKSPACE_IN_PLACE: &str = "In-place";
