@@ -122,6 +122,24 @@ impl std::fmt::Display for ReadError {
 
 /// Reads a source file as text; invalid UTF-8 is replaced rather than refused, so that one bad
 /// byte does not hide a whole file.
+/// Folders whose code is tests, benchmarks or fuzz targets.
+const SUPPORT_FOLDERS: &[&str] = &["tests", "test", "testing", "benches", "benchmarks", "bench", "fuzz", "fuzz_targets"];
+
+/// Whether `file` is test, benchmark or fuzzing code (where it lives below `root`, or its name: `test_*.py`,
+/// `*_test.py`, `conftest.py`). Its loops run on fixtures, not on users' data, so its findings are hints: no lens,
+/// no diagnostic. Only the part of the path below `root` counts (a project inside a folder named `tests` is not
+/// all tests).
+pub fn is_support_code(root: &Path, file: &Path) -> bool {
+    let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let named = (name.starts_with("test_") && name.ends_with(".py")) || name.ends_with("_test.py") || name.ends_with("_tests.py") || name == "conftest.py";
+    let folders = file
+        .strip_prefix(root)
+        .ok()
+        .and_then(Path::parent)
+        .is_some_and(|dir| dir.components().any(|c| SUPPORT_FOLDERS.contains(&c.as_os_str().to_string_lossy().as_ref())));
+    named || folders
+}
+
 pub fn read_source(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
     let size = fs::metadata(path).map_err(ReadError::Io)?.len();
     if size > max_bytes {
@@ -224,6 +242,17 @@ mod tests {
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, "").unwrap();
+    }
+
+    #[test]
+    fn tests_benchmarks_and_fuzz_targets_below_the_root_are_support_code() {
+        let root = Path::new("/home/u/tests/proj");
+        for file in ["tests/test_shop.py", "pkg/tests/helpers.py", "benches/parse.rs", "fuzz/fuzz_targets/a.rs", "conftest.py", "pkg/shop_test.py"] {
+            assert!(is_support_code(root, &root.join(file)), "{file}");
+        }
+        for file in ["pkg/shop.py", "src/lib.rs", "pkg/testament.py", "examples/demo.py"] {
+            assert!(!is_support_code(root, &root.join(file)), "{file}: a `tests` folder above the root does not count");
+        }
     }
 
     #[test]

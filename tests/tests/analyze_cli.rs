@@ -112,3 +112,21 @@ fn analyze_changed_lists_the_functions_a_change_touched_against_each_base() {
     let bad = Command::new(server_binary()).args(["analyze", "--changed", "--base", "yesterday", "pkg"]).current_dir(root).output().unwrap();
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("expected HEAD, index or merge-base"));
 }
+
+#[test]
+fn analyze_ranks_test_code_below_the_package_its_findings_are_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let slow = "def dedup(items):\n    out = []\n    for x in items:\n        if x not in out:\n            out.append(x)\n    return out\n";
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::create_dir_all(root.join("tests")).unwrap();
+    std::fs::write(root.join("pkg/dedup.py"), slow).unwrap();
+    std::fs::write(root.join("tests/test_dedup.py"), slow).unwrap();
+    let output = Command::new(server_binary()).args(["analyze", "--json", "."]).current_dir(root).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let rows: Vec<Value> = String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let flagged =
+        |file: &str| rows.iter().find(|r| r["file"].as_str().unwrap().ends_with(file)).unwrap_or_else(|| panic!("{file}: {rows:?}"))["flagged"].clone();
+    assert_eq!(flagged("pkg/dedup.py"), true);
+    assert_eq!(flagged("tests/test_dedup.py"), false);
+}

@@ -227,3 +227,22 @@ fn watched_file_changes_keep_the_index_current() {
     let text = hover_text(&mut client, &uri, line, 6);
     assert!(text.contains("unit_price") && !text.contains("BASE_PRICES"), "{text}");
 }
+
+#[test]
+fn test_code_gets_no_lens_and_no_diagnostic_while_the_same_code_in_the_package_does() {
+    let project = copy_fixture("python_pkg");
+    let root = project.path();
+    let slow = "def dedup(items):\n    out = []\n    for x in items:\n        if x not in out:\n            out.append(x)\n    return out\n";
+    std::fs::write(root.join("shop/dedup.py"), slow).unwrap();
+    std::fs::create_dir_all(root.join("tests")).unwrap();
+    std::fs::write(root.join("tests/test_dedup.py"), slow).unwrap();
+    let (mut client, _) = start(root, &[]);
+    let library = client.open(&root.join("shop/dedup.py"), "python");
+    assert!(!diagnostics_for(&mut client, &library, Some(1)).is_empty());
+    assert_eq!(lens_functions(&lenses(&mut client, &library)), ["dedup"]);
+    let test = client.open(&root.join("tests/test_dedup.py"), "python");
+    assert!(diagnostics_for(&mut client, &test, Some(1)).is_empty(), "a test's loops run on fixtures");
+    assert!(lenses(&mut client, &test).is_empty());
+    let hover = hover_text(&mut client, &test, 0, 5);
+    assert!(hover.contains("list"), "the hover still lists what was found: {hover}");
+}

@@ -81,7 +81,12 @@ pub fn run(args: super::args::AnalyzeArgs, out: &mut impl Write) -> ExitCode {
             };
             let rope = Rope::from_str(&text);
             let analysis = analysis::analyze_source(language, &text);
-            for function in analysis.functions {
+            // Tests, benchmarks and fuzz targets below what was asked for: their findings are hints.
+            let support_code = workspace::is_support_code(if path.is_dir() { &path } else { &root }, &file);
+            for mut function in analysis.functions {
+                if support_code {
+                    function.reasons.iter_mut().for_each(|reason| reason.hint = true);
+                }
                 if let Some(changes) = &changes {
                     let line = |offset: usize| rope.byte_to_line(offset.min(rope.len_bytes())) as u32 + 1;
                     if !super::changed::touches(changes, &canonical, line(function.range.start), line(function.range.end)) {

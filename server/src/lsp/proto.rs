@@ -27,11 +27,13 @@ pub const SOURCE: &str = "weco";
 
 /// One Hint diagnostic per reason of every flagged function, hints left out: they stay in the hover, so that the
 /// Problems list holds the findings only.
-pub fn diagnostics(doc: &DocumentSnapshot, encoding: PositionEncoding) -> Vec<Diagnostic> {
+/// `support_code`: the document is tests, benchmarks or fuzzing code ([`crate::workspace::is_support_code`]), whose
+/// findings are hints.
+pub fn diagnostics(doc: &DocumentSnapshot, encoding: PositionEncoding, support_code: bool) -> Vec<Diagnostic> {
     doc.analysis
         .functions
         .iter()
-        .filter(|f| f.is_flagged())
+        .filter(|f| f.is_flagged() && !support_code)
         .flat_map(|f| {
             f.reasons.iter().filter(|reason| !reason.hint).map(move |reason| Diagnostic {
                 range: range_of(&doc.rope, &reason.range, encoding),
@@ -57,20 +59,22 @@ pub const HOT_SELF_SHARE: f64 = 0.05;
 /// A "⚡ Optimize with Weco" lens on the name of every flagged function, and of every function a profile measured at
 /// `HOT_SELF_SHARE` or more (in its own body); it gives the measured share when there is one, and says whether the offline engine has a
 /// rewrite for the function's shape or a candidate needs an LLM endpoint or weco.
-pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding, measured: &HashMap<String, MeasuredIn>) -> Vec<CodeLens> {
+/// In `support_code` (tests, benchmarks, fuzzing) only a measured hot spot gets a lens.
+pub fn code_lenses(doc: &DocumentSnapshot, encoding: PositionEncoding, measured: &HashMap<String, MeasuredIn>, support_code: bool) -> Vec<CodeLens> {
     doc.analysis
         .functions
         .iter()
         .filter_map(|f| {
             let share = measured.get(&f.qualified_name).map(|m| m.measured.share);
             let hot = measured.get(&f.qualified_name).is_some_and(|m| m.measured.self_share >= HOT_SELF_SHARE);
-            if !f.is_flagged() && !hot {
+            let flagged = f.is_flagged() && !support_code;
+            if !flagged && !hot {
                 return None;
             }
             let offline = offline_rewrites(doc.language, &doc.text, f.range.clone());
             let engine = if offline.is_empty() { LENS_NEEDS_LLM } else { LENS_OFFLINE };
             let profiled = share.map(|s| format!("{:.0}% of profiled time · ", s * 100.0)).unwrap_or_default();
-            let found = if f.is_flagged() { format!("{}: {} · ", f.score, short_reasons(f)) } else { String::new() };
+            let found = if flagged { format!("{}: {} · ", f.score, short_reasons(f)) } else { String::new() };
             Some(CodeLens {
                 range: range_of(&doc.rope, &f.name_range, encoding),
                 command: Some(optimize_command(&doc.uri, &f.qualified_name, &format!("{LENS_OPTIMIZE} ({profiled}{found}{engine})"))),

@@ -10,8 +10,10 @@ use crate::lsp::session::Session;
 
 pub fn code_lens(session: &Session, params: CodeLensParams) -> Option<Vec<CodeLens>> {
     let doc = session.snapshot(&params.text_document.uri)?;
-    let measured = uri_path(&doc.uri).map(|path| session.measured_in(&doc, &path)).unwrap_or_default();
-    let mut lenses = proto::code_lenses(&doc, session.encoding(), &measured);
+    let path = uri_path(&doc.uri);
+    let measured = path.as_ref().map(|path| session.measured_in(&doc, path)).unwrap_or_default();
+    let support_code = path.as_ref().is_some_and(|path| crate::workspace::is_support_code(&session.root_for(path), path));
+    let mut lenses = proto::code_lenses(&doc, session.encoding(), &measured, support_code);
     // While a function is being optimized its lens shows the run instead of the offer.
     for job in session.jobs.running_in(&doc.uri) {
         let Some(function) = doc.analysis.functions.iter().find(|f| f.qualified_name == job.function) else { continue };

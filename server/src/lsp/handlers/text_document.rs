@@ -44,7 +44,8 @@ async fn after_update(session: &Session, snapshot: DocumentSnapshot) {
 }
 
 async fn publish(session: &Session, snapshot: &DocumentSnapshot) {
-    let mut diagnostics = proto::diagnostics(snapshot, session.encoding());
+    let support_code = uri_path(&snapshot.uri).is_some_and(|path| crate::workspace::is_support_code(&session.root_for(&path), &path));
+    let mut diagnostics = proto::diagnostics(snapshot, session.encoding(), support_code);
     diagnostics.extend(session.run_diagnostics(&snapshot.uri));
     session.client.publish_diagnostics(snapshot.uri.clone(), diagnostics, Some(snapshot.version)).await;
 }
