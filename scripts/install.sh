@@ -5,28 +5,37 @@
 #      command line on PATH: code, code-insiders, codium, code-server;
 #   3. prints the Neovim snippet (the plugin is editors/neovim of this checkout).
 # Idempotent: running it again reinstalls the same build. Says what it did, and what it skipped and why.
-# Usage: scripts/install.sh [--no-vscode] [--no-server]
+# Usage: scripts/install.sh [--no-vscode] [--no-server] [--server-binary PATH]
+#   --server-binary installs that weco-lsp build instead of compiling a release (what the install test does).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 server=1
 vscode=1
-for arg in "$@"; do
-  case "$arg" in
-    --no-server) server=0 ;;
-    --no-vscode) vscode=0 ;;
-    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) echo "install: unknown argument $arg" >&2; exit 2 ;;
+prebuilt=""
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --no-server) server=0; shift ;;
+    --no-vscode) vscode=0; shift ;;
+    --server-binary) prebuilt="${2:?--server-binary needs a path}"; shift 2 ;;
+    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "install: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 say() { printf 'install: %s\n' "$*"; }
 
-command -v cargo > /dev/null || { say "cargo is missing: install Rust from https://rustup.rs, then run this again"; exit 2; }
-
-if [ "$server" = 1 ]; then
+bin_dir="${CARGO_INSTALL_ROOT:-$HOME/.cargo}/bin"
+installed="$bin_dir/weco-lsp"
+if [ "$server" = 1 ] && [ -n "$prebuilt" ]; then
+  mkdir -p "$bin_dir"
+  install -m 755 "$prebuilt" "$installed"
+  say "server: installed $prebuilt as $installed ($("$installed" --version))"
+elif [ "$server" = 1 ]; then
+  command -v cargo > /dev/null || { say "cargo is missing: install Rust from https://rustup.rs, then run this again"; exit 2; }
   say "building and installing the server (cargo install --locked --path server)"
   cargo install --locked --path "$repo/server" --root "${CARGO_INSTALL_ROOT:-$HOME/.cargo}" --force --quiet
-  installed="${CARGO_INSTALL_ROOT:-$HOME/.cargo}/bin/weco-lsp"
   say "server: $installed ($("$installed" --version))"
+fi
+if [ "$server" = 1 ]; then
   case ":$PATH:" in
     *":$(dirname "$installed"):"*) ;;
     *) say "note: $(dirname "$installed") is not on PATH; add it so that editors find weco-lsp" ;;

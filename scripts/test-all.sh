@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust unit and end-to-end tests (real binary over stdio, real weco client
 # against a local fake of Weco's API), the Neovim plugin in headless Neovim, the VS Code extension
-# in code-server, after the formatting checks. Installs what is missing first (scripts/setup.sh).
+# in code-server, the install script on a clean HOME, after the formatting checks. Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -26,3 +26,6 @@ echo "== VS Code extension: typecheck, unit tests, .vsix"
 echo "== VS Code extension end to end (code-server + Chromium, real server)"
 bash editors/vscode/test/e2e/setup.sh
 (cd editors/vscode && npm run e2e && npm run e2e:fake)
+
+echo "== install on a clean HOME (install.sh, then code-server and Neovim from there)"
+bash scripts/test-install.sh

