@@ -101,7 +101,7 @@ fn a_profile_that_is_not_one_fails_clearly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("notes.txt") && stderr.contains("sample count"), "{stderr}");
     let missing = Command::new(server_binary()).args(["analyze", "app", "--profile"]).current_dir(root).output().unwrap();
-    assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("--profile needs a file"));
+    assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("a value is required for '--profile <FILE>'"));
 }
 
 fn lens_titles(client: &mut LspClient, uri: &str) -> Vec<String> {
