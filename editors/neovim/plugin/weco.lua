@@ -13,7 +13,7 @@ vim.api.nvim_create_user_command('Weco', function(args)
   require('weco').command(args)
 end, {
   nargs = '+',
-  desc = 'Weco: optimize|consolidate|profile|cancel|result|apply|discard|report|log',
+  desc = 'Weco: optimize|consolidate|profile|cancel|result|apply|discard|report|log|keep|reject|keepall|rejectall',
   complete = function(arg_lead, cmdline)
     return require('weco').complete(arg_lead, cmdline)
   end,

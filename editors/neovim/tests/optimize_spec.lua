@@ -1,6 +1,6 @@
 -- End to end with the REAL weco-lsp and its local backend: optimize count_common from the fixture,
 -- answer the server's questions through vim.ui.select, review the diff, accept one hunk,
--- then check the buffer and the file on disk.
+-- then check the buffer and the file on disk. This is the side-by-side review (review = 'tab'); inline_spec.lua the default.
 local here = vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2))
 local H = dofile(vim.fs.joinpath(here, 'helpers.lua'))
 local C = dofile(vim.fs.joinpath(here, 'protocol_check.lua'))
@@ -14,7 +14,7 @@ local COUNT_COMMON_BODY = 10 -- 1-based line inside count_common in tests/fixtur
 local project = H.fixture_copy()
 local slow_py = vim.fs.joinpath(project, 'pkg', 'slow.py')
 local original_disk_text = H.read_file(slow_py)
-vim.g.weco = { server_path = H.server_bin(), settings = { backend = 'local', steps = 3 } }
+vim.g.weco = { server_path = H.server_bin(), review = 'tab', settings = { backend = 'local', steps = 3 } }
 vim.lsp.enable('weco')
 
 -- The answers a user would give, by button title; anything else (a confirmation) gets its first button.

@@ -137,7 +137,8 @@ H.test(':Weco completes subcommands and task ids', function()
     state = 'running',
   })
   H.eq({ 'count_common' }, weco.complete('', 'Weco cancel '), 'task ids for cancel')
-  H.eq(9, #weco.complete('', 'Weco '), 'all subcommands')
+  H.eq(13, #weco.complete('', 'Weco '), 'all subcommands')
+  H.eq({ 'keep', 'keepall' }, vim.fn.getcompletion('Weco kee', 'cmdline'), 'the inline review commands')
   vim.cmd('Weco frobnicate')
   H.truthy(H.notified('unknown subcommand "frobnicate"'), 'unknown subcommand is reported')
 end)
@@ -304,7 +305,7 @@ local function synthetic_result(path)
   }
 end
 
-H.test('a result opens a diff tab; keys mark hunks; a changed buffer is refused', function()
+H.test("with review = 'tab' a result opens a diff tab; keys mark hunks; a changed buffer is refused", function()
   local dir = vim.fn.tempname()
   vim.fn.mkdir(dir, 'p')
   local path = vim.fs.joinpath(dir, 'f.py')
@@ -314,7 +315,9 @@ H.test('a result opens a diff tab; keys mark hunks; a changed buffer is refused'
   local target = vim.api.nvim_get_current_buf()
   local tabs_before = #vim.api.nvim_list_tabpages()
 
+  vim.g.weco = vim.tbl_extend('force', vim.g.weco or {}, { review = 'tab' })
   review.receive(params, 0)
+  vim.g.weco = vim.tbl_extend('force', vim.g.weco, { review = 'inline' })
   H.eq(tabs_before + 1, #vim.api.nvim_list_tabpages(), 'a new tab')
   local wins = vim.api.nvim_tabpage_list_wins(0)
   H.eq(2, #wins, 'two windows')

@@ -18,6 +18,7 @@ local M = {}
 ---@field server_path? string path of the `weco-lsp` binary (default: `weco-lsp` on $PATH)
 ---@field settings? table server settings, keys as in docs/lsp-extensions.md (sent as init_options and `settings.weco`)
 ---@field progress? boolean echo `$/progress` messages of the server in the echo area
+---@field review? 'inline'|'tab' where a result is reviewed: in the buffer itself (default) or side by side in a tab
 ---@field codelens? boolean show the server's code lenses (refreshed on enter, leaving insert mode and writing)
 ---@field review_keys? weco.ReviewKeys buffer-local keys of the review tab
 
@@ -26,6 +27,7 @@ M.defaults = {
   server_path = nil, -- nil: `settings.server.path`, else `weco-lsp` on $PATH
   settings = {}, -- empty: the server's own defaults apply (server/src/config.rs is the source of truth)
   progress = true, -- echo progress in the echo area
+  review = 'inline', -- 'inline': hunks in the buffer you edit, kept or rejected in place; 'tab': side by side
   codelens = true, -- show the lenses ("Optimize with Weco", run progress) without an autocommand of your own
   review_keys = {
     accept = 'ga',
@@ -125,6 +127,9 @@ function M.validate(opts)
     vim.validate('settings', opts.settings, 'table', true)
     vim.validate('progress', opts.progress, 'boolean', true)
     vim.validate('codelens', opts.codelens, 'boolean', true)
+    vim.validate('review', opts.review, function(value)
+      return value == nil or value == 'inline' or value == 'tab'
+    end, "'inline' or 'tab'")
     vim.validate('review_keys', opts.review_keys, 'table', true)
     validate_settings(opts.settings or {})
   end)

@@ -167,6 +167,26 @@ M.subcommands = {
     end,
   },
   log = { impl = M.log },
+  keep = {
+    impl = function()
+      require('weco.inline').resolve('keep')
+    end,
+  },
+  reject = {
+    impl = function()
+      require('weco.inline').resolve('reject')
+    end,
+  },
+  keepall = {
+    impl = function()
+      require('weco.inline').resolve('keep', true)
+    end,
+  },
+  rejectall = {
+    impl = function()
+      require('weco.inline').resolve('reject', true)
+    end,
+  },
 }
 
 --- `:Weco {subcommand} [task]`.

@@ -503,7 +503,14 @@ function M.receive(params, client_id)
       )
     end
   end
-  M.open(review)
+  -- Inline in the buffer you edit by default; side by side in a tab when configured, or when the buffer is not open
+  -- or no longer holds the text the result was computed against.
+  local inline = require('weco.config').get().review ~= 'tab'
+    and target_buf
+    and require('weco.inline').start(params, client_id, target_buf)
+  if not inline then
+    M.open(review)
+  end
   vim.api.nvim_exec_autocmds('User', { pattern = 'WecoResult', modeline = false, data = { taskId = params.taskId } })
 end
 

@@ -78,6 +78,10 @@ end
 --- Empty when there is nothing to show. Refresh with `User WecoRunStatus`.
 ---@return string
 function M.statusline()
+  local pending = package.loaded['weco.inline'] and require('weco.inline').pending()
+  if pending then
+    return ('weco: %d hunk%s to review'):format(pending, pending == 1 and '' or 's')
+  end
   local task_id = M.order[#M.order]
   local status = task_id and M.tasks[task_id]
   if not status then

@@ -80,7 +80,7 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
                         session,
                         MessageType::INFO,
                         format!(
-                            "weco: discarded the result for `{}`; your file is unchanged. The report stays in {}.",
+                            "weco: discarded the result for `{}`: nothing more of it will be applied to your files. The report stays in {}.",
                             result.function,
                             result.report_path.display()
                         ),
