@@ -349,6 +349,29 @@ async function optimizeStages(page, stages, fixtureFile) {
   await stages.shot("progress");
 
   log(`waiting up to ${RUN_TIMEOUT_MS / 1000} s for the run to finish`);
+  if (INSTALLED) {
+    // The installed extension's run takes the other path: Apply on the result question applies the change to the
+    // editor at once (no refactor preview with every hunk unticked); the user saves.
+    await answerPrompt(page, ["Apply"], RUN_TIMEOUT_MS);
+    log("Apply: waiting for the change in the editor");
+    await editorLine(page, "set(known)").waitFor({ state: "visible", timeout: 30_000 });
+    if (await page.getByText("Refactor Preview", { exact: false }).first().isVisible()) {
+      throw new Error("Apply opened the refactor preview instead of applying");
+    }
+    await stages.shot("applied-in-editor");
+    await editorLine(page, "set(known)").click();
+    await page.keyboard.press("Control+S");
+    const saved = await pollUntil("the applied file on disk", 30_000, () => {
+      const text = fs.readFileSync(fixtureFile, "utf8");
+      return text !== originalText ? text : undefined;
+    });
+    const output = execFileSync("python3", [fixtureFile], { encoding: "utf8" });
+    if (output !== originalOutput || !saved.includes("set(known)")) {
+      throw new Error(`after Apply the file prints ${JSON.stringify(output)} instead of ${JSON.stringify(originalOutput)}`);
+    }
+    log(`file changed (${originalText.length} -> ${saved.length} chars) and still prints ${output.trim()}`);
+    return;
+  }
   const reviewed = await answerPrompt(page, ["Review diff", "Apply All", "Choose Hunks…"], RUN_TIMEOUT_MS);
   if (reviewed === "Review diff") {
     await toastButton(page, "Apply All").first().waitFor({ state: "visible", timeout: 30_000 });
