@@ -242,8 +242,14 @@ fn assistant_scientist_mode_interviews_validates_one_step_then_runs_and_is_offer
     let asked = questions.lock().unwrap().clone();
     assert!(asked.iter().any(|q| q.contains("How often does `missing_skus` run per day")), "{asked:#?}");
     assert!(asked.iter().any(|q| q.contains("Validation step done") && q.contains("works end to end")), "{asked:#?}");
+    assert!(asked.iter().any(|q| q.contains("What should weco optimize `missing_skus` for?")), "{asked:#?}");
+    assert!(asked.iter().any(|q| q.contains("off the table")) && asked.iter().any(|q| q.contains("How critical")), "{asked:#?}");
     let profile = std::fs::read_to_string(root.join(".weco/profile.yaml")).unwrap();
     assert!(profile.contains("assistant_scientist") && profile.contains("calls_per_day: 10000"), "{profile}");
+    assert!(
+        profile.contains("optimize for: speed") && profile.contains("criticality: a production hot path"),
+        "the answers are in the profile's own fields:\n{profile}"
+    );
     assert_eq!(profile.matches("task: missing_skus").count(), 1, "the validation step is not history:\n{profile}");
     let report = std::fs::read_to_string(root.join(".weco/missing_skus/report.md")).unwrap();
     assert!(report.contains("At 10000 calls per day"), "{report}");
@@ -257,7 +263,11 @@ fn assistant_scientist_mode_interviews_validates_one_step_then_runs_and_is_offer
     client.wait_for("window/showMessageRequest", |p| p["message"].as_str().unwrap_or_default().contains("Still accurate?"));
     let next = questions.lock().unwrap()[before..].to_vec();
     assert!(next.get(1).is_some_and(|q| q.contains("Where should weco work")), "{next:#?}");
-    assert!(next.iter().any(|q| q.contains("about 10000 calls per day")), "the profile's answer is confirmed, not asked again: {next:#?}");
+    assert!(
+        next.iter().any(|q| q.contains("about 10000 calls per day") && q.contains("criticality: a production hot path")),
+        "the profile's answers are confirmed in one question, not asked again: {next:#?}"
+    );
+    assert!(!next.iter().any(|q| q.contains("What should weco optimize")), "{next:#?}");
 }
 
 #[test]

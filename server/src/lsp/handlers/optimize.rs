@@ -12,6 +12,7 @@ use super::ui::{
 };
 use super::uri_path;
 use crate::analysis::Language;
+use crate::config::Metric;
 use crate::lsp::ext::{FunctionTarget, OptimizeArgs};
 use crate::lsp::position::offset_of;
 use crate::lsp::session::Session;
@@ -92,11 +93,20 @@ pub async fn spawn_run(session: Arc<Session>, target: FunctionTarget, run: Run) 
         Err(status) => return say(&session, MessageType::INFO, format!("weco: `{}` is already being optimized ({status}).", target.function)).await,
     };
     tokio::spawn(async move {
-        let Some((scientist, placement)) = ask_mode_and_workspace(&session, &target.function, &run.source_path).await else {
+        let Some((scientist, placement, interview)) = ask_mode_and_workspace(&session, &target.function, &run.source_path).await else {
             drop(guard);
             return say(&session, MessageType::INFO, "weco: optimization cancelled.").await;
         };
-        let run = Run { placement, cancel: guard.job.cancel.clone(), ..run };
+        let mut run = Run { placement, cancel: guard.job.cancel.clone(), ..run };
+        // The interview's answers: the metric the user chose, and constraints the optimizer is told.
+        if let Some(metric) = interview.metric {
+            run.settings.metric = metric;
+            run.metric = metric.into();
+        }
+        if !interview.instructions.is_empty() {
+            let given = run.settings.additional_instructions.take().into_iter();
+            run.settings.additional_instructions = Some(given.chain(interview.instructions).collect::<Vec<_>>().join("\n"));
+        }
         let front = LspFront::new(session.clone(), guard, scientist, placement, run.consolidated.is_some(), run.settings.steps).await;
         pipeline::execute(run, &front).await;
     });
@@ -104,7 +114,7 @@ pub async fn spawn_run(session: Arc<Session>, target: FunctionTarget, run: Run) 
 
 /// The workflow's questions before a run: the mode (remembered in the profile), the workspace
 /// (always asked), and for the Assistant Scientist how often the function runs. `None`: cancelled.
-async fn ask_mode_and_workspace(session: &Session, function: &str, source_path: &std::path::Path) -> Option<(bool, Placement)> {
+async fn ask_mode_and_workspace(session: &Session, function: &str, source_path: &std::path::Path) -> Option<(bool, Placement, Interview)> {
     let root = session.root_for(source_path);
     if let Err(why) = Profile::read(&root) {
         ui::say(
@@ -154,13 +164,77 @@ async fn ask_mode_and_workspace(session: &Session, function: &str, source_path: 
         _ => return None,
     };
     let scientist = mode == "assistant_scientist";
-    // The interview: an existing answer is confirmed rather than asked again.
-    let mut ask_usage = profile.usage.calls_per_day.is_none();
-    if scientist && let Some(calls) = profile.usage.calls_per_day {
-        let question = format!("Your profile says about {calls:.0} calls per day. Still accurate?");
-        ask_usage = ui::ask(session, question, &[STILL_ACCURATE, UPDATE_IT]).await.as_deref() == Some(UPDATE_IT);
+    let mut interview = Interview::default();
+    if scientist {
+        interview = self::interview(session, function, &mut profile).await?;
     }
-    if scientist && ask_usage {
+    profile.mode = Some(mode);
+    if let Err(e) = profile.save(&root) {
+        tracing::warn!("could not save the profile: {e}");
+    }
+    Some((scientist, placement, interview))
+}
+
+/// What the Assistant Scientist's interview changes in the run: the metric the user chose, and the
+/// constraints the optimizer is told to obey.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Interview {
+    pub metric: Option<Metric>,
+    pub instructions: Vec<String>,
+}
+
+const FOR_SPEED: &str = "Speed (time per call)";
+const FOR_MEMORY: &str = "Peak memory";
+const FOR_LATENCY: &str = "Latency of one call";
+const OFF_NOTHING: &str = "Nothing is off the table";
+const OFF_DEPENDENCIES: &str = "No new dependencies";
+const OFF_READABILITY: &str = "It must stay readable";
+const OFF_BOTH: &str = "No new dependencies, and readable";
+const CRITICAL_PRODUCTION: &str = "A production hot path";
+const CRITICAL_IMPORTANT: &str = "Important, not critical";
+const CRITICAL_EXPERIMENT: &str = "An experiment";
+
+/// The profile's constraint line that records the interview's choices (`optimize for: …`, `criticality: …`).
+const OPTIMIZE_FOR: &str = "optimize for: ";
+const CRITICALITY: &str = "criticality: ";
+const NEW_DEPENDENCIES: &str = "new dependencies";
+const LESS_READABLE: &str = "less readable code";
+
+/// The workflow's phase 1 for the Assistant Scientist, with the editor's choice questions: what to optimize
+/// for, what is off the table, how critical the code is, how often it runs. Answers are stored in the profile's
+/// own fields (`constraints`, `unacceptable_tradeoffs`, `usage`); with answers there, one question confirms them.
+/// `None`: the user dismissed a question.
+async fn interview(session: &Session, function: &str, profile: &mut Profile) -> Option<Interview> {
+    let answered = profile.constraints.iter().any(|c| c.starts_with(OPTIMIZE_FOR));
+    let mut ask = !answered;
+    if answered {
+        let question = format!("Your profile says: {}. Still accurate?", profile_summary(profile));
+        ask = ui::ask(session, question, &[STILL_ACCURATE, UPDATE_IT]).await? == UPDATE_IT;
+    }
+    if ask {
+        let goal = ui::ask(session, format!("What should weco optimize `{function}` for?"), &[FOR_SPEED, FOR_MEMORY, FOR_LATENCY]).await?;
+        let off = ui::ask(
+            session,
+            "Is any kind of change off the table? The optimizer is told to respect it.".to_string(),
+            &[OFF_NOTHING, OFF_DEPENDENCIES, OFF_READABILITY, OFF_BOTH],
+        )
+        .await?;
+        let critical = ui::ask(session, format!("How critical is `{function}`?"), &[CRITICAL_PRODUCTION, CRITICAL_IMPORTANT, CRITICAL_EXPERIMENT]).await?;
+        let goal = match goal.as_str() {
+            FOR_MEMORY => "peak memory",
+            FOR_LATENCY => "latency",
+            _ => "speed",
+        };
+        profile.constraints.retain(|c| !c.starts_with(OPTIMIZE_FOR) && !c.starts_with(CRITICALITY));
+        profile.constraints.push(format!("{OPTIMIZE_FOR}{goal}"));
+        profile.constraints.push(format!("{CRITICALITY}{}", critical.to_lowercase()));
+        profile.unacceptable_tradeoffs.retain(|t| t != NEW_DEPENDENCIES && t != LESS_READABLE);
+        if matches!(off.as_str(), OFF_DEPENDENCIES | OFF_BOTH) {
+            profile.unacceptable_tradeoffs.push(NEW_DEPENDENCIES.into());
+        }
+        if matches!(off.as_str(), OFF_READABILITY | OFF_BOTH) {
+            profile.unacceptable_tradeoffs.push(LESS_READABLE.into());
+        }
         let question = format!("How often does `{function}` run per day? It turns the speedup into time and money saved.");
         let answer = ui::ask(session, question, &["About 100", "About 10,000", "About 1,000,000", "I don't know"]).await;
         profile.usage.calls_per_day = match answer.as_deref() {
@@ -170,11 +244,47 @@ async fn ask_mode_and_workspace(session: &Session, function: &str, source_path: 
             _ => None,
         };
     }
-    profile.mode = Some(mode);
-    if let Err(e) = profile.save(&root) {
-        tracing::warn!("could not save the profile: {e}");
+    Some(interview_of(profile))
+}
+
+/// The profile's answers in words, for the confirmation question.
+fn profile_summary(profile: &Profile) -> String {
+    let mut parts: Vec<String> = profile.constraints.iter().filter(|c| c.starts_with(OPTIMIZE_FOR) || c.starts_with(CRITICALITY)).cloned().collect();
+    if profile.unacceptable_tradeoffs.is_empty() {
+        parts.push("nothing off the table".into());
+    } else {
+        parts.push(format!("no {}", profile.unacceptable_tradeoffs.join(", no ")));
     }
-    Some((scientist, placement))
+    if let Some(calls) = profile.usage.calls_per_day {
+        parts.push(format!("about {calls:.0} calls per day"));
+    }
+    parts.join("; ")
+}
+
+/// What the profile's answers change in a run.
+pub fn interview_of(profile: &Profile) -> Interview {
+    let mut interview = Interview::default();
+    for constraint in &profile.constraints {
+        match constraint.strip_prefix(OPTIMIZE_FOR) {
+            Some("peak memory") => interview.metric = Some(Metric::PeakMemoryMb),
+            Some("latency") => interview.metric = Some(Metric::LatencyMs),
+            Some(_) => interview.metric = Some(Metric::Speedup),
+            None => {}
+        }
+        if constraint.strip_prefix(CRITICALITY).is_some_and(|c| c.starts_with("a production")) {
+            interview.instructions.push("This is a production hot path: keep its behaviour exactly, edge cases and exception types included.".into());
+        }
+    }
+    for tradeoff in &profile.unacceptable_tradeoffs {
+        match tradeoff.as_str() {
+            NEW_DEPENDENCIES => {
+                interview.instructions.push("Do not add dependencies: use only the standard library and what the project already imports.".into())
+            }
+            LESS_READABLE => interview.instructions.push("Keep the code readable: clear names, no obscure tricks, a comment on any non-obvious step.".into()),
+            other => interview.instructions.push(format!("Unacceptable: {other}.")),
+        }
+    }
+    interview
 }
 
 /// Resumes an interrupted weco run (`weco resume <run id>`) with the task and baseline saved when
@@ -210,4 +320,22 @@ pub async fn resume_job(session: Arc<Session>, record: crate::optimize::resume::
     };
     let front = LspFront::new(session.clone(), guard, false, record.placement, false, settings.steps).await;
     pipeline::execute(run, &front).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interviews_answers_become_the_metric_and_instructions_the_optimizer_obeys() {
+        let mut profile = Profile::default();
+        assert_eq!(interview_of(&profile), Interview::default(), "no answers change nothing");
+        profile.constraints = vec!["optimize for: peak memory".into(), "criticality: a production hot path".into()];
+        profile.unacceptable_tradeoffs = vec![NEW_DEPENDENCIES.into(), LESS_READABLE.into()];
+        let interview = interview_of(&profile);
+        assert_eq!(interview.metric, Some(Metric::PeakMemoryMb));
+        let text = interview.instructions.join("\n");
+        assert!(text.contains("Do not add dependencies") && text.contains("readable") && text.contains("production hot path"), "{text}");
+        assert!(profile_summary(&profile).contains("no new dependencies, no less readable code"), "{}", profile_summary(&profile));
+    }
 }
