@@ -17,7 +17,7 @@ while [ "$#" -gt 0 ]; do
     --no-server) server=0; shift ;;
     --no-vscode) vscode=0; shift ;;
     --server-binary) prebuilt="${2:?--server-binary needs a path}"; shift 2 ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "install: unknown argument $1" >&2; exit 2 ;;
   esac
 done

@@ -17,7 +17,7 @@ while [ "$#" -gt 0 ]; do
   case "$1" in
     --profile) profile="${2:?--profile needs release or debug}"; shift 2 ;;
     --binary) binary="${2:?--binary needs a path}"; profile=given; shift 2 ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "package-vscode: unknown argument $1" >&2; exit 2 ;;
   esac
 done

@@ -74,22 +74,20 @@ def _capture(frame):
         keyword.update(frame.f_locals[names[index]])
     global calls_seen
     calls_seen += 1
+    # Always through the code-aware pickler: a function of a test module pickles by name here, where the module is
+    # imported, but the harness does not import test modules. Plain data takes pickle's own fast paths.
     try:
-        blob = pickle.dumps((tuple(positional), keyword))
-    except Exception:
-        blob = None
-    if blob is None:
-        try:
-            blob = _dumps_with_code((tuple(positional), keyword))
-            global by_code
-            by_code += 1
-        except Exception as error:
-            reason = _unpicklable(code, positional, keyword, error)
-            not_recorded[reason] = not_recorded.get(reason, 0) + 1
-            return
+        blob, with_code = _dumps_with_code((tuple(positional), keyword))
+    except Exception as error:
+        reason = _unpicklable(code, positional, keyword, error)
+        not_recorded[reason] = not_recorded.get(reason, 0) + 1
+        return
     if blob not in seen:
         seen.add(blob)
         recorded.append(blob)
+        if with_code:
+            global by_code
+            by_code += 1
     _progress()
 
 
@@ -138,6 +136,7 @@ class _CodePickler(pickle.Pickler):
             return types.CellType, (obj.cell_contents,)
         if not isinstance(obj, types.FunctionType) or _by_reference(obj):
             return NotImplemented
+        self.with_code = True
         code = obj.__code__
         namespace = {name: obj.__globals__[name] for name in sorted(_global_names(code))
                      if name in obj.__globals__ and obj.__globals__[name] is not obj}
@@ -149,9 +148,12 @@ class _CodePickler(pickle.Pickler):
 
 
 def _dumps_with_code(value):
+    """The pickled value, and whether a function in it had to be pickled as code."""
     buffer = io.BytesIO()
-    _CodePickler(buffer).dump(value)
-    return buffer.getvalue()
+    pickler = _CodePickler(buffer)
+    pickler.with_code = False
+    pickler.dump(value)
+    return buffer.getvalue(), pickler.with_code
 
 
 def _describe(value):
@@ -165,13 +167,13 @@ def _unpicklable(code, positional, keyword, error):
     names = list(code.co_varnames[: code.co_argcount])
     for index, value in enumerate(positional):
         try:
-            pickle.dumps(value)
+            _dumps_with_code(value)
         except Exception as inner:
             label = names[index] if index < len(names) else "#%d" % (index + 1)
             return "argument %d (`%s`, %s) cannot be recorded: %s" % (index + 1, label, _describe(value), str(inner).splitlines()[0][:160])
     for key, value in keyword.items():
         try:
-            pickle.dumps(value)
+            _dumps_with_code(value)
         except Exception as inner:
             return "argument `%s` (%s) cannot be recorded: %s" % (key, _describe(value), str(inner).splitlines()[0][:160])
     return "the call cannot be recorded: %s" % str(error).splitlines()[0][:160]
@@ -239,7 +241,8 @@ def _plain_runner(paths):
                     _tests_run += 1
             elif isinstance(value, type) and issubclass(value, unittest.TestCase):
                 suite = unittest.defaultTestLoader.loadTestsFromTestCase(value)
-                suite.run(unittest.TestResult())
+                outcome = suite.run(unittest.TestResult())
+                _tests_run += outcome.testsRun
 
 
 def main():
@@ -281,7 +284,7 @@ def main():
         handle.write("\n".join(report) + "\n")
     calls = [pickle.loads(blob) for blob in recorded]
     with open(SETTINGS["output"] + ".tmp", "wb") as handle:
-        handle.write(_dumps_with_code(calls) if by_code else pickle.dumps(calls))
+        handle.write(_dumps_with_code(calls)[0])
     os.replace(SETTINGS["output"] + ".tmp", SETTINGS["output"])
     sys.stdout.write("recorded %d distinct calls\n" % len(calls))
 

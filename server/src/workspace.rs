@@ -120,13 +120,11 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// Reads a source file as text; invalid UTF-8 is replaced rather than refused, so that one bad
-/// byte does not hide a whole file.
 /// Folders whose code is tests, benchmarks or fuzz targets.
 const SUPPORT_FOLDERS: &[&str] = &["tests", "test", "testing", "benches", "benchmarks", "bench", "fuzz", "fuzz_targets"];
 
 /// Whether `file` is test, benchmark or fuzzing code (where it lives below `root`, or its name: `test_*.py`,
-/// `*_test.py`, `conftest.py`). Its loops run on fixtures, not on users' data, so its findings are hints: no lens,
+/// `*_test.py`, `*_tests.py`, `conftest.py`). Its loops run on fixtures, not on users' data, so its findings are hints: no lens,
 /// no diagnostic. Only the part of the path below `root` counts (a project inside a folder named `tests` is not
 /// all tests).
 pub fn is_support_code(root: &Path, file: &Path) -> bool {
@@ -140,6 +138,8 @@ pub fn is_support_code(root: &Path, file: &Path) -> bool {
     named || folders
 }
 
+/// Reads a source file as text; invalid UTF-8 is replaced rather than refused, so that one bad
+/// byte does not hide a whole file.
 pub fn read_source(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
     let size = fs::metadata(path).map_err(ReadError::Io)?.len();
     if size > max_bytes {

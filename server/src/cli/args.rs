@@ -20,9 +20,9 @@ pub const EXIT_CODES: &str = "Exit codes:\n  \
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("WECO_LSP_COMMIT"), "; tested with weco 0.4.0)");
 
 #[derive(Debug, Parser)]
-#[command(name = "weco-lsp", version = VERSION, about = "Find code worth optimizing and optimize it with measured runs.", long_about = None)]
+#[command(name = "weco-lsp", version = VERSION, args_conflicts_with_subcommands = true, about = "Find code worth optimizing and optimize it with measured runs.", long_about = None)]
 pub struct Cli {
-    /// Serve the Language Server Protocol over stdio (also what no command does).
+    /// Serve the Language Server Protocol over stdio (also what no command does; editors pass it).
     #[arg(long)]
     pub stdio: bool,
     #[command(subcommand)]

@@ -216,6 +216,14 @@ impl<W: Write + Send> CliFront<W> {
         let _ = writeln!(out, "{text}");
     }
 
+    /// The newest progress line held back, if any (the final count of a step).
+    fn flush_progress(&self) {
+        let pending = self.last_progress.lock().unwrap_or_else(|e| e.into_inner()).1.take();
+        if let Some(message) = pending {
+            self.line(format_args!("weco: {message}"));
+        }
+    }
+
     /// One of the run's facts as a JSON line (`--json` only).
     fn emit(&self, value: serde_json::Value) {
         if self.json {
@@ -305,11 +313,7 @@ impl<W: Write + Send> Frontend for CliFront<W> {
     async fn event(&self, event: PipelineEvent) {
         match event {
             PipelineEvent::TaskReady(task) => {
-                // The final count of a step whose last lines were held back.
-                let pending = self.last_progress.lock().unwrap_or_else(|e| e.into_inner()).1.take();
-                if let Some(message) = pending {
-                    self.line(format_args!("weco: {message}"));
-                }
+                self.flush_progress();
                 self.emit(serde_json::json!({"event": "task", "folder": task.harness_dir, "inputs": task.inputs.id(), "metric": task.metric, "inPlace": task.backup.is_some()}));
                 self.line(format_args!("weco: task folder {} (inputs: {})", task.harness_dir.display(), task.inputs.id().replace('_', " ")));
                 if let Some(backup) = &task.backup {
@@ -375,6 +379,8 @@ impl<W: Write + Send> Frontend for CliFront<W> {
     }
 
     async fn finish(&self, end: RunEnd) {
+        // A setup that stops (no inputs, a failure) still shows how far recording got.
+        self.flush_progress();
         match end {
             RunEnd::NeedsInputs { evaluate_py } => self.fail(&format!(
                 "no example inputs were found: fill in make_inputs() in {} and run again{}",

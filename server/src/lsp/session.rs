@@ -24,7 +24,6 @@ pub struct ClientSupport {
     pub work_done_progress: bool,
     pub show_document: bool,
     pub watched_files_dynamic: bool,
-    pub change_annotations: bool,
 }
 
 pub struct Session {

@@ -86,6 +86,10 @@ async fn prepare_and_measure(run: &Run, front: &impl Frontend) -> Result<(Prepar
             Some(line) = progress_lines.recv() => front.event(PipelineEvent::Stage { message: line, percentage: 0 }).await,
         }
     };
+    // The final count is sent just before setup ends; `select!` may have taken the other branch first.
+    while let Ok(line) = progress_lines.try_recv() {
+        front.event(PipelineEvent::Stage { message: line, percentage: 0 }).await;
+    }
     if run.cancel.is_cancelled() {
         // Recording inputs (the project's tests) was stopped; whatever it left is not a task.
         return Err(RunEnd::Cancelled { stage: "cancelled", message: Some("weco: optimization cancelled while the task was set up.".into()) });

@@ -210,7 +210,12 @@ pub fn render(summary: &RunSummary, impact: &ImpactAssumptions) -> String {
         let _ = writeln!(out, "## No verified improvement\n");
         let _ = writeln!(out, "What happened: {}.\n", summary.why_no_win());
         let measured = summary.steps.iter().any(|s| s.step > 0 && s.metric.is_some());
-        if measured {
+        if summary.verification.as_ref().is_some_and(|v| !v.passed) {
+            let _ = writeln!(
+                out,
+                "The best candidate looked faster during the search but not when it was verified again on inputs the search never saw, so the unchanged code is kept.\n"
+            );
+        } else if measured {
             let _ = writeln!(
                 out,
                 "Candidates ran and were checked but none was faster beyond the noise. This usually means one of:\n\n\

@@ -58,11 +58,6 @@ impl FileChange {
     pub fn ids(&self) -> Vec<usize> {
         self.hunks.iter().map(|h| h.id).collect()
     }
-
-    /// The review label of a hunk that makes exactly this change, if the review showed one.
-    pub fn label_for(&self, old_text: &str, new_text: &str) -> Option<&str> {
-        self.hunks.iter().find(|h| h.old_text == old_text && h.new_text == new_text).map(|h| h.label.as_str())
-    }
 }
 
 impl ResultHunk {
@@ -191,7 +186,6 @@ mod tests {
         assert_eq!((first.lines.as_str(), second.label.as_str()), ("line 2", "-1 +1: y (step 4)"));
         assert_eq!(a.apply(&[1]), "1\nx\n2\ny\n");
         assert_eq!(a.apply(&[0, 1]), a.proposed);
-        assert_eq!(a.label_for("x\n", "y\ny2\n"), Some("-1 +2: y (step 4)"));
     }
 
     #[test]

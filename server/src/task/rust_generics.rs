@@ -1,9 +1,11 @@
 //! Concrete types for a generic Rust function, so that the cargo harness can call it: element-like type
 //! parameters become `char` and iterable ones `Vec<char>`, when every bound is one a standard type meets.
 
-/// Traits `char` (and `Vec<char>` for iterables) implement, by their last path segment.
+/// Traits `char` implements, by their last path segment.
 const CHAR_TRAITS: &[&str] =
     &["Eq", "PartialEq", "Hash", "Clone", "Copy", "Ord", "PartialOrd", "Debug", "Default", "Display", "Send", "Sync", "Sized", "?Sized"];
+/// Traits `Vec<char>` implements (not `Copy`, not `Display`).
+const VEC_TRAITS: &[&str] = &["Eq", "PartialEq", "Hash", "Clone", "Ord", "PartialOrd", "Debug", "Default", "Send", "Sync", "Sized", "?Sized"];
 
 /// What a type parameter is instantiated with.
 const ELEMENT: &str = "char";
@@ -29,29 +31,68 @@ pub fn instantiate(generics: &str, where_clause: &str) -> Option<Vec<(String, St
         bounds.extend(split_top(bound, '+').into_iter().map(|b| (name.to_string(), b.to_string())));
     }
     let predicates = where_clause.trim().strip_prefix("where").unwrap_or(where_clause);
+    // `&I: IntoIterator<Item = E>` with `I = Vec<char>` makes `E` a `&char`, not a `char`.
+    let mut borrowed_items: Vec<String> = Vec::new();
     for predicate in split_top(predicates, ',') {
         if predicate.is_empty() || predicate.starts_with('\'') {
             continue;
         }
         let (left, bound) = split_bound(predicate)?;
         let subject = strip_reference(left);
+        if left.trim_start().starts_with('&')
+            && let Some(item) =
+                bound.split("Item").nth(1).and_then(|rest| rest.trim_start().strip_prefix('=')).map(|rest| rest.trim().trim_end_matches('>').trim())
+        {
+            borrowed_items.push(item.to_string());
+        }
         bounds.extend(split_top(bound, '+').into_iter().map(|b| (subject.to_string(), b.to_string())));
     }
-    for (subject, bound) in &bounds {
-        let Some(param) = params.iter_mut().find(|(name, _)| name == subject) else {
+    for (subject, _) in &bounds {
+        if !params.iter().any(|(name, _)| name == subject) {
             return None;
-        };
+        }
+    }
+    for (name, iterable) in params.iter_mut() {
+        *iterable = bounds.iter().any(|(subject, bound)| subject == name && trait_of(bound) == "IntoIterator");
+    }
+    for (subject, bound) in &bounds {
         if bound.starts_with('\'') {
             continue;
         }
-        let trait_name = bound.split('<').next().unwrap_or(bound).rsplit("::").next().unwrap_or(bound).trim();
-        match trait_name {
-            "IntoIterator" => param.1 = true,
-            name if CHAR_TRAITS.contains(&name) => {}
+        let iterable = params.iter().any(|(name, iterable)| name == subject && *iterable);
+        let allowed = if iterable { VEC_TRAITS } else { CHAR_TRAITS };
+        match trait_of(bound) {
+            "IntoIterator" => {}
+            name if allowed.contains(&name) => {}
             _ => return None,
         }
     }
-    Some(params.into_iter().map(|(name, iterable)| (name, if iterable { ITERABLE } else { ELEMENT }.to_string())).collect())
+    Some(
+        params
+            .into_iter()
+            .map(|(name, iterable)| {
+                let ty = if iterable {
+                    ITERABLE
+                } else if borrowed_items.contains(&name) {
+                    "&char"
+                } else {
+                    ELEMENT
+                };
+                (name, ty.to_string())
+            })
+            .collect(),
+    )
+}
+
+/// A bound's trait by its last path segment (`std::hash::Hash` → `Hash`, `IntoIterator<Item = E>` → `IntoIterator`).
+fn trait_of(bound: &str) -> &str {
+    bound.split('<').next().unwrap_or(bound).rsplit("::").next().unwrap_or(bound).trim()
+}
+
+/// Whether a signature written with the instantiated types names an associated type of one (`Vec<char>::Item`),
+/// which Rust does not accept written that way.
+pub fn names_associated_type(text: &str) -> bool {
+    text.contains("Vec<char>::") || text.contains("char::")
 }
 
 /// `text` with every whole-word occurrence of each name replaced by its type.
@@ -133,7 +174,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(substitute("&'a Iter1", &jaro), "&'a Vec<char>");
-        assert_eq!(substitute("Elem1", &jaro), "char");
+        assert_eq!(substitute("Elem1", &jaro), "&char", "the item of a borrowed Vec<char> is a &char");
         assert_eq!(substitute("&[Elem]", &types), "&[char]");
         assert_eq!(substitute("ElemX", &types), "ElemX", "whole words only");
         assert_eq!(instantiate("<T: std::hash::Hash + Ord>", "").unwrap()[0].1, "char");
@@ -145,5 +186,7 @@ mod tests {
         assert!(instantiate("<const N: usize>", "").is_none());
         assert!(instantiate("<T>", "where T: MyTrait").is_none());
         assert!(instantiate("<T>", "where U: Eq").is_none(), "a bound on something that is not a parameter");
+        assert!(instantiate("<I: IntoIterator + Copy>", "").is_none(), "Vec<char> is not Copy");
+        assert!(names_associated_type("fn f(x: Vec<char>::Item)"));
     }
 }

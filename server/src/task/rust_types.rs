@@ -106,6 +106,9 @@ fn signature_of(item: tree_sitter::Node, source: &str) -> RustSignature {
         }
     }
     let output = super::rust_generics::substitute(field_text(item, "return_type", source).unwrap_or("()"), &instantiated);
+    if params.iter().chain(std::iter::once(&output)).any(|t| super::rust_generics::names_associated_type(t)) {
+        callable = false;
+    }
     RustSignature { params, output, callable, instantiated }
 }
 

@@ -21,14 +21,12 @@ local ns = vim.api.nvim_create_namespace('weco.inline')
 ---@class weco.InlineSession
 ---@field bufnr integer
 ---@field task_id string
----@field client_id integer
 ---@field base string[] the baseline: the original with the kept hunks in it
 ---@field hunks weco.InlineHunk[]
 ---@field tick integer `b:changedtick` the hunks were computed for
 ---@field total integer hunks at the start
 ---@field kept integer
 ---@field rejected integer
----@field attached boolean
 ---@field applying boolean? a change of ours is being written (not one of the user's)
 
 ---@type table<integer, weco.InlineSession>
@@ -96,9 +94,7 @@ local function render(session)
     end
     local removed = {}
     for index = hunk.base_start, hunk.base_start + hunk.base_count - 1 do
-      if hunk.base_count > 0 then
-        table.insert(removed, { { session.base[index] or '', 'DiffDelete' } })
-      end
+      table.insert(removed, { { session.base[index] or '', 'DiffDelete' } })
     end
     -- Removed lines sit above the hunk's first line (below the line before a pure removal).
     local anchor, above = hunk.buf_start - 1, true
@@ -120,7 +116,7 @@ local function render(session)
   vim.cmd.redrawstatus({ bang = true })
 end
 
---- The hunk under the cursor (or the nearest one below it).
+--- The hunk under the cursor, if any.
 ---@param session weco.InlineSession
 ---@return weco.InlineHunk?
 local function hunk_at_cursor(session)
@@ -192,6 +188,18 @@ local function check_tick(session)
   return true
 end
 
+--- Whether the 0-based half-open line ranges `[a1, a2)` and `[b1, b2)` overlap; an empty range (an insertion point,
+--- a pure removal) overlaps a range that holds it strictly inside, so an edit on the line next to a hunk is not in it.
+---@return boolean
+local function overlaps(a1, a2, b1, b2)
+  if a1 == a2 then
+    return b1 < a1 and a1 < b2
+  elseif b1 == b2 then
+    return a1 < b1 and b1 < a2
+  end
+  return a1 < b2 and b1 < a2
+end
+
 --- A change of yours outside every hunk goes into the baseline too, so it is never taken for part of the proposal
 --- (and never undone by a reject); a change inside a hunk becomes part of that hunk. `first`, `last`: the 0-based
 --- lines `[first, last)` the change replaced (in the buffer as the hunks were computed), `new_last`: its new end.
@@ -204,8 +212,8 @@ local function follow_edit(session, first, last, new_last)
   for _, hunk in ipairs(session.hunks) do
     local start = hunk.buf_count > 0 and hunk.buf_start - 1 or hunk.buf_start
     local stop = start + hunk.buf_count
-    if start <= last and first <= stop then
-      return -- touches this hunk: it is decided with it
+    if overlaps(first, last, start, stop) then
+      return -- inside this hunk: it is decided with it
     end
     if stop <= first then
       offset = offset + hunk.base_count - hunk.buf_count
@@ -241,9 +249,7 @@ end
 local function reject(session, hunk)
   local old = {}
   for index = hunk.base_start, hunk.base_start + hunk.base_count - 1 do
-    if hunk.base_count > 0 then
-      table.insert(old, session.base[index])
-    end
+    table.insert(old, session.base[index])
   end
   local first = hunk.buf_count == 0 and hunk.buf_start or hunk.buf_start - 1
   session.applying = true
@@ -382,20 +388,16 @@ function M.start(params, client_id, bufnr)
   local session = {
     bufnr = bufnr,
     task_id = params.taskId,
-    client_id = client_id,
     base = original,
     hunks = {},
     tick = 0,
     total = 0,
     kept = 0,
     rejected = 0,
-    attached = false,
   }
   M.sessions[bufnr] = session
   -- The whole proposal as one undo step; `u` takes it back like any edit.
-  session.applying = true
   vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, split_lines(params.proposed))
-  session.applying = false
   render(session)
   session.total = #session.hunks
   set_keys(session)
@@ -406,6 +408,9 @@ function M.start(params, client_id, bufnr)
       end
       if not session.applying then
         follow_edit(session, first, last, new_last)
+        -- One command can make several changes (`:g`, a macro, undo): the next one is mapped with hunks
+        -- computed after this one, not the ones drawn before the command.
+        session.hunks = compute(session)
       end
       -- Your edits between actions: the hunks are recomputed once the change is done.
       vim.schedule(function()

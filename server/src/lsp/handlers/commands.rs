@@ -66,7 +66,7 @@ pub async fn execute(session: &Arc<Session>, params: ExecuteCommandParams) -> Re
             match params.command.as_str() {
                 ext::CMD_APPLY_RESULT => {
                     let hunks = super::results::restrict_to_file(&result, file, target.hunks);
-                    super::results::apply(session, &result, hunks, false).await
+                    super::results::apply(session, &result, hunks).await
                 }
                 ext::CMD_SHOW_RESULT => {
                     let session = session.clone();

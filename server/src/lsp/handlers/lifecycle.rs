@@ -23,7 +23,6 @@ pub fn initialize(session: &Session, params: InitializeParams) -> InitializeResu
         work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
         show_document: caps.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
         watched_files_dynamic: workspace.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false),
-        change_annotations: workspace.and_then(|w| w.workspace_edit.as_ref()).and_then(|e| e.change_annotation_support.as_ref()).is_some(),
     });
 
     #[allow(deprecated)] // root_uri is the fallback for clients without workspace folders.

@@ -94,8 +94,7 @@ pub async fn offer(session: &Arc<Session>, job: &RunningJob, result: RunResult, 
         format!("weco · `{function}`: {}. Apply the change to {}? {report_note}", result.win, result.task.original_path.display())
     };
     match ui::ask(session, question, &[APPLY, REVIEW, KEEP_SEPARATE]).await.as_deref() {
-        // Apply means apply: not a refactor preview with every hunk unticked (`needsConfirmation`).
-        Some(APPLY) => super::results::apply(session, &pending, None, false).await,
+        Some(APPLY) => super::results::apply(session, &pending, None).await,
         Some(REVIEW) => super::results::show(session, &pending).await,
         _ => {
             let optimized = result.task.dir.join(&result.task.source_file);

@@ -1,6 +1,5 @@
 //! Results awaiting the user's decision: apply (all or some hunks), review in the editor, discard, report.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::*;
@@ -11,7 +10,7 @@ use crate::lsp::jobs::PendingResult;
 use crate::lsp::position::range_of;
 use crate::lsp::session::Session;
 use crate::results::diff::{self, Rebased};
-use crate::results::set::{self, FileChange};
+use crate::results::set::FileChange;
 
 /// The document's current text and version: the editor's buffer when open, else the disk.
 fn current(session: &Session, uri: &Uri, path: &std::path::Path) -> Option<(String, Option<i32>, ropey::Rope)> {
@@ -39,7 +38,7 @@ struct FilePlan {
 /// Applies the chosen hunks (all when `None`) through one `workspace/applyEdit` covering every
 /// file of the result. When the user edited a file since the run started, the change is merged
 /// with their edit, never over it; a conflict in any file applies nothing.
-pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Option<Vec<usize>>, confirm_each: bool) {
+pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Option<Vec<usize>>) {
     let files = &result.files;
     let mut plans: Vec<FilePlan> = Vec::new();
     let mut merged: Vec<String> = Vec::new();
@@ -85,40 +84,20 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
         say(session, MessageType::INFO, format!("weco: {path} changed during the run; the optimization was merged with your edits.")).await;
     }
     let encoding = session.encoding();
-    let support_annotations = session.support().change_annotations && confirm_each;
-    let mut annotations = HashMap::new();
-    let mut next_annotation = 0;
+    // Apply means apply: plain edits, never a refactor preview whose hunks all start unticked
+    // (`needsConfirmation` annotations, VS Code #207578).
     let mut document_changes = Vec::new();
     for plan in &plans {
-        // The label the review showed (what the hunk does, and the step it came from), when the
-        // hunk is still the same change; a change merged with the user's edits gets a fresh one.
-        let label_of = |h: &diff::Hunk| plan.file.label_for(&h.old_text, &h.new_text).map(str::to_string).unwrap_or_else(|| set::label(h, None));
         let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = diff::hunks(&plan.now, &plan.target)
             .iter()
-            .map(|h| {
-                let edit = TextEdit { range: range_of(&plan.rope, &h.old_range, encoding), new_text: h.new_text.clone() };
-                if support_annotations {
-                    let id = format!("weco-hunk-{next_annotation}");
-                    next_annotation += 1;
-                    let label = if files.len() > 1 { format!("{}: {}", file_name(&plan.file.path), label_of(h)) } else { label_of(h) };
-                    annotations
-                        .insert(id.clone(), ChangeAnnotation { label, needs_confirmation: Some(true), description: Some(format!("weco: {}", result.summary)) });
-                    OneOf::Right(AnnotatedTextEdit { text_edit: edit, annotation_id: id })
-                } else {
-                    OneOf::Left(edit)
-                }
-            })
+            .map(|h| OneOf::Left(TextEdit { range: range_of(&plan.rope, &h.old_range, encoding), new_text: h.new_text.clone() }))
             .collect();
         if !edits.is_empty() {
             document_changes
                 .push(TextDocumentEdit { text_document: OptionalVersionedTextDocumentIdentifier { uri: plan.uri.clone(), version: plan.version }, edits });
         }
     }
-    let edit = WorkspaceEdit {
-        document_changes: Some(DocumentChanges::Edits(document_changes)),
-        change_annotations: (!annotations.is_empty()).then_some(annotations),
-        ..Default::default()
-    };
+    let edit = WorkspaceEdit { document_changes: Some(DocumentChanges::Edits(document_changes)), ..Default::default() };
     let count: usize = plans.iter().map(|p| p.selected).sum();
     let paths: Vec<String> = plans.iter().map(|p| p.file.path.display().to_string()).collect();
     match session.client.apply_edit(edit).await {
@@ -141,10 +120,6 @@ pub async fn apply(session: &Arc<Session>, result: &PendingResult, selected: Opt
         }
         Err(e) => say(session, MessageType::ERROR, format!("weco: the edit could not be sent: {e}")).await,
     }
-}
-
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Sends `weco/showResult` so the editor can show an inline diff with per-hunk accept/reject: one

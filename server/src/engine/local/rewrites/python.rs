@@ -298,13 +298,13 @@ pub fn membership_to_set(source: &str, function: Option<&str>) -> Option<String>
 /// of its methods is taken as a value (`seen_add = seen.add`, toolz's idiom), through which the loop may grow it
 /// without naming it.
 fn already_hashed_or_aliased(all: &[Node], source: &str, name: &str) -> bool {
-    const HASHED: &[&str] = &["set", "frozenset", "dict", "defaultdict", "collections.defaultdict", "Counter", "collections.Counter", "OrderedDict"];
+    const HASHED: &[&str] = &["set", "frozenset", "dict", "defaultdict", "Counter", "OrderedDict"];
     all.iter().any(|node| match node.kind() {
         "assignment" => {
             node.child_by_field_name("left").is_some_and(|left| is_identifier(left, source, name))
                 && node.child_by_field_name("right").is_some_and(|right| match right.kind() {
                     "set" | "dictionary" | "set_comprehension" | "dictionary_comprehension" => true,
-                    "call" => right.child_by_field_name("function").is_some_and(|f| HASHED.contains(&text(f, source))),
+                    "call" => right.child_by_field_name("function").is_some_and(|f| HASHED.contains(&text(f, source).rsplit('.').next().unwrap_or_default())),
                     _ => false,
                 })
         }

@@ -315,15 +315,15 @@ pub fn constant_to_frozenset(source: &str, function: Option<&str>) -> Option<Str
                 continue;
             }
             let set_name = fresh_name(source, &format!("_{name}_SET"));
-            if !edits.iter().any(|e: &Edit| e.text.contains("class _WecoFrozen")) {
-                edits.extend(ensure_helper(root, source, "class _WecoFrozen", FROZEN_HELPER));
-            }
             edits.push(Edit::insert(definition.end_byte(), format!("\n{set_name} = _WecoFrozen({name})")));
             for usage in occurrences(body, source, &name) {
                 if usage.parent().and_then(membership_operand).is_some_and(|r| r.id() == usage.id()) {
                     edits.push(Edit::replace(usage.byte_range(), set_name.clone()));
                 }
             }
+        }
+        if !edits.is_empty() {
+            edits.extend(ensure_helper(root, source, "class _WecoFrozen", FROZEN_HELPER));
         }
         if let Some(result) = finish(Language::Python, source, &edits) {
             return Some(result);
