@@ -10,6 +10,19 @@ fn optimize(root: &Path, args: &[&str]) -> Output {
     Command::new(server_binary()).arg("optimize").args(args).current_dir(root).stdin(Stdio::null()).output().unwrap()
 }
 
+/// `<dir>/proj` with a `pyproject.toml` and `files` (path, text) in it.
+fn python_project(dir: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let root = dir.join("proj");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
+    for (path, text) in files {
+        let file = root.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    root
+}
+
 fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
@@ -36,12 +49,9 @@ fn help_and_exit_codes_follow_conventions() {
 #[test]
 fn a_make_inputs_filled_in_after_the_first_attempt_is_used_by_the_next_run() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("proj");
-    std::fs::create_dir(&root).unwrap();
-    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
     // No type hints, no doctest, no tests: nothing to take inputs from.
-    std::fs::write(root.join("shop.py"), "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n")
-        .unwrap();
+    let common = "def common(a, b):\n    out = []\n    for x in a:\n        if x in b:\n            out.append(x)\n    return out\n";
+    let root = python_project(dir.path(), &[("shop.py", common)]);
     let first = optimize(&root, &["shop.py::common", "--backend", "local", "--steps", "1"]);
     assert_eq!(first.status.code(), Some(2), "a run that cannot start exits 2: {}", text(&first));
     assert!(text(&first).contains("fill in make_inputs()"), "{}", text(&first));
@@ -101,11 +111,8 @@ fn json_prints_one_object_per_line_with_the_runs_facts() {
 #[test]
 fn fail_if_no_win_exits_1_only_when_nothing_was_won() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("proj");
-    std::fs::create_dir(&root).unwrap();
-    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
     // Nothing for the offline engine to rewrite: the run completes without a win.
-    std::fs::write(root.join("calc.py"), "def total(xs: list[int]) -> int:\n    return sum(xs)\n").unwrap();
+    let root = python_project(dir.path(), &[("calc.py", "def total(xs: list[int]) -> int:\n    return sum(xs)\n")]);
     let plain = optimize(&root, &["calc.py::total", "--backend", "local", "--steps", "1"]);
     assert_eq!(plain.status.code(), Some(0), "{}", text(&plain));
     assert!(text(&plain).contains("no verified improvement"), "{}", text(&plain));
@@ -116,17 +123,10 @@ fn fail_if_no_win_exits_1_only_when_nothing_was_won() {
 #[test]
 fn recording_inputs_from_the_tests_says_how_far_it_got() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("proj");
-    std::fs::create_dir_all(root.join("tests")).unwrap();
-    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
-    std::fs::write(
-        root.join("util.py"),
-        "def dedup(xs):\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return out\n",
-    )
-    .unwrap();
+    let util = "def dedup(xs):\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return out\n";
     let test = "from util import dedup\n\n\ndef test_dedup():\n    assert dedup([i % 300 for i in range(3000)]) == list(range(300))\n\n\n\
                 def test_dedup_small():\n    assert dedup([1, 1, 2]) == [1, 2]\n";
-    std::fs::write(root.join("tests/test_util.py"), test).unwrap();
+    let root = python_project(dir.path(), &[("util.py", util), ("tests/test_util.py", test)]);
     let init = Command::new(server_binary()).args(["init", "util.py::dedup"]).current_dir(&root).stdin(Stdio::null()).output().unwrap();
     assert_eq!(init.status.code(), Some(0), "{}", text(&init));
     let progress = text(&init).lines().filter(|l| l.starts_with("weco: recording inputs from the tests: ")).map(str::to_string).collect::<Vec<_>>();

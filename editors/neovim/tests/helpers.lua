@@ -102,6 +102,27 @@ end
 
 --- Records every vim.notify message so tests can assert on them.
 H.notifications = {}
+--- Answers every `vim.ui.select` with the first item whose title is in `answers` (else its first item), as a
+--- user would by button title; returns the list of questions asked, each `{prompt, titles, answer}`.
+---@param answers string[]
+---@return table[]
+function H.answer_by_title(answers)
+  local questions = {}
+  vim.ui.select = function(items, opts, on_choice)
+    local titles = vim.tbl_map(opts.format_item or tostring, items)
+    local pick = 1
+    for index, title in ipairs(titles) do
+      if vim.tbl_contains(answers, title) then
+        pick = index
+        break
+      end
+    end
+    table.insert(questions, { prompt = opts.prompt, titles = titles, answer = titles[pick] })
+    on_choice(items[pick], pick)
+  end
+  return questions
+end
+
 function H.capture_notify()
   vim.notify = function(msg, level)
     table.insert(H.notifications, { msg = msg, level = level })

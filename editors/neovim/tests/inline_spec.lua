@@ -15,18 +15,7 @@ local original_disk_text = H.read_file(slow_py)
 vim.g.weco = { server_path = H.server_bin(), settings = { backend = 'local', steps = 3 } }
 vim.lsp.enable('weco')
 
-local ANSWERS = { 'Vibe Mode', 'Isolated directory (recommended)', 'Review diff' }
-vim.ui.select = function(items, opts, on_choice)
-  local titles = vim.tbl_map(opts.format_item or tostring, items)
-  local pick = 1
-  for index, title in ipairs(titles) do
-    if vim.tbl_contains(ANSWERS, title) then
-      pick = index
-      break
-    end
-  end
-  on_choice(items[pick], pick)
-end
+H.answer_by_title({ 'Vibe Mode', 'Isolated directory (recommended)', 'Review diff' })
 
 local inline = require('weco.inline')
 local ns = vim.api.nvim_get_namespaces()['weco.inline']

@@ -18,20 +18,7 @@ vim.g.weco = { server_path = H.server_bin(), review = 'tab', settings = { backen
 vim.lsp.enable('weco')
 
 -- The answers a user would give, by button title; anything else (a confirmation) gets its first button.
-local ANSWERS = { 'Vibe Mode', 'Isolated directory (recommended)', 'Review diff' }
-local questions = {}
-vim.ui.select = function(items, opts, on_choice)
-  local titles = vim.tbl_map(opts.format_item or tostring, items)
-  local pick = 1
-  for index, title in ipairs(titles) do
-    if vim.tbl_contains(ANSWERS, title) then
-      pick = index
-      break
-    end
-  end
-  table.insert(questions, { prompt = opts.prompt, titles = titles, answer = titles[pick] })
-  on_choice(items[pick], pick)
-end
+local questions = H.answer_by_title({ 'Vibe Mode', 'Isolated directory (recommended)', 'Review diff' })
 
 local states = {}
 local failure

@@ -68,6 +68,16 @@ fn project() -> (tempfile::TempDir, PathBuf) {
     (root, file)
 }
 
+/// A project of one module `<name>.py` and its test `tests/test_<name>.py`; the module's path.
+fn one_module_project(name: &str, source: &str, test: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join(format!("{name}.py"));
+    std::fs::write(&file, source).unwrap();
+    std::fs::create_dir_all(root.path().join("tests")).unwrap();
+    std::fs::write(root.path().join(format!("tests/test_{name}.py")), test).unwrap();
+    (root, file)
+}
+
 fn request(root: &Path, file: &Path) -> TaskRequest {
     TaskRequest {
         workspace_root: root.to_path_buf(),
@@ -178,12 +188,8 @@ const UNIQUE: &str = "def unique(seq, key=None):\n    seen = []\n    for item in
 fn a_lambda_argument_is_recorded_from_its_code_and_replayed() {
     // `key=lambda ...` is the commonest argument pickle refuses (toolz, sortedcontainers, boltons
     // tests all pass one); it is recorded as its compiled code, closure included.
-    let root = tempfile::tempdir().unwrap();
-    let file = root.path().join("util.py");
-    std::fs::write(&file, UNIQUE).unwrap();
-    std::fs::create_dir_all(root.path().join("tests")).unwrap();
     let test = "from util import unique\n\n\ndef test_unique():\n    width = 300\n    assert list(unique(range(6000), key=lambda x: x % width)) == list(range(width))\n";
-    std::fs::write(root.path().join("tests/test_util.py"), test).unwrap();
+    let (root, file) = one_module_project("util", UNIQUE, test);
     let mut req = request(root.path(), &file);
     req.function = "unique".into();
     let task = prepare_task(&req).expect("task prepared");
@@ -201,15 +207,11 @@ fn a_lambda_argument_is_recorded_from_its_code_and_replayed() {
 
 #[test]
 fn when_nothing_can_be_recorded_the_task_folder_says_why() {
-    let root = tempfile::tempdir().unwrap();
-    let file = root.path().join("util.py");
-    std::fs::write(&file, "def unique(seq, lock):\n    seen = []\n    for item in seq:\n        with lock:\n            if item not in seen:\n                seen.append(item)\n    return seen\n").unwrap();
-    std::fs::create_dir_all(root.path().join("tests")).unwrap();
-    std::fs::write(
-        root.path().join("tests/test_util.py"),
+    let (root, file) = one_module_project(
+        "util",
+        "def unique(seq, lock):\n    seen = []\n    for item in seq:\n        with lock:\n            if item not in seen:\n                seen.append(item)\n    return seen\n",
         "import threading\nfrom util import unique\n\n\ndef test_unique():\n    assert unique([i % 300 for i in range(2000)], threading.Lock()) == list(range(300))\n",
-    )
-    .unwrap();
+    );
     let mut req = request(root.path(), &file);
     req.function = "unique".into();
     let task = prepare_task(&req).expect("task prepared");
@@ -254,12 +256,8 @@ const PATHS: &str = r#"def paths(rows, cols):
 fn recursive_calls_inside_the_function_are_not_recorded_as_inputs() {
     // Recording every call of a recursive function fills the inputs with base cases that take a
     // microsecond, so no change to the real call (memoization above all) could show.
-    let root = tempfile::tempdir().unwrap();
-    let file = root.path().join("grid.py");
-    std::fs::write(&file, PATHS).unwrap();
-    std::fs::create_dir_all(root.path().join("tests")).unwrap();
     let test = "from grid import paths\n\n\ndef test_paths():\n    for n in (9, 10, 11):\n        assert paths(n, n) > 0\n";
-    std::fs::write(root.path().join("tests/test_grid.py"), test).unwrap();
+    let (root, file) = one_module_project("grid", PATHS, test);
     let mut req = request(root.path(), &file);
     req.function = "paths".into();
     let task = prepare_task(&req).expect("task prepared");
